@@ -1,0 +1,57 @@
+"""The one interface every agent implements, and what it is given to work with.
+
+An agent looks at one prose block at a time and returns findings in *block*
+coordinates; the pipeline maps them to the document and caches them per block
+content, so an agent never sees positions in the file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from prosewise.agents.model import AgentName, Block, Finding
+from prosewise.agents.settings import Settings
+
+if TYPE_CHECKING:
+    from prosewise.agents.engines.hub import EngineHits, EngineHub
+
+T = TypeVar("T")
+
+
+@dataclass
+class CheckContext:
+    """What one check of one block shares between the agents running on it.
+
+    ``engine_hits`` is computed once per block (harper and lingotweaker run once,
+    and their findings are routed to the agent that owns each rule).
+    """
+
+    settings: Settings
+    pool: Executor
+    engines: EngineHub
+    _hits: asyncio.Future[EngineHits] | None = field(default=None, repr=False)
+
+    async def run(self, fn: Callable[..., T], *args: object) -> T:
+        """Run CPU-bound work in the worker pool, off the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
+
+    async def engine_hits(self, block: Block) -> EngineHits:
+        """The offline engines' hits for this block, shared by all agents of the check."""
+        if self._hits is None:
+            self._hits = asyncio.ensure_future(self.engines.check(block.text, self.settings, self.pool))
+        return await asyncio.shield(self._hits)
+
+
+class Agent(Protocol):
+    """A specialised reviewer: grammar, clarity, tone or style."""
+
+    name: AgentName
+    description: str
+
+    async def check(self, block: Block, ctx: CheckContext) -> list[Finding]:
+        """Findings for ``block`` with offsets into ``block.text``."""
+        ...

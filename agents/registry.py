@@ -1,0 +1,25 @@
+"""The agents Prosewise runs, by name, and the document-level tone summary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from prosewise.agents.base import Agent
+from prosewise.agents.clarity import ClarityAgent
+from prosewise.agents.grammar import GrammarAgent
+from prosewise.agents.model import Block, Finding, ToneSummary
+from prosewise.agents.settings import Goals
+from prosewise.agents.style import StyleAgent
+from prosewise.agents.tone import ToneAgent
+
+
+def default_agents() -> list[Agent]:
+    """One instance of each agent, in precedence order."""
+    return [GrammarAgent(), ClarityAgent(), ToneAgent(), StyleAgent()]
+
+
+def tone_summary(
+    text: str, blocks: Sequence[Block], findings: Sequence[Finding], goals: Goals
+) -> ToneSummary | None:
+    """The document's tone (placeholder until the tone agent's summary lands)."""
+    return None

@@ -1,0 +1,186 @@
+"""Rules as data: TOML files of phrase lists, swaps and patterns, each with examples.
+
+A rule file holds ``[[rule]]`` tables::
+
+    [[rule]]
+    id = "clarity.wordy-phrase"          # stable id, agent prefix first
+    category = "wordiness"
+    severity = "info"                    # error | warning | info | hint
+    confidence = 0.6                     # prior, before calibration
+    message = "“{match}” is wordy: try “{replacement}”."
+    explanation = "Why this matters, shown on hover and in --explain."
+    swap = { "in order to" = "to" }      # phrase → replacement ("a|b" for several)
+    match = ["basically"]                # phrases flagged (with `replace` if given)
+    replace = []                         # replacements for `match` ([""] deletes)
+    pattern = '\\bregex\\b'              # or a regular expression (case-insensitive)
+    when = { formality = ["formal"] }    # only for these goals (any Goals field)
+    unless = { domain = ["casual"] }     # never for these goals
+    examples = [
+      { bad = "We left in order to eat.", fixed = "We left to eat." },
+      { good = "The order to leave came." },
+    ]
+
+Rules whose logic is code (readability, passive voice) use the same table with
+no ``swap``/``match``/``pattern``: their examples still run as tests.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from prosewise.agents.model import AgentName, Category, Finding, Replacement, Severity
+from prosewise.agents.settings import Goals
+from prosewise.agents.text import match_case
+
+
+@dataclass(frozen=True)
+class Example:
+    """A rule example; each one is also a test (tests/test_rule_examples.py)."""
+
+    text: str
+    flagged: bool
+    fixed: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One data rule: what to match, what to say, when it applies."""
+
+    id: str
+    category: Category
+    message: str
+    severity: Severity = Severity.INFO
+    confidence: float = 0.5
+    explanation: str = ""
+    swaps: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    pattern: re.Pattern[str] | None = None
+    when: dict[str, frozenset[str]] = field(default_factory=dict)
+    unless: dict[str, frozenset[str]] = field(default_factory=dict)
+    examples: tuple[Example, ...] = ()
+    source: str = ""
+
+    @property
+    def agent(self) -> AgentName:
+        """The agent that owns the rule, from its id prefix."""
+        return AgentName(self.id.split(".", 1)[0])
+
+    def applies(self, goals: Goals) -> bool:
+        """Whether the writer's goals select this rule."""
+        values = goals.model_dump(mode="json")
+        if any(values.get(k) not in v for k, v in self.when.items()):
+            return False
+        return not any(values.get(k) in v for k, v in self.unless.items())
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Every match of the rule in ``text`` as a finding (block coordinates)."""
+        if self.pattern is None:
+            return
+        for m in self.pattern.finditer(text):
+            quoted = m.group(0)
+            options = self.swaps.get(_norm(quoted), ())
+            yield self.finding(m.start(), m.end(), quoted, options)
+
+    def finding(self, start: int, end: int, quoted: str, options: Iterable[str] = ()) -> Finding:
+        """A finding of this rule at a span, with case-matched replacements."""
+        replacements = tuple(
+            Replacement(kind="delete") if o == "" else Replacement(value=match_case(quoted, o))
+            for o in options
+        )
+        shown = replacements[0].apply(quoted) if replacements else ""
+        return Finding(
+            agent=self.agent, rule=self.id, category=self.category, start=start, end=end,
+            text=quoted, message=self.message.format(match=quoted, replacement=shown),
+            replacements=replacements, severity=self.severity, confidence=self.confidence,
+            explanation=self.explanation, sources=(f"rule:{self.source}",),
+        )
+
+
+def _norm(phrase: str) -> str:
+    return " ".join(phrase.lower().replace("’", "'").split())
+
+
+def _phrase_regex(phrase: str) -> str:
+    parts = [re.escape(w).replace("'", "['’]") for w in phrase.split()]
+    body = r"\s+".join(parts)
+    left = r"(?<![\w-])" if phrase[:1].isalnum() else ""
+    right = r"(?![\w-])" if phrase[-1:].isalnum() else ""
+    return left + body + right
+
+
+def _compile(raw: dict[str, Any]) -> tuple[dict[str, tuple[str, ...]], re.Pattern[str] | None]:
+    swaps: dict[str, tuple[str, ...]] = {}
+    for phrase, value in raw.get("swap", {}).items():
+        swaps[_norm(phrase)] = tuple(value) if isinstance(value, list) else tuple(value.split("|"))
+    replace = tuple(raw.get("replace", ()))
+    for phrase in raw.get("match", ()):
+        swaps[_norm(phrase)] = replace
+    if "pattern" in raw:
+        return swaps, re.compile(raw["pattern"], re.IGNORECASE)
+    if not swaps:
+        return swaps, None
+    alternatives = sorted(swaps, key=len, reverse=True)
+    return swaps, re.compile("|".join(map(_phrase_regex, alternatives)), re.IGNORECASE)
+
+
+def _examples(raw: list[dict[str, str]]) -> tuple[Example, ...]:
+    out = []
+    for ex in raw:
+        if "bad" in ex:
+            out.append(Example(text=ex["bad"], flagged=True, fixed=ex.get("fixed")))
+        else:
+            out.append(Example(text=ex["good"], flagged=False))
+    return tuple(out)
+
+
+def parse_rule(raw: dict[str, Any], source: str) -> Rule:
+    """Build a Rule from one ``[[rule]]`` table; raises ValueError on a bad table."""
+    try:
+        swaps, pattern = _compile(raw)
+        return Rule(
+            id=raw["id"], category=Category(raw["category"]), message=raw["message"],
+            severity=Severity(raw.get("severity", "info")),
+            confidence=float(raw.get("confidence", 0.5)), explanation=raw.get("explanation", ""),
+            swaps=swaps, pattern=pattern,
+            when={k: frozenset(v) for k, v in raw.get("when", {}).items()},
+            unless={k: frozenset(v) for k, v in raw.get("unless", {}).items()},
+            examples=_examples(raw.get("examples", [])), source=source,
+        )
+    except (KeyError, ValueError, re.error) as exc:
+        raise ValueError(f"{source}: bad rule {raw.get('id', '?')}: {exc}") from exc
+
+
+def load_rule_file(text: str, source: str) -> list[Rule]:
+    """Rules of one TOML file's text."""
+    return [parse_rule(r, source) for r in tomllib.loads(text).get("rule", [])]
+
+
+def builtin_rules(agent: AgentName) -> list[Rule]:
+    """The rules shipped in ``prosewise/agents/data/<agent>/*.toml``."""
+    folder = resources.files("prosewise.agents").joinpath("data", agent.value)
+    if not folder.is_dir():
+        return []
+    rules: list[Rule] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            rules.extend(load_rule_file(entry.read_text(encoding="utf-8"), f"{agent}/{entry.name}"))
+    return rules
+
+
+def house_rules(paths: Iterable[str], agent: AgentName) -> list[Rule]:
+    """The user's own rule files, keeping only this agent's rules."""
+    rules: list[Rule] = []
+    for path in paths:
+        text = Path(path).read_text(encoding="utf-8")
+        rules.extend(r for r in load_rule_file(text, Path(path).name) if r.agent is agent)
+    return rules
+
+
+def run_rules(rules: Iterable[Rule], text: str, goals: Goals) -> list[Finding]:
+    """All findings of the data rules that apply to these goals."""
+    return [f for rule in rules if rule.applies(goals) for f in rule.find(text)]

@@ -1,0 +1,187 @@
+"""Typed settings: the writer's goals, the profile and what is switched on.
+
+One pydantic tree serves the project file (``.prosewise.toml`` or
+``[tool.prosewise]`` in ``pyproject.toml``), the CLI and the language server; the
+editors' settings schemas are generated from it. Keys are snake_case in TOML and
+camelCase from editors (both accepted).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from prosewise.agents.model import AgentName
+
+PROJECT_FILE = ".prosewise.toml"
+
+
+class Dialect(StrEnum):
+    """English dialect: spelling and some grammar conventions follow it."""
+
+    EN_US = "en-US"
+    EN_GB = "en-GB"
+    EN_AU = "en-AU"
+    EN_CA = "en-CA"
+    EN_IN = "en-IN"
+
+
+class Audience(StrEnum):
+    """Who reads the text: sets how long and complex sentences may be."""
+
+    GENERAL = "general"
+    KNOWLEDGEABLE = "knowledgeable"
+    EXPERT = "expert"
+
+
+class Formality(StrEnum):
+    """How formal the text should sound: drives contraction, slang and stiffness checks."""
+
+    INFORMAL = "informal"
+    NEUTRAL = "neutral"
+    FORMAL = "formal"
+
+
+class Domain(StrEnum):
+    """The kind of writing; some rules apply only in some domains."""
+
+    GENERAL = "general"
+    ACADEMIC = "academic"
+    BUSINESS = "business"
+    TECHNICAL = "technical"
+    CASUAL = "casual"
+    CREATIVE = "creative"
+
+
+class Intent(StrEnum):
+    """What the text is for; e.g. hedging matters most when convincing."""
+
+    INFORM = "inform"
+    DESCRIBE = "describe"
+    CONVINCE = "convince"
+    TELL_A_STORY = "tell-a-story"
+
+
+class Profile(StrEnum):
+    """How much to show: strict = only clear errors, balanced, picky = everything."""
+
+    STRICT = "strict"
+    BALANCED = "balanced"
+    PICKY = "picky"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True,
+        use_attribute_docstrings=True,
+    )
+
+
+class Goals(_Model):
+    """The writer's goals, as Grammarly asks for them."""
+
+    dialect: Dialect = Dialect.EN_US
+    """English dialect used for spelling and conventions."""
+    audience: Audience = Audience.KNOWLEDGEABLE
+    """Who the readers are: general readers get shorter sentences and simpler words."""
+    formality: Formality = Formality.NEUTRAL
+    """Target formality: contractions and slang are flagged when formal, stiff phrasing when informal."""
+    domain: Domain = Domain.GENERAL
+    """Kind of writing (academic, business, technical, casual, creative, general)."""
+    intent: Intent = Intent.INFORM
+    """What the text is for: inform, describe, convince or tell a story."""
+
+
+class Settings(_Model):
+    """Everything that changes which suggestions are made and shown."""
+
+    goals: Goals = Goals()
+    """The writer's goals: dialect, audience, formality, domain, intent."""
+    profile: Profile = Profile.BALANCED
+    """strict shows only clear errors; balanced adds confident suggestions; picky shows everything."""
+    agents: dict[AgentName, bool] = Field(default_factory=lambda: {a: True for a in AgentName})
+    """Agents to run (grammar, clarity, tone, style); set one to false to switch it off."""
+    rules: dict[str, bool] = Field(default_factory=dict)
+    """Rule ids switched on or off, e.g. {"style.passive-voice": false}; a prefix ("tone") works too."""
+    words: tuple[str, ...] = ()
+    """Personal dictionary: words never flagged as misspelled."""
+    house_rules: tuple[str, ...] = ()
+    """Extra rule files (TOML, same format as the built-in ones) for house style, relative to the project file."""
+
+    def agent_enabled(self, agent: AgentName) -> bool:
+        """Whether an agent runs at all."""
+        return self.agents.get(agent, True)
+
+    def rule_enabled(self, rule: str) -> bool:
+        """The most specific entry in ``rules`` wins: 'style.passive-voice' over 'style'."""
+        parts = rule.split(".")
+        for i in range(len(parts), 0, -1):
+            value = self.rules.get(".".join(parts[:i]))
+            if value is not None:
+                return value
+        return True
+
+    def digest(self) -> str:
+        """Hash of everything an agent's output may depend on (cache key part)."""
+        raw = self.model_dump_json(exclude={"profile", "rules"})
+        return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+
+
+def find_project_file(start: Path) -> Path | None:
+    """The nearest ``.prosewise.toml``, or ``pyproject.toml`` with ``[tool.prosewise]``,
+    from ``start`` upward."""
+    here = start if start.is_dir() else start.parent
+    for folder in (here, *here.parents):
+        candidate = folder / PROJECT_FILE
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "prosewise" in _read_toml(pyproject).get("tool", {}):
+            return pyproject
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def project_options(path: Path) -> dict[str, Any]:
+    """Raw options from a project file (the ``[tool.prosewise]`` table of a pyproject)."""
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("prosewise", {})
+        return table if isinstance(table, dict) else {}
+    return data
+
+
+def load_settings(start: Path, overrides: dict[str, Any] | None = None) -> Settings:
+    """Settings for a file or folder: the project file found upward, then ``overrides``.
+
+    Raises pydantic.ValidationError when the project file has invalid values, so the
+    caller can say where; house rule paths are made absolute against the project file.
+    """
+    found = find_project_file(start.resolve())
+    options: dict[str, Any] = project_options(found) if found else {}
+    if found and "house_rules" in options:
+        options["house_rules"] = [str((found.parent / p).resolve()) for p in options["house_rules"]]
+    merged = _deep_merge(options, overrides or {})
+    return Settings.model_validate(merged)
+
+
+def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,70 @@
+"""Sentence and word spans in a block of prose, shared by the agents and the ranking."""
+
+from __future__ import annotations
+
+import re
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st vs etc e.g i.e cf al fig no vol approx inc ltd co corp dept est "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k".split()
+)
+_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+|$)""")
+_WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences in ``text`` (stripped of surrounding space).
+
+    A rule-based splitter: ends at . ! ? … unless the word before is a known
+    abbreviation, a single initial, or the next word starts in lower case.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _END.finditer(text):
+        if not _is_boundary(text, m.start(), m.end()):
+            continue
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [s for s in (_strip(text, a, b) for a, b in spans) if s[1] > s[0]]
+
+
+def _is_boundary(text: str, dot: int, after: int) -> bool:
+    if text[dot] != ".":
+        return True
+    word = re.search(r"(\S+)$", text[:dot])
+    token = word.group(1).lower().strip("(\"'") if word else ""
+    if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+        return False
+    nxt = text[after:].lstrip()
+    return not nxt or not nxt[0].islower()
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def words(text: str) -> list[tuple[int, int]]:
+    """Spans of the words (letters, digits, inner apostrophes and hyphens)."""
+    return [m.span() for m in _WORD.finditer(text)]
+
+
+def word_count(text: str) -> int:
+    """How many words ``text`` has."""
+    return len(_WORD.findall(text))
+
+
+def match_case(template: str, replacement: str) -> str:
+    """``replacement`` in the case of ``template``: 'In order to' → 'To'."""
+    if not replacement or not template:
+        return replacement
+    if template.isupper() and len(template) > 1:
+        return replacement.upper()
+    if template[0].isupper():
+        return replacement[0].upper() + replacement[1:]
+    return replacement
