@@ -1,0 +1,85 @@
+"""The pipeline core: per-block caching, agent isolation, offsets mapped to the document."""
+
+from __future__ import annotations
+
+from prosewise.agents.base import CheckContext
+from prosewise.agents.model import AgentName, Block, Category, Finding
+from prosewise.agents.settings import Settings
+from prosewise.server.pipeline import Pipeline
+
+DOC = "I has a apple.\n\nThe weather are nice today.\n\nWe left early in order to eat.\n"
+
+
+async def test_unchanged_document_runs_no_agent(pipeline: Pipeline) -> None:
+    settings = Settings()
+    first = await pipeline.review(DOC, "plaintext", settings)
+    again = await pipeline.review(DOC, "plaintext", settings)
+    assert first.shown == again.shown
+    assert again.checked_blocks == 0
+
+
+async def test_only_the_edited_block_is_rechecked(pipeline: Pipeline) -> None:
+    settings = Settings()
+    await pipeline.review(DOC, "plaintext", settings)
+    edited = "A new first paragraph.\n\n" + DOC.replace("nice today", "nice tonight")
+    review = await pipeline.review(edited, "plaintext", settings)
+    agents = sum(settings.agent_enabled(a) for a in AgentName)
+    assert review.checked_blocks == 2 * agents  # the new block and the edited one
+    has = next(f for f in review.shown if f.text == "has")
+    assert edited[has.start:has.end] == "has"  # moved block: cached findings re-anchored
+
+
+async def test_settings_change_invalidates(pipeline: Pipeline) -> None:
+    await pipeline.review(DOC, "plaintext", Settings())
+    review = await pipeline.review(DOC, "plaintext", Settings(goals={"dialect": "en-GB"}))
+    assert review.checked_blocks > 0
+
+
+async def test_offsets_are_code_points_with_emoji(pipeline: Pipeline) -> None:
+    text = "😀😀 Thé café 👩‍👩‍👧 is nice. I has a apple.\n"
+    review = await pipeline.review(text, "plaintext", Settings())
+    for f in review.shown:
+        assert text[f.start:f.end] == f.text
+    assert any(f.text == "has" for f in review.shown)
+
+
+class Broken:
+    """An agent that always fails: the others must still report."""
+
+    name = AgentName.STYLE
+    description = "fails"
+
+    async def check(self, block: Block, ctx: CheckContext) -> list[Finding]:
+        raise RuntimeError("boom")
+
+
+class Echo:
+    """An agent that flags the first word, in block coordinates."""
+
+    name = AgentName.CLARITY
+    description = "first word"
+
+    async def check(self, block: Block, ctx: CheckContext) -> list[Finding]:
+        word = block.text.split()[0]
+        return [Finding(agent=self.name, rule="clarity.first", category=Category.STYLE,
+                        start=0, end=len(word), text=word, message="first")]
+
+
+async def test_a_failing_agent_is_isolated() -> None:
+    p = Pipeline(agents=[Broken(), Echo()])
+    try:
+        review = await p.review("Alpha beta.\n\nGamma delta.\n", "plaintext",
+                                Settings(profile="picky"))
+    finally:
+        p.close()
+    firsts = [f for f in review.decisions if f.finding.rule == "clarity.first"]
+    assert [(d.finding.start, d.finding.text) for d in firsts] == [(0, "Alpha"), (13, "Gamma")]
+
+
+async def test_disabled_rules_and_agents_are_not_reported(pipeline: Pipeline) -> None:
+    settings = Settings(agents={"grammar": False})
+    review = await pipeline.review(DOC, "plaintext", settings)
+    assert all(d.finding.agent is not AgentName.GRAMMAR for d in review.decisions)
+    off = Settings(rules={"clarity": False})
+    review = await pipeline.review(DOC, "plaintext", off)
+    assert all(not d.finding.rule.startswith("clarity.") for d in review.decisions)
