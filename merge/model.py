@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from prosewise.agents.model import Finding
 
@@ -23,10 +23,13 @@ class Decision(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     finding: Finding
+    """The finding exactly as the agent raised it (prior confidence, its own sources)."""
     outcome: Outcome
     reason: str
     into: int | None = None
     """For merged findings, the index in ``Ranking.shown`` of the suggestion it joined."""
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    """Calibrated confidence of the suggestion this finding ended up in (or would have)."""
 
 
 class Layout(BaseModel):
@@ -38,10 +41,36 @@ class Layout(BaseModel):
     sentences: tuple[tuple[int, int], ...] = ()
 
 
+class RuleFeedback(BaseModel):
+    """How the writer treated one rule's suggestions in this workspace.
+
+    Kept by the server (accept = code action applied, dismiss = "ignore" command);
+    the ranking agent only reads it, to demote rules the writer keeps rejecting.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    accepted: int = Field(default=0, ge=0)
+    dismissed: int = Field(default=0, ge=0)
+
+
 class Ranking(BaseModel):
-    """The ranking agent's answer: ordered suggestions and the full decision log."""
+    """The ranking agent's answer: ordered suggestions and the full decision log.
+
+    ``shown`` is in document order and carries calibrated confidences and merged
+    sources; ``decisions[i]`` is about the i-th finding given to ``rank``.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     shown: tuple[Finding, ...]
     decisions: tuple[Decision, ...]
+
+    def by_importance(self) -> tuple[Finding, ...]:
+        """Shown suggestions, most important first: severity, then confidence, then position.
+
+        For summaries and "top N" views; editors list them in document order.
+        """
+        return tuple(sorted(
+            self.shown, key=lambda f: (-f.severity.rank, -f.confidence, f.start, f.end)
+        ))
