@@ -25,7 +25,10 @@ def extractors() -> dict[str, Extractor]:
     }
 
 
-SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".txt": "plaintext"}
+SUFFIXES = {
+    ".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".mdown": "markdown",
+    ".mkd": "markdown", ".mkdn": "markdown", ".txt": "plaintext",
+}
 
 
 def language_for(filename: str) -> str:

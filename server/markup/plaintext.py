@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 
-from prosewise.agents.model import Block, BlockKind, Segment
+from prosewise.agents.model import Block, BlockKind
 
-_PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*", re.MULTILINE)
+_PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t\r]*\n))*")
+"""A paragraph ends at a blank line (CRLF-aware: ``.`` also matches ``\r``)."""
 
 
 def extract_plaintext(text: str) -> list[Block]:
     """One block per paragraph, each a single verbatim run of the document."""
-    blocks = []
-    for m in _PARAGRAPH.finditer(text):
-        body = m.group(0).rstrip()
-        blocks.append(Block(kind=BlockKind.PARAGRAPH, text=body,
-                            segments=(Segment(block_start=0, doc_start=m.start(), length=len(body)),)))
-    return blocks
+    return [Block.verbatim(m.group(0).rstrip(), m.start(), BlockKind.PARAGRAPH)
+            for m in _PARAGRAPH.finditer(text)]

@@ -1,0 +1,130 @@
+"""Assembling one prose block from runs of verbatim text and placeholders."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from prosewise.agents.model import Block, BlockKind, Segment
+
+PLACEHOLDER = "X"
+"""Stands for inline code, math or a URL: a noun harper and lingotweaker accept
+anywhere ("Run X to start.", "an X package"), so the sentence stays checkable."""
+
+PLACEHOLDER_AFTER_A = "Y"
+"""After "a", where "X" (said "ex") would draw an a/an warning on the article."""
+
+BARE_URL = re.compile(
+    r"(?<![\w@.])(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s<>]*[^\s<>.,;:!?'\")\]*_~]"
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+"""URLs and e-mail addresses typed as plain text (angle-bracket autolinks are tokens)."""
+
+Piece = tuple[str, int | None]
+"""Block text and the document offset it was copied from (None: not verbatim)."""
+
+
+@dataclass
+class BlockBuilder:
+    """Collects a block's text; only runs proven equal to the document get segments."""
+
+    doc: str
+    kind: BlockKind = BlockKind.PARAGRAPH
+    pieces: list[Piece] = field(default_factory=list)
+
+    def text(self, text: str, doc_start: int | None) -> None:
+        """Append ``text``, mapped to ``doc_start`` if the document holds it there."""
+        if not text:
+            return
+        if doc_start is not None and (
+            doc_start < 0 or self.doc[doc_start:doc_start + len(text)] != text
+        ):
+            doc_start = None
+        self.pieces.append((text, doc_start))
+
+    def placeholder(self) -> None:
+        """Append the stand-in for a code or math span (unmapped: findings on it drop)."""
+        before = "".join(text for text, _ in self.pieces[-3:])
+        self.pieces.append((_placeholder_after(before), None))
+
+    def build(self) -> Block | None:
+        """The block, or None when nothing in it is document text worth checking."""
+        text = "".join(t for t, _ in self.pieces)
+        if not text.strip():
+            return None
+        pieces = self.pieces
+        if "@" in text or "/" in text or "www." in text:
+            pieces = _without_urls(pieces, text)
+            text = "".join(t for t, _ in pieces)
+        segments = _segments(pieces)
+        if not segments:
+            return None
+        return Block(kind=self.kind, text=text, segments=segments)
+
+
+def _placeholder_after(before: str) -> str:
+    """``X``, or ``Y`` right after the article "a"."""
+    word = before.rstrip()
+    after_a = (
+        word != before and word[-1:] in ("a", "A") and (len(word) == 1 or not word[-2].isalnum())
+    )
+    return PLACEHOLDER_AFTER_A if after_a else PLACEHOLDER
+
+
+def _without_urls(pieces: list[Piece], text: str) -> list[Piece]:
+    """``pieces`` with every bare URL or e-mail address replaced by a placeholder."""
+    pieces = list(pieces)  # split pieces are rewritten in place
+    out: list[Piece] = []
+    at = 0  # block offset where pieces[i] starts
+    i = 0
+    for m in BARE_URL.finditer(text):
+        at, i = _copy_until(pieces, out, at, i, m.start())
+        out.append((_placeholder_after(text[:m.start()][-3:]), None))
+        at, i = _skip_until(pieces, at, i, m.end())
+    out.extend(pieces[i:])
+    return out
+
+
+def _copy_until(
+    pieces: list[Piece], out: list[Piece], at: int, i: int, stop: int
+) -> tuple[int, int]:
+    """Copy pieces up to block offset ``stop`` (splitting one if needed)."""
+    while i < len(pieces) and at < stop:
+        text, doc = pieces[i]
+        if at + len(text) <= stop:
+            out.append((text, doc))
+            at, i = at + len(text), i + 1
+        else:
+            cut = stop - at
+            out.append((text[:cut], doc))
+            pieces[i] = (text[cut:], None if doc is None else doc + cut)
+            at = stop
+    return at, i
+
+
+def _skip_until(pieces: list[Piece], at: int, i: int, stop: int) -> tuple[int, int]:
+    """Drop pieces up to block offset ``stop`` (keeping the tail of a split one)."""
+    while i < len(pieces) and at < stop:
+        text, doc = pieces[i]
+        if at + len(text) <= stop:
+            at, i = at + len(text), i + 1
+        else:
+            cut = stop - at
+            pieces[i] = (text[cut:], None if doc is None else doc + cut)
+            at = stop
+    return at, i
+
+
+def _segments(pieces: list[Piece]) -> tuple[Segment, ...]:
+    """Segments of the verbatim pieces, contiguous runs merged into one."""
+    runs: list[list[int]] = []
+    at = 0
+    for text, doc in pieces:
+        if doc is not None:
+            last = runs[-1] if runs else None
+            if last is not None and last[0] + last[2] == at and last[1] + last[2] == doc:
+                last[2] += len(text)
+            else:
+                runs.append([at, doc, len(text)])
+        at += len(text)
+    return tuple(Segment(block_start=b, doc_start=d, length=n) for b, d, n in runs)
