@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 from pydantic import BaseModel, ConfigDict
@@ -21,7 +21,7 @@ from prosewise.agents.model import Block, Finding, ToneSummary
 from prosewise.agents.registry import default_agents, tone_summary
 from prosewise.agents.settings import Settings
 from prosewise.agents.text import sentences
-from prosewise.merge.model import Decision, Layout
+from prosewise.merge.model import Decision, Layout, RuleFeedback
 from prosewise.merge.rank import rank
 from prosewise.server.cache import FindingCache
 from prosewise.server.markup import extract
@@ -60,14 +60,24 @@ class Pipeline:
         self.engines = engines or EngineHub()
         self.cache = cache or FindingCache()
 
-    async def review(self, text: str, language: str, settings: Settings) -> Review:
-        """Review a whole document; unchanged blocks come from the cache."""
+    async def review(
+        self,
+        text: str,
+        language: str,
+        settings: Settings,
+        feedback: Mapping[str, RuleFeedback] | None = None,
+    ) -> Review:
+        """Review a whole document; unchanged blocks come from the cache.
+
+        ``feedback`` (rule id → the writer's accepts/dismissals in this workspace)
+        lets the ranking agent demote rules the writer keeps dismissing.
+        """
         blocks = extract(text, language)
         per_block = await asyncio.gather(*(self._check_block(b, settings) for b in blocks))
         findings = [f for found, _ in per_block for f in found]
         ran = sum(n for _, n in per_block)
         findings = [f for f in findings if settings.rule_enabled(f.rule)]
-        ranking = rank(findings, settings, layout_of(blocks))
+        ranking = rank(findings, settings, layout_of(blocks), feedback=feedback)
         tone = tone_summary(text, blocks, findings, settings.goals)
         return Review(
             text=text, blocks=tuple(blocks), shown=ranking.shown, decisions=ranking.decisions,

@@ -1,0 +1,180 @@
+-- Neovim config for tests/nvim/test_neovim.py: start Prosewise through Neovim's own
+-- LSP client, apply a quick fix and "add to dictionary" through its code action
+-- machinery, then write what happened as JSON for the Python test to check.
+--
+-- Inputs (environment): PROSEWISE_PYTHON (interpreter with prosewise installed),
+-- PROSEWISE_NVIM_RESULT (JSON output path), PROSEWISE_NVIM_TIMEOUT (ms per wait),
+-- PROSEWISE_FIX_LINE (1-based line to fix), PROSEWISE_FIX_TITLE (quick fix to apply),
+-- PROSEWISE_WORD (misspelling to add to the dictionary), PROSEWISE_ENCODINGS (optional,
+-- comma-separated position encodings to offer instead of Neovim's default list).
+-- Every wait is vim.wait on a condition set by an event (DiagnosticChanged,
+-- on_lines); a scenario error is reported in the JSON and Neovim quits either way.
+
+local env = vim.env
+local timeout = tonumber(env.PROSEWISE_NVIM_TIMEOUT) or 20000
+local result = { steps = {}, errors = vim.empty_dict() }
+
+vim.lsp.log.set_level(env.PROSEWISE_NVIM_LOG or 'warn')
+
+local capabilities = nil
+if env.PROSEWISE_ENCODINGS then
+  capabilities = { general = { positionEncodings = vim.split(env.PROSEWISE_ENCODINGS, ',') } }
+end
+
+vim.lsp.config('prosewise', {
+  cmd = { env.PROSEWISE_PYTHON or 'python3', '-m', 'prosewise.server.lsp', '--stdio' },
+  filetypes = { 'markdown' },
+  root_markers = { '.prosewise.toml', '.prosewise', '.git' },
+  capabilities = capabilities,
+})
+vim.lsp.enable('prosewise')
+
+-- Bumped on every DiagnosticChanged / buffer change; waits compare against it.
+local events = { diagnostics = 0, lines = 0 }
+vim.api.nvim_create_autocmd('DiagnosticChanged', {
+  callback = function() events.diagnostics = events.diagnostics + 1 end,
+})
+
+-- code_action({ apply = true }) asks the user when several actions pass the filter;
+-- headless there is nobody to ask, so fail fast instead of hanging.
+vim.ui.select = function(items, _, on_choice)
+  result.ambiguous = #items
+  on_choice(nil)
+end
+
+local function step(name)
+  table.insert(result.steps, name)
+end
+
+-- Run one part of the scenario; its error is kept under its name and the next part runs.
+local function attempt(name, fn, ...)
+  local ok, err = xpcall(fn, debug.traceback, ...)
+  if not ok then result.errors[name] = tostring(err) end
+  return ok
+end
+
+local function prosewise_diagnostics(buf)
+  local out = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.source == 'prosewise' then
+      table.insert(out, {
+        rule = d.code, line = d.lnum + 1, col = d.col, end_col = d.end_col, message = d.message,
+      })
+    end
+  end
+  return out
+end
+
+local function wait_for(what, predicate)
+  local ok = vim.wait(timeout, function() return result.ambiguous ~= nil or predicate() end, 20)
+  if result.ambiguous then
+    error(string.format('%d code actions matched while waiting for %s', result.ambiguous, what))
+  elseif not ok then
+    error('timed out waiting for ' .. what)
+  end
+end
+
+local function has(buf, rule, line, text)
+  for _, d in ipairs(prosewise_diagnostics(buf)) do
+    local lines = vim.api.nvim_buf_get_lines(buf, d.line - 1, d.line, false)
+    local quoted = (lines[1] or ''):sub(d.col + 1, d.end_col)
+    if d.rule == rule and (line == nil or d.line == line) and (text == nil or quoted == text) then
+      return d
+    end
+  end
+  return nil
+end
+
+-- Run one code action chosen by title, through vim.lsp.buf.code_action, on a diagnostic's range.
+local function code_action(buf, diag, title_matches)
+  local chosen = {}
+  vim.lsp.buf.code_action({
+    apply = true,
+    range = { start = { diag.line, diag.col }, ['end'] = { diag.line, diag.end_col } },
+    filter = function(action)
+      local ok = title_matches(action.title)
+      if ok then table.insert(chosen, action.title) end
+      return ok
+    end,
+  })
+  return chosen
+end
+
+local function apply_quick_fix(buf)
+  local line = tonumber(env.PROSEWISE_FIX_LINE)
+  local title = env.PROSEWISE_FIX_TITLE
+  wait_for('the article diagnostic', function() return has(buf, 'grammar.article', line) ~= nil end)
+  result.before = prosewise_diagnostics(buf)
+  step('diagnostics')
+  local changed = events.lines
+  local chosen = code_action(buf, has(buf, 'grammar.article', line), function(t) return t == title end)
+  wait_for('the quick fix edit', function() return events.lines > changed end)
+  result.quick_fix = chosen
+  result.fixed_lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  wait_for('diagnostics of the fixed text', function()
+    return has(buf, 'grammar.article', line) == nil and #prosewise_diagnostics(buf) > 0
+  end)
+  result.after_fix = prosewise_diagnostics(buf)
+  step('quick fix')
+end
+
+local function add_to_dictionary(buf)
+  local word = env.PROSEWISE_WORD
+  wait_for('the spelling diagnostic', function() return has(buf, 'grammar.spelling', nil, word) ~= nil end)
+  local before = events.diagnostics
+  local chosen = code_action(buf, has(buf, 'grammar.spelling', nil, word), function(t)
+    return t:find('dictionary', 1, true) ~= nil
+  end)
+  result.dictionary_action = chosen
+  wait_for('the spelling diagnostic to go', function()
+    return events.diagnostics > before and has(buf, 'grammar.spelling', nil, word) == nil
+  end)
+  result.after_dictionary = prosewise_diagnostics(buf)
+  result.final_lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  step('dictionary')
+end
+
+local function attach()
+  local buf = vim.api.nvim_get_current_buf()
+  result.nvim_version = vim.split(vim.fn.execute('version'), '\n', { trimempty = true })[1]
+  result.filetype = vim.bo[buf].filetype
+  vim.api.nvim_buf_attach(buf, false, {
+    on_lines = function() events.lines = events.lines + 1 end,
+  })
+  local client
+  wait_for('the prosewise client', function()
+    client = vim.lsp.get_clients({ bufnr = buf, name = 'prosewise' })[1]
+    return client ~= nil and client.initialized == true
+  end)
+  result.position_encoding = client.offset_encoding
+  result.root_dir = client.root_dir
+  result.pull = client:supports_method('textDocument/diagnostic')
+  step('attached')
+  return buf
+end
+
+local function finish()
+  local file = assert(io.open(env.PROSEWISE_NVIM_RESULT, 'w'))
+  file:write(vim.json.encode(result))
+  file:close()
+  vim.cmd('qall!')
+end
+
+vim.api.nvim_create_autocmd('VimEnter', {
+  once = true,
+  callback = function()
+    vim.schedule(function()
+      local ok, buf = xpcall(attach, debug.traceback)
+      if not ok then
+        result.errors.attach = tostring(buf)
+      elseif attempt('quick_fix', apply_quick_fix, buf) then
+        attempt('dictionary', add_to_dictionary, buf)
+      end
+      local done, write_err = pcall(finish)
+      if not done then
+        io.stderr:write('could not write the result: ' .. tostring(write_err) .. '\n')
+        vim.cmd('cquit! 2')
+      end
+    end)
+  end,
+})

