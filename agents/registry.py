@@ -11,6 +11,7 @@ from prosewise.agents.model import Block, Finding, ToneSummary
 from prosewise.agents.settings import Goals
 from prosewise.agents.style import StyleAgent
 from prosewise.agents.tone import ToneAgent
+from prosewise.agents.tone_summary import summarize
 
 
 def default_agents() -> list[Agent]:
@@ -21,5 +22,10 @@ def default_agents() -> list[Agent]:
 def tone_summary(
     text: str, blocks: Sequence[Block], findings: Sequence[Finding], goals: Goals
 ) -> ToneSummary | None:
-    """The document's tone (placeholder until the tone agent's summary lands)."""
-    return None
+    """The document's tone: traits, evidence and a headline (None for short documents).
+
+    ``text`` is the whole document; the summary reads only its prose ``blocks`` so
+    code and markup do not colour the tone, and not ``findings``, so switching a
+    rule off does not change how the text sounds.
+    """
+    return summarize(blocks, goals)

@@ -1,19 +1,85 @@
-"""Shared body of the data-rule agents (clarity, tone, style)."""
+"""Shared body of the data-rule agents (clarity, tone, style).
+
+Besides running the data rules, it gives code rules (long sentences, exclamation
+marks) their table from the data files, and tidies deletions so that accepting
+"drop this word" leaves well-formed text.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
 from prosewise.agents.base import CheckContext
-from prosewise.agents.model import AgentName, Block, Finding
+from prosewise.agents.model import AgentName, Block, EditKind, Finding, Replacement
 from prosewise.agents.routing import route, to_finding
-from prosewise.agents.rules import Rule, builtin_rules, house_rules, run_rules
+from prosewise.agents.rules import Rule, builtin_rules, parse_rule, run_rules
+from prosewise.agents.text import word_at
+
+log = logging.getLogger(__name__)
+
+HOUSE_AGENTS = (AgentName.CLARITY, AgentName.TONE, AgentName.STYLE)
+"""Agents that run data rules, so the only valid prefixes of a house rule id."""
+_RULE_ID = re.compile(r"(?:" + "|".join(a.value for a in HOUSE_AGENTS) + r")\.[a-z0-9][a-z0-9.-]*")
+
+
+@lru_cache(maxsize=64)
+def house_file(path: str) -> tuple[tuple[Rule, ...], tuple[str, ...]]:
+    """The good rules of one user rule file, and a message per problem (naming the file).
+
+    Why not raise: one typo in a house file must not switch off every data rule of
+    every agent; the bad table is skipped, the rest of the file still applies, and
+    the problem is logged once (and offered to the fronts by ``house_rule_problems``).
+    """
+    try:
+        tables = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("rule", [])
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return (), _logged([f"house rules {path}: cannot read: {exc}"])
+    if not isinstance(tables, list):
+        return (), _logged([f"house rules {path}: `rule` must be [[rule]] tables"])
+    rules: list[Rule] = []
+    problems: list[str] = []
+    for raw in tables:
+        rule_id = str(raw.get("id", "?")) if isinstance(raw, dict) else "?"
+        if not _RULE_ID.fullmatch(rule_id):
+            problems.append(
+                f"house rules {path}: rule id {rule_id!r} must look like "
+                f"'<agent>.<name>' with agent one of {', '.join(a.value for a in HOUSE_AGENTS)}"
+            )
+            continue
+        try:
+            rules.append(parse_rule(raw, Path(path).name))
+        except ValueError as exc:
+            problems.append(f"house rules {path}: {exc}")
+    return tuple(rules), _logged(problems)
+
+
+def _logged(problems: list[str]) -> tuple[str, ...]:
+    for p in problems:
+        log.warning("%s (skipped)", p)
+    return tuple(problems)
+
+
+def house_rule_problems(paths: Iterable[str]) -> list[str]:
+    """Every problem in the user's rule files, for a front to show (CLI, editor)."""
+    return [p for path in paths for p in house_file(path)[1]]
+
+
+def load_house_rules(paths: Iterable[str], agent: AgentName) -> list[Rule]:
+    """The valid rules of the user's files that belong to ``agent``."""
+    return [r for path in paths for r in house_file(path)[0] if r.agent is agent]
 
 
 @lru_cache(maxsize=64)
 def rules_for(agent: AgentName, house: tuple[str, ...]) -> tuple[Rule, ...]:
     """Built-in rules of an agent plus the user's house rules for it (loaded once)."""
-    return tuple(builtin_rules(agent) + house_rules(house, agent))
+    return tuple(builtin_rules(agent) + load_house_rules(house, agent))
 
 
 async def data_rule_findings(agent: AgentName, block: Block, ctx: CheckContext) -> list[Finding]:
@@ -22,3 +88,95 @@ async def data_rule_findings(agent: AgentName, block: Block, ctx: CheckContext) 
     found = await ctx.run(run_rules, rules, block.text, ctx.settings.goals)
     hits = await ctx.engine_hits(block)
     return found + [to_finding(h, block.text) for h in hits.all() if route(h) is agent]
+
+
+@lru_cache(maxsize=32)
+def data_table(agent: AgentName, filename: str) -> dict[str, Any]:
+    """A built-in data file of an agent, parsed once (callers must not mutate it)."""
+    path = resources.files("prosewise.agents").joinpath("data", agent.value, filename)
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def code_rule(agent: AgentName, rule_id: str, house: tuple[str, ...] = ()) -> Rule | None:
+    """The table of a rule implemented in code (its message, goals and examples)."""
+    return next((r for r in rules_for(agent, house) if r.id == rule_id), None)
+
+
+def code_finding(
+    rule: Rule, start: int, end: int, quoted: str,
+    replacements: Sequence[Replacement] = (), message: str | None = None,
+    fields: Mapping[str, object] | None = None,
+) -> Finding:
+    """A finding of a code rule; the message template is filled from ``fields``."""
+    template = message if message is not None else rule.message
+    return Finding(
+        agent=rule.agent, rule=rule.id, category=rule.category, start=start, end=end,
+        text=quoted, message=template.format(match=quoted, **(fields or {})),
+        replacements=tuple(replacements), severity=rule.severity, confidence=rule.confidence,
+        explanation=rule.explanation, sources=(f"rule:{rule.source}",),
+    )
+
+
+_OPENERS = frozenset("\"'“‘([{*_")
+_SENTENCE_END = frozenset(".!?…")
+_CLOSING = frozenset(".,;:!?)]}…")
+
+
+def tidy_deletions(found: Iterable[Finding], text: str) -> list[Finding]:
+    """Findings whose only fix is a deletion, widened so the fix leaves clean text.
+
+    Why: deleting "I think" from "I think we should." must not leave a double space
+    or a lower-case sentence start; the span grows to cover the space, a comma that
+    belonged to the phrase, or the next word (capitalised).
+    """
+    return [_tidy(f, text) for f in found]
+
+
+def _tidy(f: Finding, text: str) -> Finding:
+    if len(f.replacements) != 1 or f.replacements[0].kind is not EditKind.DELETE:
+        return f
+    s, e = f.start, f.end
+    if _at_sentence_start(text, s):
+        return _drop_at_start(f, text, s, e)
+    if text[max(0, s - 2):s] == ", " and text[e:e + 1] == ",":
+        return _respan(f, text, s - 2, e + 1)
+    if e >= len(text) or text[e] in _CLOSING:
+        while s > 0 and text[s - 1].isspace():
+            s -= 1
+        if s > 0 and text[s - 1] == "," and text[e:e + 1] != ",":
+            s -= 1
+        return _respan(f, text, s, e)
+    if e < len(text) and text[e] == ",":
+        e += 1
+    end = e
+    while end < len(text) and text[end].isspace():
+        end += 1
+    if end == e:
+        while s > 0 and text[s - 1].isspace():
+            s -= 1
+    return _respan(f, text, s, end)
+
+
+def _at_sentence_start(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and (text[j].isspace() or text[j] in _OPENERS):
+        j -= 1
+    return j < 0 or text[j] in _SENTENCE_END
+
+
+def _drop_at_start(f: Finding, text: str, s: int, e: int) -> Finding:
+    if text[e:e + 1] == ",":
+        e += 1
+    while e < len(text) and text[e].isspace():
+        e += 1
+    nxt = word_at(text, e)
+    if nxt is None or not text[s:s + 1].isupper():
+        return _respan(f, text, s, e)
+    word = text[e:nxt]
+    return _respan(f, text, s, nxt, Replacement(value=word[0].upper() + word[1:]))
+
+
+def _respan(f: Finding, text: str, s: int, e: int, fix: Replacement | None = None) -> Finding:
+    replacements = (fix,) if fix is not None else f.replacements
+    return f.model_copy(update={"start": s, "end": e, "text": text[s:e],
+                                "replacements": replacements})

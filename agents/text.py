@@ -68,3 +68,38 @@ def match_case(template: str, replacement: str) -> str:
     if template[0].isupper():
         return replacement[0].upper() + replacement[1:]
     return replacement
+
+
+def word_at(text: str, i: int) -> int | None:
+    """End of the word starting exactly at ``i``, or None if no word starts there."""
+    m = _WORD.match(text, i)
+    return m.end() if m else None
+
+
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
+def syllables(word: str) -> int:
+    """Estimated syllables of an English word (vowel groups, silent final e).
+
+    Why not textstat: its English counter loads NLTK's cmudict and downloads it
+    over the network on first use; readability must work offline.
+    """
+    w = word.lower().strip("'’")
+    n = len(_VOWELS.findall(w))
+    if n > 1 and w.endswith("e") and not w.endswith(("le", "ee", "ye")):
+        n -= 1
+    if n > 1 and w.endswith(("es", "ed")) and not w.endswith(
+        ("ted", "ded", "ses", "zes", "ces", "ges", "xes", "ches", "shes")
+    ):
+        n -= 1
+    return max(1, n)
+
+
+def reading_grade(text: str) -> float:
+    """Flesch-Kincaid grade of ``text`` read as one sentence (0 for no words)."""
+    found = _WORD.findall(text)
+    if not found:
+        return 0.0
+    per_word = sum(map(syllables, found)) / len(found)
+    return 0.39 * len(found) + 11.8 * per_word - 15.59
