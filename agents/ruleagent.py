@@ -20,6 +20,7 @@ from prosewise.agents.base import CheckContext
 from prosewise.agents.model import AgentName, Block, EditKind, Finding, Replacement
 from prosewise.agents.routing import route, to_finding
 from prosewise.agents.rules import Rule, builtin_rules, parse_rule, run_rules
+from prosewise.agents.settings import file_stamp
 from prosewise.agents.text import word_at
 
 log = logging.getLogger(__name__)
@@ -29,9 +30,17 @@ HOUSE_AGENTS = (AgentName.CLARITY, AgentName.TONE, AgentName.STYLE)
 _RULE_ID = re.compile(r"(?:" + "|".join(a.value for a in HOUSE_AGENTS) + r")\.[a-z0-9][a-z0-9.-]*")
 
 
-@lru_cache(maxsize=64)
 def house_file(path: str) -> tuple[tuple[Rule, ...], tuple[str, ...]]:
     """The good rules of one user rule file, and a message per problem (naming the file).
+
+    Re-read when the file changes (keyed by its size and modification time).
+    """
+    return _house_file(path, file_stamp(path))
+
+
+@lru_cache(maxsize=64)
+def _house_file(path: str, stamp: tuple[int, int]) -> tuple[tuple[Rule, ...], tuple[str, ...]]:
+    """The parse behind ``house_file``, cached per file version.
 
     Why not raise: one typo in a house file must not switch off every data rule of
     every agent; the bad table is skipped, the rest of the file still applies, and

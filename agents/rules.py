@@ -31,7 +31,6 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from prosewise.agents.model import AgentName, Category, Finding, Replacement, Severity
@@ -169,15 +168,6 @@ def builtin_rules(agent: AgentName) -> list[Rule]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
             rules.extend(load_rule_file(entry.read_text(encoding="utf-8"), f"{agent}/{entry.name}"))
-    return rules
-
-
-def house_rules(paths: Iterable[str], agent: AgentName) -> list[Rule]:
-    """The user's own rule files, keeping only this agent's rules."""
-    rules: list[Rule] = []
-    for path in paths:
-        text = Path(path).read_text(encoding="utf-8")
-        rules.extend(r for r in load_rule_file(text, Path(path).name) if r.agent is agent)
     return rules
 
 

@@ -130,7 +130,17 @@ class Settings(_Model):
     def digest(self) -> str:
         """Hash of everything an agent's output may depend on (cache key part)."""
         raw = self.model_dump_json(exclude={"profile", "rules"})
-        return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+        stamps = [file_stamp(p) for p in self.house_rules]
+        return hashlib.blake2b(f"{raw}{stamps}".encode(), digest_size=12).hexdigest()
+
+
+def file_stamp(path: str | Path) -> tuple[int, int]:
+    """Size and modification time: house rule edits must invalidate cached findings."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return (-1, -1)
+    return (st.st_size, st.st_mtime_ns)
 
 
 def find_project_file(start: Path) -> Path | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from prosewise.agents.rules import load_rule_file
+from prosewise.agents.ruleagent import house_rule_problems
 from prosewise.agents.settings import Settings, find_project_file, load_settings
 from prosewise.merge.explain import format_decisions
 from prosewise.merge.model import Ranking
@@ -90,22 +90,8 @@ def _first_error(exc: ValidationError) -> str:
 
 
 def _without_bad_house_rules(settings: Settings) -> tuple[Settings, tuple[str, ...]]:
-    """Drop house rule files that are missing or malformed, saying why.
-
-    Why here: an agent whose house rules fail to load would lose all its findings.
-    """
-    good: list[str] = []
-    problems: list[str] = []
-    for path in settings.house_rules:
-        try:
-            load_rule_file(Path(path).read_text(encoding="utf-8"), Path(path).name)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
-            problems.append(f"{path}: house rules skipped ({exc})")
-            continue
-        good.append(path)
-    if not problems:
-        return settings, ()
-    return settings.model_copy(update={"house_rules": tuple(good)}), tuple(problems)
+    """Report problems in house rule files (bad tables are skipped, the rest still apply)."""
+    return settings, tuple(house_rule_problems(settings.house_rules))
 
 
 @dataclass(frozen=True)
