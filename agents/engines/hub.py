@@ -10,12 +10,16 @@ only place that knows about them.
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 import threading
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 from prosewise.agents.model import EditKind, Replacement
 from prosewise.agents.settings import Dialect, Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class EngineHit:
     end: int
     message: str
     replacements: tuple[Replacement, ...] = ()
+    explanation: str = ""
+    """The engine's description of the rule (harper: Markdown), if it has one."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,11 @@ class EngineHits:
 
     harper: tuple[EngineHit, ...] = ()
     lingo: tuple[EngineHit, ...] = ()
+    failed: tuple[str, ...] = ()
+    """Engines that raised on this text (their hits are missing, the other's are kept)."""
+    spellers: tuple[str, ...] = ("harper", "lingotweaker")
+    """Engines that checked spelling: a lone spelling hit means disagreement only when
+    the other engine could have agreed (lingotweaker has no en-AU/CA/IN speller)."""
 
     def all(self) -> tuple[EngineHit, ...]:
         """Both engines' hits."""
@@ -46,6 +57,13 @@ class EngineHits:
 _HARPER_DIALECTS = {
     Dialect.EN_US: 0, Dialect.EN_GB: 1, Dialect.EN_AU: 2, Dialect.EN_CA: 3, Dialect.EN_IN: 4,
 }
+
+# lingotweaker's spelling dictionaries: en-US and en-GB only (en-AU/CA/IN get the US
+# speller behind their variant's grammar rules), so harper alone checks their spelling.
+_LINGO_SPELLERS = {Dialect.EN_US: "MORFOLOGIK_RULE_EN_US", Dialect.EN_GB: "MORFOLOGIK_RULE_EN_GB"}
+
+
+_OTHER_DIALECT = re.compile(r"is (?:British|American|Australian|Canadian|New Zealand) English")
 
 
 def byte_to_char_offsets(text: str) -> list[int]:
@@ -68,22 +86,40 @@ class EngineHub:
     use_lingo: bool = True
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _lingo: dict[Dialect, object] = field(default_factory=dict, repr=False)
+    _descriptions: dict[str, str] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     async def check(self, text: str, settings: Settings, pool: Executor) -> EngineHits:
-        """Run both engines concurrently on ``text`` in ``pool``."""
+        """Run both engines concurrently on ``text`` in ``pool``.
+
+        An engine that raises is logged and reported in ``failed``: the other
+        engine's hits still count (one engine's bug must not hide the other's).
+        """
         loop = asyncio.get_running_loop()
         dialect, words = settings.goals.dialect, settings.words
-        harper_job = (
-            loop.run_in_executor(pool, self.harper_hits, text, dialect, words)
-            if self.use_harper else _done(())
+        jobs = [
+            loop.run_in_executor(pool, fn, text, dialect, words) if on else _done(())
+            for fn, on in ((self.harper_hits, self.use_harper), (self.lingo_hits, self.use_lingo))
+        ]
+        results = await asyncio.gather(*jobs, return_exceptions=True)
+        found: list[tuple[EngineHit, ...]] = []
+        failed: list[str] = []
+        for name, result in zip(("harper", "lingotweaker"), results, strict=True):
+            if isinstance(result, BaseException):
+                if not isinstance(result, Exception):
+                    raise result
+                log.error("engine %s failed on a %d-character text", name, len(text),
+                          exc_info=result)
+                failed.append(name)
+                found.append(())
+            else:
+                found.append(result)
+        spellers = tuple(
+            name for name, on in (("harper", self.use_harper),
+                                  ("lingotweaker", self.use_lingo and dialect in _LINGO_SPELLERS))
+            if on and name not in failed
         )
-        lingo_job = (
-            loop.run_in_executor(pool, self.lingo_hits, text, dialect, words)
-            if self.use_lingo else _done(())
-        )
-        harper, lingo = await asyncio.gather(harper_job, lingo_job)
-        return EngineHits(harper=harper, lingo=lingo)
+        return EngineHits(harper=found[0], lingo=found[1], failed=tuple(failed), spellers=spellers)
 
     def harper_linter(self, dialect: Dialect, words: tuple[str, ...]) -> object:
         """This thread's harper Linter for the dialect, with the personal words loaded."""
@@ -96,58 +132,87 @@ class EngineHub:
             linter = harper.Linter(harper.Dialect(_HARPER_DIALECTS[dialect]))
             if words:
                 linter.import_words(list(words))
+            with self._lock:
+                if not self._descriptions:
+                    self._descriptions.update(linter.get_lint_descriptions())
             linters[key] = linter
         return linters[key]
 
-    def harper_hits(self, text: str, dialect: Dialect, words: tuple[str, ...]) -> tuple[EngineHit, ...]:
-        """Harper's lints for plain prose, keyed by rule name."""
+    def harper_hits(
+        self, text: str, dialect: Dialect, words: tuple[str, ...]
+    ) -> tuple[EngineHit, ...]:
+        """Harper's lints for plain prose, keyed by rule name, with the rule's description."""
         import harper
 
         linter = self.harper_linter(dialect, words)
         assert isinstance(linter, harper.Linter)
+        personal = {w.lower() for w in words}
         out: list[EngineHit] = []
         for rule, lints in linter.organized_lints(text, language="plaintext").items():
             for lint in lints:
+                start, end = lint.span.start, lint.span.end
+                is_word = lint.lint_kind == "Spelling" and text[start:end].lower() in personal
+                if is_word:
+                    continue
                 out.append(EngineHit(
-                    engine="harper", rule=rule, kind=lint.lint_kind,
-                    start=lint.span.start, end=lint.span.end, message=lint.message,
+                    engine="harper", rule=rule, kind=lint.lint_kind, start=start, end=end,
+                    message=lint.message, explanation=self._descriptions.get(rule, ""),
                     replacements=tuple(_harper_replacement(s) for s in lint.suggestions),
                 ))
         return tuple(sorted(out, key=lambda h: (h.start, h.end)))
 
     def lingo_engine(self, dialect: Dialect) -> object:
         """The shared lingotweaker engine for the dialect (thread-safe, built once)."""
-        import lingotweaker_data_en
-        import lt_py
+        import lingotweaker_data_en  # type: ignore[import-untyped]
+        import lt_py  # type: ignore[import-untyped]
 
         with self._lock:
             if dialect not in self._lingo:
                 self._lingo[dialect] = lt_py.Engine(
-                    dialect.value, data_dir=lingotweaker_data_en.data_dir()
+                    dialect.value, variant=dialect.value, data_dir=lingotweaker_data_en.data_dir()
                 )
             return self._lingo[dialect]
 
-    def lingo_hits(self, text: str, dialect: Dialect, words: tuple[str, ...]) -> tuple[EngineHit, ...]:
-        """lingotweaker's matches with byte offsets turned into code points."""
+    def lingo_hits(
+        self, text: str, dialect: Dialect, words: tuple[str, ...]
+    ) -> tuple[EngineHit, ...]:
+        """lingotweaker's matches with byte offsets turned into code points.
+
+        Spelling hits are dropped for personal words and for dialects lingotweaker
+        has no speller for (see ``_LINGO_SPELLERS``).
+        """
         engine = self.lingo_engine(dialect)
         matches = engine.check(text)  # type: ignore[attr-defined]
         if not matches:
             return ()
         table = byte_to_char_offsets(text)
         personal = {w.lower() for w in words}
+        speller = _LINGO_SPELLERS.get(dialect)
         out: list[EngineHit] = []
         for m in matches:
-            start = table[m["offset"]]
+            start = table[min(m["offset"], len(table) - 1)]
             end = table[min(m["offset"] + m["length"], len(table) - 1)]
-            if personal and m["category_id"] == "TYPOS" and text[start:end].lower() in personal:
+            rule = m["rule_id"]
+            if rule.startswith("MORFOLOGIK_RULE") and rule != speller:
+                continue
+            if m["category_id"] == "TYPOS" and text[start:end].lower() in personal:
                 continue
             out.append(EngineHit(
-                engine="lingotweaker", rule=m["rule_id"],
-                kind=f'{m["category_id"]}/{m["issue_type"]}', start=start, end=end,
-                message=m.get("short_message") or m["message"],
+                engine="lingotweaker", rule=rule, kind=_lingo_kind(m), start=start, end=end,
+                message=m["message"] or m.get("short_message") or "",
                 replacements=tuple(Replacement(value=s) for s in (m["suggestions"] or [])[:5]),
             ))
         return tuple(out)
+
+
+def _lingo_kind(match: dict[str, str]) -> str:
+    """``CATEGORY/issue_type``; a speller hit that only names the other dialect
+    ("'colour' is British English") is a locale violation, not a misspelling."""
+    kind = f'{match["category_id"]}/{match["issue_type"]}'
+    message = match.get("message") or ""
+    if match["rule_id"].startswith("MORFOLOGIK_RULE") and _OTHER_DIALECT.search(message):
+        return f'{match["category_id"]}/locale-violation'
+    return kind
 
 
 def _harper_replacement(suggestion: object) -> Replacement:

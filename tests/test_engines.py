@@ -1,0 +1,116 @@
+"""The offline engines through EngineHub: offsets, dialects, personal words, failures."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from prosewise.agents.engines.hub import EngineHit, EngineHub, byte_to_char_offsets
+from prosewise.agents.settings import Dialect, Goals, Settings
+
+
+@pytest.fixture(scope="module")
+def hub() -> EngineHub:
+    return EngineHub()
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[ThreadPoolExecutor]:
+    with ThreadPoolExecutor(max_workers=2) as p:
+        yield p
+
+
+def us() -> Settings:
+    return Settings()
+
+
+async def test_empty_text_has_no_hits(hub: EngineHub, pool: ThreadPoolExecutor) -> None:
+    hits = await hub.check("", us(), pool)
+    assert hits.all() == ()
+    assert hits.failed == ()
+
+
+@pytest.mark.parametrize("prefix", ["", "😀 ", "👍🏽👨‍👩‍👧 ", "𝒜𝒷𝒸 ", "naïve café — "])
+async def test_offsets_are_code_points_after_emoji(
+    hub: EngineHub, pool: ThreadPoolExecutor, prefix: str
+) -> None:
+    text = prefix + "This is a apple."
+    hits = await hub.check(text, us(), pool)
+    article = [h for h in hits.all() if text[h.start:h.end] == "a"]
+    assert {h.engine for h in article} == {"harper", "lingotweaker"}
+    assert all(h.start == len(prefix) + 8 for h in article)
+
+
+def test_byte_table_maps_multibyte_characters() -> None:
+    text = "a😀é"
+    table = byte_to_char_offsets(text)
+    assert len(table) == len(text.encode()) + 1
+    assert table[0] == 0 and table[1] == 1 and table[4] == 1 and table[5] == 2
+    assert table[-1] == len(text)
+
+
+async def test_very_long_text_keeps_offsets_to_the_end(
+    hub: EngineHub, pool: ThreadPoolExecutor
+) -> None:
+    sentence = "He go to school every day. 😀 "
+    text = sentence * 120
+    hits = await hub.check(text, us(), pool)
+    for engine in (hits.harper, hits.lingo):
+        verbs = [h for h in engine if text[h.start:h.end] == "go"]
+        assert len(verbs) == 120
+        assert verbs[-1].start == len(sentence) * 119 + 3
+
+
+@pytest.mark.parametrize(("dialect", "flagged", "accepted"), [
+    (Dialect.EN_US, "colour", "color"),
+    (Dialect.EN_GB, "color", "colour"),
+    (Dialect.EN_AU, "color", "colour"),
+])
+async def test_dialect_decides_spelling(
+    hub: EngineHub, pool: ThreadPoolExecutor, dialect: Dialect, flagged: str, accepted: str
+) -> None:
+    text = f"The {flagged} is nice and the {accepted} is nice."
+    settings = Settings(goals=Goals(dialect=dialect))
+    words = {text[h.start:h.end] for h in (await hub.check(text, settings, pool)).all()}
+    assert flagged in words
+    assert accepted not in words
+
+
+async def test_personal_words_are_never_misspelled(
+    hub: EngineHub, pool: ThreadPoolExecutor
+) -> None:
+    text = "We ship zorblat and Zorblat every day."
+    before = await hub.check(text, us(), pool)
+    assert {h.engine for h in before.all()} == {"harper", "lingotweaker"}
+    after = await hub.check(text, Settings(words=("zorblat",)), pool)
+    assert after.all() == ()
+
+
+class BrokenLingo(EngineHub):
+    """A hub whose lingotweaker raises, as a crashed native engine would."""
+
+    def lingo_hits(
+        self, text: str, dialect: Dialect, words: tuple[str, ...]
+    ) -> tuple[EngineHit, ...]:
+        raise RuntimeError("engine crashed")
+
+
+async def test_a_failing_engine_leaves_the_other(
+    pool: ThreadPoolExecutor, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR):
+        hits = await BrokenLingo().check("This is a apple.", us(), pool)
+    assert hits.failed == ("lingotweaker",)
+    assert hits.lingo == ()
+    assert [h.rule for h in hits.harper] == ["AnA"]
+    assert "lingotweaker failed" in caplog.text
+
+
+async def test_harper_hits_carry_the_rule_description(
+    hub: EngineHub, pool: ThreadPoolExecutor
+) -> None:
+    hits = await hub.check("This is a apple.", us(), pool)
+    assert "article" in hits.harper[0].explanation.lower()
