@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from prosewise.agents.model import AgentName, Severity
 from prosewise.agents.settings import Audience, Dialect, Domain, Formality, Intent, Profile
 from prosewise.server.report import FileReport
+from prosewise.server.stdio import reserve_stdout
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -137,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``prosewise`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    reserve_stdout()
     if args.command == "lsp":
         return run_lsp(args.tcp)
     if args.command == "rules":
