@@ -1,0 +1,27 @@
+"""The Prosewise language server (pygls 2): ``create_server()`` builds one, ``serve()``
+runs it on stdio or TCP (``prosewise lsp`` and ``python -m prosewise.server.lsp``)."""
+
+from __future__ import annotations
+
+from prosewise.server.lsp.handlers import register
+from prosewise.server.lsp.server import ProsewiseServer
+from prosewise.server.pipeline import Pipeline
+
+__all__ = ["ProsewiseServer", "create_server", "serve"]
+
+
+def create_server(pipeline: Pipeline | None = None, debounce: float = 0.01) -> ProsewiseServer:
+    """A server with every handler registered; ``pipeline`` is built lazily if not given."""
+    server = ProsewiseServer(pipeline, debounce)
+    register(server)
+    return server
+
+
+def serve(stdio: bool = True, tcp: str | None = None) -> None:
+    """Run a server until the client exits: on ``tcp`` ("HOST:PORT") if given, else stdio."""
+    server = create_server()
+    if tcp:
+        host, _, port = tcp.rpartition(":")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()

@@ -1,0 +1,25 @@
+"""``python -m prosewise.server.lsp [--stdio] [--tcp HOST:PORT]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from prosewise.server.lsp import serve
+from prosewise.server.stdio import reserve_stdout
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the arguments editors pass and start the server."""
+    parser = argparse.ArgumentParser(prog="prosewise-lsp", description=__doc__)
+    parser.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
+    parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP port (for debugging)")
+    parser.add_argument("--log-level", default="WARNING", help="logging level on stderr")
+    args = parser.parse_args(argv)
+    reserve_stdout()
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    serve(stdio=not args.tcp, tcp=args.tcp)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Open documents as the server sees them: text, version, language.
+
+The server applies incremental changes itself, with the same line rules and
+position encoding it uses for diagnostics, so what it checks is exactly what the
+client shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lsprotocol import types
+
+from prosewise.server.lsp.convert import LineIndex
+
+MAX_CHARS = 5_000_000
+"""Documents larger than this are not checked (a log line says so)."""
+
+
+class DocumentError(ValueError):
+    """A change that cannot be applied (unknown document, range out of bounds)."""
+
+
+@dataclass
+class Document:
+    """One open document at its latest version."""
+
+    uri: str
+    text: str
+    version: int
+    language: str
+    _lines: LineIndex | None = field(default=None, repr=False)
+    _encoding: str = types.PositionEncodingKind.Utf16
+
+    def lines(self) -> LineIndex:
+        """The line index of the current text (built once per version)."""
+        if self._lines is None or self._lines.text is not self.text:
+            self._lines = LineIndex(self.text, self._encoding)
+        return self._lines
+
+    def apply(self, change: types.TextDocumentContentChangeEvent) -> None:
+        """Apply one content change (ranged or whole-text)."""
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            lines = self.lines()
+            if max(change.range.start.line, change.range.end.line) > len(lines.starts):
+                raise DocumentError(f"range {change.range} is past the end of {self.uri}")
+            start, end = lines.offset(change.range.start), lines.offset(change.range.end)
+            if end < start:
+                raise DocumentError(f"range {change.range} ends before it starts")
+            self.text = self.text[:start] + change.text + self.text[end:]
+        else:
+            self.text = change.text
+        self._lines = None
+
+    @property
+    def checkable(self) -> bool:
+        """Whether the document is prose we can check (not huge, not binary)."""
+        return len(self.text) <= MAX_CHARS and "\0" not in self.text
+
+
+class Documents:
+    """The open documents by URI."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, Document] = {}
+        self.encoding: str = types.PositionEncodingKind.Utf16
+
+    def open(self, item: types.TextDocumentItem) -> Document:
+        """Track a newly opened document."""
+        doc = Document(uri=item.uri, text=item.text, version=item.version,
+                       language=item.language_id or "plaintext", _encoding=self.encoding)
+        self._docs[item.uri] = doc
+        return doc
+
+    def change(self, params: types.DidChangeTextDocumentParams) -> Document:
+        """Apply a didChange; raises DocumentError for unknown URIs or bad ranges."""
+        doc = self.get(params.text_document.uri)
+        if doc is None:
+            raise DocumentError(f"change for a closed document: {params.text_document.uri}")
+        for change in params.content_changes:
+            doc.apply(change)
+        doc.version = params.text_document.version
+        return doc
+
+    def close(self, uri: str) -> None:
+        """Forget a document."""
+        self._docs.pop(uri, None)
+
+    def get(self, uri: str) -> Document | None:
+        """The open document, or None."""
+        return self._docs.get(uri)
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(list(self._docs.values()))

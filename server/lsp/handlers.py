@@ -1,0 +1,227 @@
+"""LSP handlers: each one translates params into a call on the server and back.
+
+Document notifications are plain functions so pygls runs them in arrival order;
+requests that wait for a check are coroutines, cancellable by ``$/cancelRequest``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from prosewise.server.lsp.convert import (
+    Commands,
+    fix_all_edits,
+    hover_markdown,
+    persistent_actions,
+    quick_fixes,
+    workspace_edit,
+)
+from prosewise.server.lsp.documents import DocumentError
+from prosewise.server.lsp.learning import Verdict
+from prosewise.server.lsp.persist import Occurrence
+from prosewise.server.lsp.server import ProsewiseServer
+
+log = logging.getLogger(__name__)
+
+FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.prosewise"
+
+
+def initialize(ls: ProsewiseServer, params: types.InitializeParams) -> None:
+    """Read the client's capabilities and options."""
+    ls.setup(params)
+
+
+async def initialized(ls: ProsewiseServer, params: types.InitializedParams) -> None:
+    """Start loading the engines; fetch the ``prosewise`` configuration section."""
+    ls.warm_up()
+    await ls.pull_configuration()
+
+
+async def shutdown(ls: ProsewiseServer, params: None) -> None:
+    """Stop pending checks and the worker pool before the client says exit."""
+    await ls.close()
+
+
+async def did_change_configuration(
+    ls: ProsewiseServer, params: types.DidChangeConfigurationParams
+) -> None:
+    """Settings changed: re-read them and re-check every open document."""
+    settings = params.settings
+    if isinstance(settings, dict) and isinstance(settings.get("prosewise"), dict):
+        ls.configure(settings["prosewise"])
+    else:
+        await ls.pull_configuration()
+
+
+def did_open(ls: ProsewiseServer, params: types.DidOpenTextDocumentParams) -> None:
+    """Track the document and check it right away."""
+    ls.documents.open(params.text_document)
+    ls.checker.schedule(params.text_document.uri, delay=0)
+
+
+def did_change(ls: ProsewiseServer, params: types.DidChangeTextDocumentParams) -> None:
+    """Apply the edit and check again after the debounce."""
+    try:
+        ls.documents.change(params)
+    except DocumentError as error:
+        log.error("skipping a change: %s", error)
+        return
+    ls.checker.schedule(params.text_document.uri)
+
+
+def did_close(ls: ProsewiseServer, params: types.DidCloseTextDocumentParams) -> None:
+    """Forget the document; push clients get its diagnostics cleared."""
+    uri = params.text_document.uri
+    ls.documents.close(uri)
+    ls.checker.forget(uri)
+    if not ls.pull:
+        cleared = types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        ls.text_document_publish_diagnostics(cleared)
+
+
+async def document_diagnostic(
+    ls: ProsewiseServer, params: types.DocumentDiagnosticParams
+) -> types.DocumentDiagnosticReport:
+    """Answer a pull with the current version's diagnostics (or "unchanged")."""
+    checked = await ls.checker.current(params.text_document.uri)
+    if checked is None:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    result_id = checked.result_id
+    if params.previous_result_id == result_id:
+        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+    return types.RelatedFullDocumentDiagnosticReport(items=checked.diagnostics, result_id=result_id)
+
+
+async def code_action(
+    ls: ProsewiseServer, params: types.CodeActionParams
+) -> list[types.CodeAction | types.Command] | None:
+    """Quick fixes and persistent actions for the suggestions under the range."""
+    uri = params.text_document.uri
+    checked = await ls.checker.current(uri)
+    if checked is None:
+        return None
+    only = params.context.only or []
+    doc_changes = ls.supports_document_changes()
+    if any(str(k).startswith(types.CodeActionKind.SourceFixAll.value) for k in only):
+        edits = fix_all_edits(list(checked.findings), checked.lines)
+        edit = workspace_edit(uri, checked.version, edits, doc_changes)
+        title = "Fix all safe Prosewise suggestions"
+        return [types.CodeAction(title=title, kind=FIX_ALL, edit=edit)]
+    lines = checked.lines
+    start, end = lines.offset(params.range.start), lines.offset(params.range.end)
+    actions: list[types.CodeAction | types.Command] = []
+    for finding, diagnostic in zip(checked.findings, checked.diagnostics, strict=True):
+        if finding.start <= end and start <= finding.end:
+            actions.extend(quick_fixes(finding, diagnostic, lines, checked.version, doc_changes))
+            actions.extend(persistent_actions(finding, diagnostic, uri, lines.text))
+    return actions
+
+
+async def hover(ls: ProsewiseServer, params: types.HoverParams) -> types.Hover | None:
+    """Explain the suggestion under the cursor."""
+    checked = await ls.checker.current(params.text_document.uri)
+    if checked is None or checked.review is None:
+        return None
+    at = checked.lines.offset(params.position)
+    for finding, diagnostic in zip(checked.findings, checked.diagnostics, strict=True):
+        if finding.start <= at <= finding.end:
+            index = checked.review.shown.index(finding)
+            text = hover_markdown(finding, index, checked.review.decisions)
+            content = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+            return types.Hover(contents=content, range=diagnostic.range)
+    return None
+
+
+def _path(uri: str) -> Path:
+    return Path(to_fs_path(uri) or uri)
+
+
+def ignore_occurrence(ls: ProsewiseServer, uri: str, rule: str, text: str, context: str) -> None:
+    """Remember one ignored finding and re-check."""
+    path = _path(uri)
+    ls.memory(path).ignore(path, Occurrence(rule=rule, text=text, context=context))
+    ls.learn(path, rule, Verdict.DISMISSED)
+    ls.recheck_all()
+
+
+def accepted(ls: ProsewiseServer, uri: str, rule: str) -> None:
+    """The client applied one of our quick fixes: the ranking agent learns from it."""
+    ls.learn(_path(uri), rule, Verdict.ACCEPTED)
+
+
+def add_word(ls: ProsewiseServer, uri: str, word: str) -> None:
+    """Add a word to the workspace dictionary and re-check."""
+    ls.memory(_path(uri)).add_word(word)
+    ls.recheck_all()
+
+
+def disable_in_file(ls: ProsewiseServer, uri: str, rule: str) -> None:
+    """Switch a rule off in one file and re-check."""
+    path = _path(uri)
+    ls.memory(path).disable_rule(rule, path)
+    ls.recheck_all()
+
+
+def disable_in_workspace(ls: ProsewiseServer, uri: str, rule: str) -> None:
+    """Switch a rule off in the workspace and re-check."""
+    path = _path(uri)
+    ls.memory(path).disable_rule(rule, None)
+    ls.recheck_all()
+
+
+def recheck(ls: ProsewiseServer, uri: str) -> None:
+    """Check a document again from scratch."""
+    ls.checker.schedule(uri, delay=0)
+
+
+async def show_decisions(ls: ProsewiseServer, uri: str) -> list[dict[str, Any]]:
+    """The ranking agent's decision log for the document."""
+    checked = await ls.checker.current(uri)
+    if checked is None or checked.review is None:
+        return []
+    return [{"rule": d.finding.rule, "text": d.finding.text, "outcome": d.outcome.value,
+             "reason": d.reason} for d in checked.review.decisions]
+
+
+async def show_tone(ls: ProsewiseServer, uri: str) -> dict[str, Any] | None:
+    """The document's tone summary (None for documents too short to judge)."""
+    checked = await ls.checker.current(uri)
+    if checked is None or checked.review is None or checked.review.tone is None:
+        return None
+    return checked.review.tone.model_dump(mode="json")
+
+
+def register(ls: ProsewiseServer) -> None:
+    """Register every handler and command on a server."""
+    ls.feature(types.INITIALIZE)(initialize)
+    ls.feature(types.INITIALIZED)(initialized)
+    ls.feature(types.SHUTDOWN)(shutdown)
+    ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)
+    ls.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open)
+    ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
+    ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
+    ls.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(
+        identifier="prosewise", inter_file_dependencies=False, workspace_diagnostics=False,
+    ))(document_diagnostic)
+    ls.feature(types.TEXT_DOCUMENT_HOVER)(hover)
+    ls.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL],
+    ))(code_action)
+    commands: dict[str, Callable[..., Any]] = {
+        Commands.IGNORE: ignore_occurrence,
+        Commands.ACCEPTED: accepted,
+        Commands.ADD_WORD: add_word,
+        Commands.DISABLE_IN_FILE: disable_in_file,
+        Commands.DISABLE_IN_WORKSPACE: disable_in_workspace,
+        Commands.RECHECK: recheck,
+        Commands.DECISIONS: show_decisions,
+        Commands.TONE: show_tone,
+    }
+    for name, fn in commands.items():
+        ls.command(name)(fn)

@@ -1,0 +1,58 @@
+"""``$/progress`` for checks that take longer than a moment.
+
+Most checks finish in milliseconds and must not flash a progress bar; only a
+check still running after ``DELAY`` seconds (a cold start, a huge document)
+reports progress, and only to clients that accept server-initiated progress.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+log = logging.getLogger(__name__)
+
+DELAY = 0.5
+
+
+def supported(server: LanguageServer) -> bool:
+    """Whether the client accepts ``window/workDoneProgress/create``."""
+    window = server.client_capabilities.window
+    return bool(window and window.work_done_progress)
+
+
+@contextlib.asynccontextmanager
+async def slow_work(server: LanguageServer, title: str) -> AsyncIterator[None]:
+    """Report progress for the body if it runs longer than ``DELAY``."""
+    if not supported(server):
+        yield
+        return
+    token = f"prosewise-{uuid.uuid4().hex}"
+    began = asyncio.Event()
+    announcer = asyncio.create_task(_announce(server, token, title, began))
+    try:
+        yield
+    finally:
+        announcer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await announcer
+        if began.is_set():
+            server.work_done_progress.end(token, types.WorkDoneProgressEnd())
+
+
+async def _announce(server: LanguageServer, token: str, title: str, began: asyncio.Event) -> None:
+    await asyncio.sleep(DELAY)
+    try:
+        await server.work_done_progress.create_async(token)
+    except Exception as error:  # a client refusing progress must not stop the check
+        log.info("client refused a progress token: %s", error)
+        return
+    begin = types.WorkDoneProgressBegin(title=title, cancellable=False)
+    server.work_done_progress.begin(token, begin)
+    began.set()

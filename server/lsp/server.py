@@ -1,0 +1,211 @@
+"""The Prosewise language server: a pygls ``LanguageServer`` that owns all its state.
+
+Handlers (``handlers.py``) translate between LSP and the methods here; this class
+holds the open documents, the check scheduler, the settings and each workspace
+folder's memory (dictionary, ignores), and turns reviews into diagnostics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pydantic import ValidationError
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from prosewise.agents.settings import Settings, load_settings
+from prosewise.merge.model import RuleFeedback
+from prosewise.server.lsp.checker import Checked, Checker
+from prosewise.server.lsp.convert import to_diagnostic
+from prosewise.server.lsp.documents import Document, Documents
+from prosewise.server.lsp.learning import LearningStore, Verdict
+from prosewise.server.lsp.persist import WorkspaceMemory
+from prosewise.server.lsp.progress import slow_work
+from prosewise.server.lsp.protocol import ProsewiseProtocol
+from prosewise.server.pipeline import Pipeline, Review
+
+log = logging.getLogger(__name__)
+
+SERVER_OPTIONS = ("debounceMs", "server")
+"""Client option keys that configure the server or its launch rather than the checks."""
+
+
+class ProsewiseServer(LanguageServer):
+    """One editor session: documents, checks, settings and workspace memory."""
+
+    def __init__(self, pipeline: Pipeline | None = None, debounce: float = 0.01) -> None:
+        super().__init__("prosewise", "0.1.0", protocol_cls=ProsewiseProtocol)
+        self._pipeline = pipeline
+        self.documents = Documents()
+        self.checker = Checker(self.documents, self.check, self.announce, debounce)
+        self.pull = False
+        self.options: dict[str, Any] = {}
+        self._memories: dict[Path, WorkspaceMemory] = {}
+        self._settings: dict[Path, Settings] = {}
+        self._reported: set[str] = set()
+        self.learning = LearningStore()
+        self._feedback: dict[Path, dict[str, RuleFeedback]] = {}
+        self._warm_up: asyncio.Task[Review] | None = None
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The review pipeline, built on first use (loading the engines takes a moment)."""
+        if self._pipeline is None:
+            self._pipeline = Pipeline()
+        return self._pipeline
+
+    def setup(self, params: types.InitializeParams) -> None:
+        """Choose push or pull, the position encoding and the settings at ``initialize``."""
+        caps = params.capabilities
+        self.pull = caps.text_document is not None and caps.text_document.diagnostic is not None
+        encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        self.documents.encoding = str(encoding)
+        raw = params.initialization_options
+        if isinstance(raw, dict):
+            self.configure(raw.get("prosewise", raw))
+
+    def configure(self, raw: object) -> None:
+        """Take new client options (``prosewise`` section) and re-check open documents."""
+        raw = raw if isinstance(raw, dict) else {}
+        if isinstance(raw.get("debounceMs"), int | float):
+            self.checker.debounce = max(0.0, raw["debounceMs"] / 1000)
+        self.options = {k: v for k, v in raw.items() if k not in SERVER_OPTIONS}
+        self._settings.clear()
+        for doc in self.documents:
+            self.checker.schedule(doc.uri, delay=0)
+
+    def warm_up(self) -> None:
+        """Load the engines in the background while the editor opens its first file,
+        so the first diagnostics do not wait for them."""
+        root = Path(self.workspace.root_path or ".")
+        settings = self.settings_for(root / "warm-up.md")
+        review = self.pipeline.review("Warm up the engines.", "plaintext", settings)
+        self._warm_up = asyncio.create_task(review, name="warm up")
+
+    async def pull_configuration(self) -> None:
+        """Ask the client for the ``prosewise`` section, if it answers such requests."""
+        workspace = self.client_capabilities.workspace
+        if workspace is None or not workspace.configuration:
+            return
+        params = types.ConfigurationParams(items=[types.ConfigurationItem(section="prosewise")])
+        try:
+            answer = await self.workspace_configuration_async(params)
+        except Exception as error:  # a client that fails here still gets checks
+            log.warning("workspace/configuration failed: %s", error)
+            return
+        if answer and isinstance(answer[0], dict):
+            self.configure({**self.options, **answer[0]})
+
+    def supports_document_changes(self) -> bool:
+        """Whether the client takes versioned ``documentChanges`` in workspace edits."""
+        workspace = self.client_capabilities.workspace
+        edit = workspace.workspace_edit if workspace else None
+        return bool(edit and edit.document_changes)
+
+    def root_of(self, path: Path) -> Path:
+        """The workspace folder holding ``path`` (the file's folder outside any)."""
+        folders = [Path(p) for f in self.workspace.folders.values() if (p := to_fs_path(f.uri))]
+        if self.workspace.root_path:
+            folders.append(Path(self.workspace.root_path))
+        inside = [f for f in folders if path.is_relative_to(f)]
+        return max(inside, key=lambda f: len(f.parts)) if inside else path.parent
+
+    def memory(self, path: Path) -> WorkspaceMemory:
+        """The dictionary and ignores of the folder holding ``path``."""
+        root = self.root_of(path)
+        if root not in self._memories:
+            self._memories[root] = WorkspaceMemory(root)
+        return self._memories[root]
+
+    def settings_for(self, path: Path) -> Settings:
+        """Project file + client options + the workspace's words and switched-off rules."""
+        folder = path.parent
+        if folder not in self._settings:
+            self._settings[folder] = self._load_settings(folder)
+        base = self._settings[folder]
+        memory = self.memory(path)
+        words = (*base.words, *(w for w in memory.words if w not in base.words))
+        rules = {**base.rules, **memory.rule_overrides(path)}
+        return base.model_copy(update={"words": words, "rules": rules})
+
+    def _load_settings(self, folder: Path) -> Settings:
+        try:
+            return load_settings(folder, self.options)
+        except ValidationError as error:
+            self.report_once(f"Prosewise settings are invalid, using defaults: {error}")
+        try:
+            return load_settings(folder)
+        except ValidationError:
+            return Settings()
+
+    def feedback(self, path: Path) -> dict[str, RuleFeedback]:
+        """The writer's accepts and dismissals per rule in this workspace (cached)."""
+        root = self.root_of(path)
+        if root not in self._feedback:
+            self._feedback[root] = self.learning.feedback(root)
+        return self._feedback[root]
+
+    def learn(self, path: Path, rule: str, verdict: Verdict) -> None:
+        """Record that the writer accepted or dismissed one of the rule's suggestions."""
+        root = self.root_of(path)
+        self.learning.record(root, rule, verdict)
+        self._feedback.pop(root, None)
+
+    def report_once(self, message: str) -> None:
+        """Tell the writer about a problem once per session, not on every keystroke."""
+        if message in self._reported:
+            return
+        self._reported.add(message)
+        log.warning(message)
+        params = types.ShowMessageParams(type=types.MessageType.Warning, message=message)
+        self.window_show_message(params)
+
+    async def check(self, doc: Document) -> Checked:
+        """Review one version of a document and convert the shown findings."""
+        uri, version, text, language = doc.uri, doc.version, doc.text, doc.language
+        lines = doc.lines()
+        path = Path(to_fs_path(uri) or uri)
+        if not doc.checkable:
+            log.warning("not checking %s: too large or binary", uri)
+            return Checked(uri, version, None, (), lines)
+        settings = self.settings_for(path)
+        async with slow_work(self, f"Prosewise: checking {path.name}"):
+            review = await self.pipeline.review(text, language, settings, self.feedback(path))
+        shown = self.memory(path).keep(path, text, review.shown)
+        diagnostics = [to_diagnostic(f, lines, uri, version) for f in shown]
+        return Checked(uri, version, review, shown, lines, diagnostics)
+
+    async def close(self) -> None:
+        """Cancel pending checks, stop the pipeline's workers and close the learning store."""
+        await self.checker.close()
+        if self._warm_up is not None:
+            self._warm_up.cancel()
+        if self._pipeline is not None:
+            self._pipeline.close()
+        self.learning.close()
+
+    def announce(self, checked: Checked) -> None:
+        """Push diagnostics to clients that do not pull them."""
+        if self.pull:
+            return
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=checked.uri, version=checked.version, diagnostics=checked.diagnostics,
+        ))
+
+    def recheck_all(self) -> None:
+        """Re-check every open document (after the dictionary or ignores changed);
+        pull clients are asked to pull again."""
+        for doc in self.documents:
+            self.checker.schedule(doc.uri, delay=0)
+        if self.pull:
+            self.workspace_diagnostic_refresh(None).add_done_callback(_log_refresh_error)
+
+
+def _log_refresh_error(future: Future[None]) -> None:
+    if not future.cancelled() and (error := future.exception()) is not None:
+        log.info("client did not accept workspace/diagnostic/refresh: %s", error)

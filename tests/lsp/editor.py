@@ -1,0 +1,174 @@
+"""A real server over stdio, driven by pytest-lsp clients with the capabilities of
+VS Code (push diagnostics, UTF-16) and Neovim 0.11 (pull diagnostics, UTF-8).
+
+Tests synchronise on what the server sends (published diagnostics, pull
+answers), never on sleeps; ``TIMEOUT`` only turns a hang into a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Union
+
+from cattrs import Converter
+from lsprotocol import types
+from pygls.protocol import default_converter
+from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+CLIENTS = ["visual_studio_code", "neovim"]
+TIMEOUT = 60.0
+SERVER = [sys.executable, "-m", "prosewise.server.lsp"]
+PICKY = {"profile": "picky"}
+
+
+class EditorClient(LanguageClient):
+    """A test client that keeps every publishDiagnostics and can wait for one."""
+
+    def __init__(self, kind: str, root: Path) -> None:
+        super().__init__(converter_factory=_converter)
+        self.kind = kind
+        self.root = root
+        self.published: list[types.PublishDiagnosticsParams] = []
+        self.pull = False
+        self.encoding = "utf-16"
+        self._waiters: list[tuple[str, int, int, asyncio.Future[list[types.Diagnostic]]]] = []
+
+    def on_publish(self, params: types.PublishDiagnosticsParams) -> None:
+        """Record a push and wake whoever waits for it."""
+        self.published.append(params)
+        self.diagnostics[params.uri] = params.diagnostics
+        for waiter in list(self._waiters):
+            uri, version, after, future = waiter
+            if self._match(len(self.published) - 1, uri, version, after) and not future.done():
+                future.set_result(params.diagnostics)
+                self._waiters.remove(waiter)
+
+    def _match(self, index: int, uri: str, version: int, after: int) -> bool:
+        p = self.published[index]
+        return index >= after and p.uri == uri and p.version == version
+
+    def mark(self) -> int:
+        """A point in the push history: later waits only accept newer pushes."""
+        return len(self.published)
+
+    async def diagnostics_for(
+        self, uri: str, version: int, after: int = 0
+    ) -> list[types.Diagnostic]:
+        """The diagnostics of ``uri`` at ``version``: pulled, or the next matching push."""
+        if self.pull:
+            ident = types.TextDocumentIdentifier(uri=uri)
+            params = types.DocumentDiagnosticParams(text_document=ident)
+            report = await asyncio.wait_for(self.text_document_diagnostic_async(params), TIMEOUT)
+            assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+            return list(report.items)
+        for i in range(after, len(self.published)):
+            if self._match(i, uri, version, after):
+                return list(self.published[i].diagnostics)
+        future: asyncio.Future[list[types.Diagnostic]] = asyncio.get_running_loop().create_future()
+        self._waiters.append((uri, version, after, future))
+        return await asyncio.wait_for(future, TIMEOUT)
+
+    def open(self, name: str, text: str, language: str = "markdown") -> str:
+        """Write ``name`` under the root and open it; returns its URI."""
+        path = self.root / name
+        path.write_text(text, encoding="utf-8")
+        uri = path.as_uri()
+        item = types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)
+        self.text_document_did_open(types.DidOpenTextDocumentParams(text_document=item))
+        return uri
+
+
+def _converter() -> Converter:
+    """pygls' converter, except that a code action carrying a command object is read
+    as a CodeAction (lsprotocol reads anything with a ``command`` key as a Command)."""
+    converter = default_converter()
+
+    def action_or_command(obj: Any, _: type) -> types.CodeAction | types.Command:
+        kind = types.Command if isinstance(obj.get("command"), str) else types.CodeAction
+        return converter.structure(obj, kind)
+
+    converter.register_structure_hook(
+        Union[types.Command, types.CodeAction], action_or_command  # noqa: UP007 (the hook's key)
+    )
+    return converter
+
+
+def _on_publish(ls: EditorClient, params: types.PublishDiagnosticsParams) -> None:
+    ls.on_publish(params)
+
+
+def _make_client(kind: str, root: Path) -> EditorClient:
+    client = EditorClient(kind, root)
+    features: dict[str, Any] = dict(DEFAULT_CLIENT_FEATURES)
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _on_publish
+    register_lsp_features(client, features)
+    return client
+
+
+def data_dir(root: Path) -> Path:
+    """Where the server under test keeps what it learns (never the user's data dir)."""
+    return root.parent / f"{root.name}.data"
+
+
+@asynccontextmanager
+async def editor(kind: str, root: Path, options: dict[str, Any] | None = None
+                 ) -> AsyncIterator[EditorClient]:
+    """Start a server, initialise it as ``kind`` would with ``root`` open, shut it down after.
+
+    The profile is "picky" unless ``options`` say otherwise: tests check the server,
+    not the ranking agent's thresholds.
+    """
+    options = PICKY if options is None else options
+    client = _make_client(kind, root)
+    env = {**os.environ, "PROSEWISE_DATA_DIR": str(data_dir(root))}
+    await client.start_io(*SERVER, env=env)
+    caps = client_capabilities(kind)
+    result = await asyncio.wait_for(client.initialize_session(types.InitializeParams(
+        capabilities=caps, root_uri=root.as_uri(), initialization_options=options,
+        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+    )), TIMEOUT)
+    client.pull = result.capabilities.diagnostic_provider is not None and bool(
+        caps.text_document and caps.text_document.diagnostic)
+    client.encoding = str(result.capabilities.position_encoding or "utf-16")
+    try:
+        yield client
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+def position(text: str, offset: int, encoding: str) -> types.Position:
+    """Where a code point offset is, in the client's units (test-side, independent of
+    the server's converter)."""
+    before = text[:offset]
+    line = before.count("\n")
+    column = before[before.rfind("\n") + 1:]
+    codec = {"utf-8": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}[encoding]
+    width = {"utf-8": 1, "utf-16": 2, "utf-32": 4}[encoding]
+    return types.Position(line=line, character=len(column.encode(codec)) // width)
+
+
+def offset(text: str, pos: types.Position, encoding: str) -> int:
+    """The code point offset of a client position (inverse of ``position``)."""
+    start = 0
+    for _ in range(pos.line):
+        start = text.index("\n", start) + 1
+    i = start
+    while position(text, i, encoding).character < pos.character:
+        i += 1
+    return i
+
+
+def apply_edits(text: str, edits: list[types.TextEdit], encoding: str) -> str:
+    """Apply text edits the way an editor does (from the end backwards)."""
+    spans = [(offset(text, e.range.start, encoding), offset(text, e.range.end, encoding),
+              e.new_text) for e in edits]
+    for start, end, new in sorted(spans, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text

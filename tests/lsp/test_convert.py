@@ -1,0 +1,99 @@
+"""Offsets ↔ positions in every encoding, and Finding → Diagnostic / quick fix."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+
+from prosewise.agents.model import AgentName, Category, Finding, Replacement, Severity
+from prosewise.server.lsp.convert import LineIndex, fix_all_edits, quick_fixes, to_diagnostic
+from prosewise.server.lsp.documents import Document, DocumentError
+
+TEXT = "a😀b\r\nCafé 𝄞 x\rlast\u2028same line"
+
+# (offset, utf-8 column, utf-16 column, utf-32 column, line)
+CASES = [
+    (0, 0, 0, 0, 0),
+    (1, 1, 1, 1, 0),  # before the emoji
+    (2, 5, 3, 2, 0),  # after it: 4 UTF-8 bytes, 2 UTF-16 units, 1 code point
+    (3, 6, 4, 3, 0),  # end of line 0, before \r\n
+    (5, 0, 0, 0, 1),
+    (10, 6, 5, 5, 1),  # after "Café " (é is 2 bytes) and before 𝄞
+    (11, 10, 7, 6, 1),
+    (18, 4, 4, 4, 2),  # U+2028 is not a line break in LSP
+    (19, 7, 5, 5, 2),
+]
+
+
+@pytest.mark.parametrize("encoding,column", [("utf-8", 1), ("utf-16", 2), ("utf-32", 3)])
+@pytest.mark.parametrize("case", CASES)
+def test_offsets_and_positions_round_trip(
+    case: tuple[int, ...], encoding: str, column: int
+) -> None:
+    lines = LineIndex(TEXT, encoding)
+    offset, line = case[0], case[4]
+    pos = lines.position(offset)
+    assert (pos.line, pos.character) == (line, case[column])
+    assert lines.offset(pos) == offset
+
+
+def test_positions_past_the_end_are_clamped() -> None:
+    lines = LineIndex(TEXT)
+    assert lines.offset(types.Position(line=0, character=99)) == 3
+    assert lines.offset(types.Position(line=9, character=0)) == len(TEXT)
+    assert lines.position(10_000) == lines.position(len(TEXT))
+
+
+def test_a_position_inside_a_surrogate_pair_rounds_down() -> None:
+    lines = LineIndex(TEXT, "utf-16")
+    assert lines.offset(types.Position(line=0, character=2)) == 1
+
+
+def _finding(text: str, quoted: str, *fixes: str, category: Category = Category.GRAMMAR) -> Finding:
+    start = text.index(quoted)
+    return Finding(agent=AgentName.GRAMMAR, rule="grammar.example", category=category,
+                   start=start, end=start + len(quoted), text=quoted, message="Example.",
+                   replacements=tuple(Replacement(value=f) for f in fixes),
+                   severity=Severity.WARNING, confidence=0.9)
+
+
+def test_diagnostic_carries_rule_agent_and_fix_data() -> None:
+    text = "😀 the the end"
+    finding = _finding(text, "the the", "the", category=Category.REDUNDANCY)
+    d = to_diagnostic(finding, LineIndex(text), "file:///a.md", 3)
+    assert d.code == "grammar.example" and d.source == "prosewise"
+    assert d.range == types.Range(start=types.Position(0, 3), end=types.Position(0, 10))
+    assert d.tags == [types.DiagnosticTag.Unnecessary]
+    assert d.severity == types.DiagnosticSeverity.Warning
+    assert d.data["fixes"] == ["the"] and d.data["agent"] == "grammar"
+
+
+def test_one_quick_fix_per_replacement_best_first() -> None:
+    text = "We recieve it."
+    finding = _finding(text, "recieve", "receive", "relieve")
+    lines = LineIndex(text)
+    d = to_diagnostic(finding, lines, "file:///a.md", 1)
+    fixes = quick_fixes(finding, d, lines, 1, document_changes=True)
+    assert [f.title for f in fixes] == ["Replace with “receive”", "Replace with “relieve”"]
+    assert [f.is_preferred for f in fixes] == [True, False]
+    change = fixes[0].edit.document_changes[0]
+    assert change.text_document.version == 1 and change.edits[0].new_text == "receive"
+
+
+def test_fix_all_skips_ambiguous_and_overlapping_fixes() -> None:
+    text = "We recieve teh the the end."
+    findings = [_finding(text, "recieve", "receive", "relieve"), _finding(text, "teh", "the"),
+                _finding(text, "teh the", "the")]
+    edits = fix_all_edits(findings, LineIndex(text))
+    assert [e.new_text for e in edits] == ["the"]
+
+
+def test_incremental_change_uses_the_negotiated_encoding() -> None:
+    doc = Document(uri="file:///a.md", text="😀 a apple\n", version=1, language="markdown",
+                   _encoding="utf-8")
+    rng = types.Range(start=types.Position(0, 5), end=types.Position(0, 6))
+    doc.apply(types.TextDocumentContentChangePartial(range=rng, text="an"))
+    assert doc.text == "😀 an apple\n"
+    with pytest.raises(DocumentError):
+        far = types.Range(start=types.Position(7, 0), end=types.Position(7, 1))
+        doc.apply(types.TextDocumentContentChangePartial(range=far, text="x"))
