@@ -28,6 +28,17 @@ MAX_AGREED = 0.99
 """Agreement never makes a suggestion certain."""
 
 
+class Bin(BaseModel):
+    """Precision of a rule's findings whose raw confidence lies in [low, high)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    low: float
+    high: float
+    precision: float = Field(ge=0.0, le=1.0)
+    support: int = Field(ge=0)
+
+
 class Measure(BaseModel):
     """A measured precision and the number of findings it was measured on."""
 
@@ -35,6 +46,18 @@ class Measure(BaseModel):
 
     precision: float = Field(ge=0.0, le=1.0)
     support: int = Field(ge=0)
+    bins: tuple[Bin, ...] = ()
+    """The same, split by the agent's raw confidence: what the agent knows about a
+    finding (two engines agree, the word looks like a name) shows up as a bin."""
+
+    def at(self, confidence: float) -> Measure:
+        """The measure of the bin holding ``confidence``, smoothed toward the whole
+        rule's precision; the whole rule when no bin holds it."""
+        for b in self.bins:
+            if b.low <= confidence < b.high:
+                return Measure(precision=smooth(Measure(precision=b.precision, support=b.support),
+                                                self.precision), support=b.support)
+        return self
 
 
 class Calibration(BaseModel):
@@ -73,6 +96,7 @@ def score(finding: Finding, table: Calibration) -> Score:
     if found is None:
         return Score(finding.confidence, "rule prior, not calibrated")
     label, measure = found
+    measure = measure.at(finding.confidence)
     return Score(
         smooth(measure, finding.confidence),
         f"{label} measured {measure.precision:.2f} over {measure.support} findings",
@@ -80,12 +104,16 @@ def score(finding: Finding, table: Calibration) -> Score:
 
 
 def _measure_for(finding: Finding, table: Calibration) -> tuple[str, Measure] | None:
-    """The best-supported source entry, else the rule entry, else nothing."""
+    """The rule entry when it has confidence bins (they see what the agent saw, such
+    as two engines agreeing), else the best-supported source entry, else the rule."""
+    rule = table.rules.get(finding.rule)
+    if rule is not None and rule.bins:
+        return finding.rule, rule
     by_source = [(s, table.sources[s]) for s in finding.sources if s in table.sources]
     if by_source:
         return max(by_source, key=lambda item: item[1].support)
-    if finding.rule in table.rules:
-        return finding.rule, table.rules[finding.rule]
+    if rule is not None:
+        return finding.rule, rule
     return None
 
 
@@ -107,14 +135,14 @@ def _origin(source: str, agent: str) -> str:
 def agreement(confidences: Mapping[str, float], table: Calibration) -> float | None:
     """Confidence when several independent checkers (origin → best confidence) agree.
 
-    Noisy-OR of the checkers, then pulled toward the measured agreement precision
-    when the table has one; never below the best single checker.
+    Noisy-OR of the checkers, never below the best single checker. The table's
+    ``agreement`` measure is informational: agreement inside one agent (harper and
+    lingotweaker on one span) is already in that finding's calibrated bin.
     """
     if len(confidences) < 2:
         return None
     noisy = min(MAX_AGREED, 1 - prod(1 - c for c in confidences.values()))
-    agreed = smooth(table.agreement, noisy) if table.agreement else noisy
-    return max(agreed, *confidences.values())
+    return max(noisy, *confidences.values())
 
 
 def agree_basis(names: Iterable[str]) -> str:

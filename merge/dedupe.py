@@ -102,12 +102,16 @@ def _candidate(
 def _group_confidence(
     members: Sequence[int], findings: Sequence[Finding], scores: Sequence[Score], table: Calibration
 ) -> tuple[float, str]:
-    """Best member's score, or the agreement score when independent checkers agree."""
+    """Best member's score, or the agreement score when independent checkers agree.
+
+    Agreement counts only across merged findings: one finding that already names
+    two engines was scored with that in mind (its calibration bin).
+    """
     best: dict[str, float] = {}
     for i in members:
-        for name in origins(findings[i]):
-            best[name] = max(best.get(name, 0.0), scores[i].confidence)
-    agreed = agreement(best, table)
+        name = "+".join(sorted(origins(findings[i])))
+        best[name] = max(best.get(name, 0.0), scores[i].confidence)
+    agreed = agreement(best, table) if len(members) > 1 else None
     if agreed is not None:
         return agreed, agree_basis(best)
     top = max(members, key=lambda i: scores[i].confidence)

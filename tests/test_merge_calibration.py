@@ -11,6 +11,7 @@ from prosewise.agents.model import AgentName, Category, Finding, Replacement, Se
 from prosewise.agents.settings import Profile, Settings
 from prosewise.merge.calibration import (
     PRIOR_WEIGHT,
+    Bin,
     Calibration,
     Measure,
     load_calibration,
@@ -109,3 +110,28 @@ def test_packaged_table_loads_once() -> None:
     first = load_calibration()
     assert first is load_calibration()
     assert all(0 <= m.precision <= 1 for m in first.rules.values())
+
+
+@pytest.mark.parametrize(("confidence", "expected"), [
+    (0.3, (0.2 * 400 + 0.5 * 10) / 410),   # low bin (e.g. looks like a name)
+    (0.8, (0.9 * 600 + 0.5 * 10) / 610),   # high bin (e.g. both engines agree)
+    (0.99, 0.5),                          # outside every bin: the whole rule
+])
+def test_confidence_bins_keep_what_the_agent_knew(confidence: float, expected: float) -> None:
+    rule = Measure(precision=0.5, support=1000, bins=(
+        Bin(low=0.0, high=0.5, precision=0.2, support=400),
+        Bin(low=0.5, high=0.95, precision=0.9, support=600),
+    ))
+    table = Calibration(rules={"grammar.spelling": rule},
+                        sources={"harper:SpellCheck": Measure(precision=0.1, support=9000)})
+    f = Finding(agent="grammar", rule="grammar.spelling", category="spelling", start=0, end=3,
+                text="abc", message="m", confidence=confidence, sources=("harper:SpellCheck",))
+    got = score(f, table).confidence
+    # the bin's precision (smoothed toward the rule's), then toward the finding's prior
+    bin_p = expected
+    assert got == pytest.approx((bin_p * rule_support(rule, confidence) + confidence * 10)
+                                / (rule_support(rule, confidence) + 10))
+
+
+def rule_support(rule: Measure, confidence: float) -> int:
+    return next((b.support for b in rule.bins if b.low <= confidence < b.high), rule.support)

@@ -98,11 +98,18 @@ def test_agreement_raises_confidence(src_a: tuple[str, ...], src_b: tuple[str, .
     assert ("agree" in r.decisions[0].reason) is raised
 
 
-def test_agreement_uses_measured_precision() -> None:
-    table = Calibration(agreement=Measure(precision=0.95, support=990))
+def test_one_finding_naming_two_engines_is_not_boosted_again() -> None:
+    # its agent already weighed the agreement, and its calibration bin measured it
+    r = run(mk("grammar.a", 4, 7, "x", conf=0.7, src=(H, L)))
+    assert r.shown[0].confidence == pytest.approx(0.7)
+    assert "agree" not in r.decisions[0].reason
+
+
+def test_agreement_ignores_the_global_agreement_measure() -> None:
+    table = Calibration(agreement=Measure(precision=0.3, support=5000))
     r = run(mk("grammar.a", 4, 7, "x", src=(H,)), mk("grammar.b", 4, 7, "x", src=(L,)),
             table=table)
-    assert r.shown[0].confidence == pytest.approx((0.95 * 990 + 0.84 * 10) / 1000)
+    assert r.shown[0].confidence == pytest.approx(0.84)
     assert r.decisions[0].reason.endswith("harper+lingotweaker agree")
 
 
@@ -145,7 +152,8 @@ def test_overlap_reason_names_the_winner(a: Finding, b: Finding, why: str) -> No
 
 @pytest.mark.parametrize(("profile", "sev", "conf", "shown"), [
     ("strict", Severity.ERROR, 0.85, True),
-    ("strict", Severity.ERROR, 0.75, False),
+    ("strict", Severity.ERROR, 0.75, True),
+    ("strict", Severity.ERROR, 0.65, False),
     ("strict", Severity.WARNING, 0.95, False),
     ("balanced", Severity.WARNING, 0.55, True),
     ("balanced", Severity.HINT, 0.5, True),
@@ -154,10 +162,22 @@ def test_overlap_reason_names_the_winner(a: Finding, b: Finding, why: str) -> No
     ("picky", Severity.ERROR, 0.15, False),
 ])
 def test_profile_threshold(profile: str, sev: Severity, conf: float, shown: bool) -> None:
+    """Thresholds of calibrated confidence per profile (merge/profiles.py)."""
     r = run(mk("style.a", 4, 7, "x", sev=sev, conf=conf), profile=profile)
     assert bool(r.shown) is shown
     if not shown:
         assert profile in r.decisions[0].reason
+
+
+@pytest.mark.parametrize(("rule", "conf", "shown"), [
+    ("clarity.a", 0.42, True),    # clarity's floor: calibrated on free rewrites (ASSET)
+    ("clarity.a", 0.38, False),
+    ("style.a", 0.42, False),
+    ("grammar.a", 0.42, False),
+])
+def test_balanced_floor_per_agent(rule: str, conf: float, shown: bool) -> None:
+    r = run(mk(rule, 4, 7, "x", sev=Severity.INFO, conf=conf), profile="balanced")
+    assert bool(r.shown) is shown
 
 
 # 5. density caps ---------------------------------------------------------------
