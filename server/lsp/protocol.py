@@ -21,6 +21,18 @@ class ProsewiseProtocol(LanguageServerProtocol):
         if (handler := self.fm.features.get(method)) is not None:
             yield handler, (params,), None
 
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(
+        self, params: types.InitializeParams
+    ) -> Generator[Any, Any, types.InitializeResult]:
+        """pygls' initialize, minus the pull capability for clients we push to: a
+        client that sees ``diagnosticProvider`` pulls anyway, and would show every
+        suggestion twice (once pulled, once pushed)."""
+        result: types.InitializeResult = yield from super().lsp_initialize(params)
+        if not getattr(self._server, "pull", True):
+            result.capabilities.diagnostic_provider = None
+        return result
+
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(
         self, params: types.DidOpenTextDocumentParams

@@ -61,8 +61,7 @@ class ProsewiseServer(LanguageServer):
 
     def setup(self, params: types.InitializeParams) -> None:
         """Choose push or pull, the position encoding and the settings at ``initialize``."""
-        caps = params.capabilities
-        self.pull = caps.text_document is not None and caps.text_document.diagnostic is not None
+        self.pull = wants_pull(params.capabilities)
         encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
         self.documents.encoding = str(encoding)
         raw = params.initialization_options
@@ -209,3 +208,17 @@ class ProsewiseServer(LanguageServer):
 def _log_refresh_error(future: Future[None]) -> None:
     if not future.cancelled() and (error := future.exception()) is not None:
         log.info("client did not accept workspace/diagnostic/refresh: %s", error)
+
+
+def wants_pull(caps: types.ClientCapabilities) -> bool:
+    """Pull diagnostics only from clients that can also be told to pull again.
+
+    Persistent actions (add word, ignore, disable rule) change the suggestions
+    without an edit; a pull client that lacks ``workspace/diagnostic/refresh``
+    (stock Neovim 0.11/0.12) would keep showing the old ones until the next keystroke,
+    so such clients get pushed diagnostics instead.
+    """
+    pulls = caps.text_document is not None and caps.text_document.diagnostic is not None
+    ws = caps.workspace
+    refresh = bool(ws and ws.diagnostics and ws.diagnostics.refresh_support)
+    return pulls and refresh

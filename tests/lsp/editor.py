@@ -21,7 +21,9 @@ from pygls.protocol import default_converter
 from pytest_lsp import LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-CLIENTS = ["visual_studio_code", "neovim"]
+CLIENTS = ["visual_studio_code", "neovim", "neovim+refresh"]
+"""``neovim+refresh`` is Neovim with our editors/neovim config, which handles
+``workspace/diagnostic/refresh``: the only one of the three that pulls."""
 TIMEOUT = 60.0
 SERVER = [sys.executable, "-m", "prosewise.server.lsp"]
 PICKY = {"profile": "picky"}
@@ -111,6 +113,17 @@ def _make_client(kind: str, root: Path) -> EditorClient:
     return client
 
 
+def capabilities(kind: str) -> types.ClientCapabilities:
+    """pytest-lsp's capability set for the editor, plus refresh support for ``+refresh``."""
+    base, _, extra = kind.partition("+")
+    caps = client_capabilities(base)
+    if extra == "refresh":
+        ws = caps.workspace or types.WorkspaceClientCapabilities()
+        ws.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+        caps.workspace = ws
+    return caps
+
+
 def data_dir(root: Path) -> Path:
     """Where the server under test keeps what it learns (never the user's data dir)."""
     return root.parent / f"{root.name}.data"
@@ -128,7 +141,7 @@ async def editor(kind: str, root: Path, options: dict[str, Any] | None = None
     client = _make_client(kind, root)
     env = {**os.environ, "PROSEWISE_DATA_DIR": str(data_dir(root))}
     await client.start_io(*SERVER, env=env)
-    caps = client_capabilities(kind)
+    caps = capabilities(kind)
     result = await asyncio.wait_for(client.initialize_session(types.InitializeParams(
         capabilities=caps, root_uri=root.as_uri(), initialization_options=options,
         workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],

@@ -62,7 +62,11 @@ async def test_open_shows_suggestions_in_client_units(client: EditorClient) -> N
     assert article.source == "prosewise"
     assert article.severity is not None
     assert isinstance(article.data, dict) and article.data["agent"] == "grammar"
-    assert client.encoding == ("utf-8" if client.kind == "neovim" else "utf-16")
+    assert client.encoding == ("utf-8" if client.kind.startswith("neovim") else "utf-16")
+
+
+async def test_only_clients_that_can_be_told_to_pull_again_pull(client: EditorClient) -> None:
+    assert client.pull is (client.kind == "neovim+refresh")
 
 
 async def test_push_or_pull_never_both(client: EditorClient) -> None:
