@@ -1,50 +1,57 @@
 """The review pipeline: document → prose blocks → four agents in parallel → ranking.
 
 No LSP here: the language server and the CLI are two thin fronts over
-``Pipeline.review``. Findings are cached per (agent, block content, settings), so
-re-checking a document runs agents only on blocks whose text changed.
+``Pipeline.review``. The document is cut into chunks (chunks.py) that are
+extracted, checked and ranked alone; a ranked chunk is cached per (chunk text,
+settings, feedback) and findings per (agent, block content, settings), so after
+an edit only the edited chunk is worked on, whatever the document's size.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
-
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
 from prosewise.agents.base import Agent, CheckContext
-from prosewise.agents.engines.hub import EngineHub
-from prosewise.agents.model import Block, Finding, ToneSummary
-from prosewise.agents.registry import default_agents, tone_summary
+from prosewise.agents.engines.hub import EngineHits, EngineHub
+from prosewise.agents.model import Block, Finding
+from prosewise.agents.registry import default_agents
 from prosewise.agents.settings import Settings
 from prosewise.agents.text import sentences
-from prosewise.merge.model import Decision, Layout, RuleFeedback
+from prosewise.merge.model import Layout, RuleFeedback
 from prosewise.merge.rank import rank
-from prosewise.server.cache import FindingCache
+from prosewise.server.cache import LRU, FindingCache
+from prosewise.server.chunks import split
+from prosewise.server.incremental import Part, Placed, Review
 from prosewise.server.markup import extract
+
+__all__ = ["Pipeline", "Review", "layout_of", "to_document"]
 
 log = logging.getLogger(__name__)
 
 
-class Review(BaseModel):
-    """The result of reviewing one document."""
+@dataclass
+class _TrackedContext(CheckContext):
+    """A check context that notes whether the engines' hits were complete."""
 
-    model_config = ConfigDict(frozen=True)
+    incomplete: bool = False
 
-    text: str
-    blocks: tuple[Block, ...]
-    shown: tuple[Finding, ...]
-    decisions: tuple[Decision, ...]
-    tone: ToneSummary | None = None
-    checked_blocks: int = 0
-    """How many (agent, block) pairs actually ran; the rest came from the cache."""
+    async def engine_hits(self, block: Block) -> EngineHits:
+        """The engines' hits; remembers a missing (loading or failed) engine."""
+        hits = await super().engine_hits(block)
+        if hits.failed or getattr(hits, "pending", ()):
+            self.incomplete = True
+        return hits
 
 
 class Pipeline:
-    """Owns the agents, the engines, the worker pool and the cache; reused across documents."""
+    """Owns the agents, the engines, the worker pool and the caches; reused across documents."""
 
     def __init__(
         self,
@@ -52,6 +59,7 @@ class Pipeline:
         pool: Executor | None = None,
         engines: EngineHub | None = None,
         cache: FindingCache | None = None,
+        parts: LRU[Part] | None = None,
     ) -> None:
         self.agents = list(agents) if agents is not None else default_agents()
         self.pool = pool or ThreadPoolExecutor(
@@ -59,6 +67,7 @@ class Pipeline:
         )
         self.engines = engines or EngineHub()
         self.cache = cache or FindingCache()
+        self.parts: LRU[Part] = parts or LRU(50_000)
 
     async def review(
         self,
@@ -67,46 +76,91 @@ class Pipeline:
         settings: Settings,
         feedback: Mapping[str, RuleFeedback] | None = None,
     ) -> Review:
-        """Review a whole document; unchanged blocks come from the cache.
+        """Review a whole document; unchanged chunks come from the cache.
 
         ``feedback`` (rule id → the writer's accepts/dismissals in this workspace)
         lets the ranking agent demote rules the writer keeps dismissing.
         """
-        blocks = extract(text, language)
-        per_block = await asyncio.gather(*(self._check_block(b, settings) for b in blocks))
-        findings = [f for found, _ in per_block for f in found]
-        ran = sum(n for _, n in per_block)
-        findings = [f for f in findings if settings.rule_enabled(f.rule)]
-        ranking = rank(findings, settings, layout_of(blocks), feedback=feedback)
-        tone = tone_summary(text, blocks, findings, settings.goals)
+        context = _context_key(language, settings, feedback)
+        chunks = split(text, language)
+        found: dict[str, Part] = {}
+        for _, chunk in chunks:
+            part = self.parts.get((context, chunk))
+            if part is not None:
+                found[chunk] = part
+        missing = list(dict.fromkeys(c for _, c in chunks if c not in found))
+        checked = await asyncio.gather(
+            *(self._check_chunk(c, language, settings, feedback) for c in missing)
+        )
+        for chunk, (part, _) in zip(missing, checked, strict=True):
+            found[chunk] = part
+            if part.complete:
+                self.parts.put((context, chunk), part)
         return Review(
-            text=text, blocks=tuple(blocks), shown=ranking.shown, decisions=ranking.decisions,
-            tone=tone, checked_blocks=ran,
+            text=text, parts=tuple(Placed(start, found[c]) for start, c in chunks),
+            goals=settings.goals, checked_blocks=sum(n for _, n in checked),
         )
 
-    async def _check_block(self, block: Block, settings: Settings) -> tuple[list[Finding], int]:
-        ctx = CheckContext(settings=settings, pool=self.pool, engines=self.engines)
+    async def _check_chunk(
+        self, chunk: str, language: str, settings: Settings,
+        feedback: Mapping[str, RuleFeedback] | None,
+    ) -> tuple[Part, int]:
+        """Extract, check and rank one chunk, in chunk offsets."""
+        blocks = extract(chunk, language)
+        per_block = await asyncio.gather(*(self._check_block(b, settings) for b in blocks))
+        findings = [f for found, _, _ in per_block for f in found if settings.rule_enabled(f.rule)]
+        ranking = rank(findings, settings, layout_of(blocks), feedback=feedback)
+        part = Part(blocks=tuple(blocks), findings=tuple(findings), shown=ranking.shown,
+                    decisions=ranking.decisions, complete=all(ok for _, _, ok in per_block))
+        return part, sum(n for _, n, _ in per_block)
+
+    async def _check_block(
+        self, block: Block, settings: Settings
+    ) -> tuple[list[Finding], int, bool]:
+        """Findings in chunk offsets, how many agents ran, whether all of them and every
+        engine took part (only then are the fresh findings cached)."""
+        ctx = _TrackedContext(settings=settings, pool=self.pool, engines=self.engines)
         enabled = [a for a in self.agents if settings.agent_enabled(a.name)]
         results = await asyncio.gather(*(self._run_agent(a, block, ctx) for a in enabled))
+        complete = not ctx.incomplete and all(status != "failed" for _, status in results)
+        if complete:
+            for agent, (fresh, status) in zip(enabled, results, strict=True):
+                if status == "ran":
+                    self.cache.put(_agent_key(agent, block, settings), fresh)
         found = [f for fs, _ in results for f in fs]
-        return to_document(block, found), sum(1 for _, ran in results if ran)
+        ran = sum(1 for _, status in results if status != "cached")
+        return to_document(block, found), ran, complete
 
-    async def _run_agent(self, agent: Agent, block: Block, ctx: CheckContext) -> tuple[list[Finding], bool]:
-        key = (agent.name.value, block.digest, ctx.settings.digest())
-        cached = self.cache.get(key)
+    async def _run_agent(
+        self, agent: Agent, block: Block, ctx: CheckContext
+    ) -> tuple[list[Finding], str]:
+        """The agent's findings and where they came from: "cached", "ran" or "failed"."""
+        cached = self.cache.get(_agent_key(agent, block, ctx.settings))
         if cached is not None:
-            return cached, False
+            return cached, "cached"
         try:
-            found = await agent.check(block, ctx)
+            return await agent.check(block, ctx), "ran"
         except Exception:  # one broken agent must not sink the review
             log.exception("agent %s failed on a block; its findings are skipped", agent.name)
-            return [], True
-        self.cache.put(key, found)
-        return found, True
+            return [], "failed"
 
     def close(self) -> None:
         """Stop the worker pool."""
         self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _agent_key(agent: Agent, block: Block, settings: Settings) -> Hashable:
+    return (agent.name.value, block.digest, settings.digest())
+
+
+def _context_key(
+    language: str, settings: Settings, feedback: Mapping[str, RuleFeedback] | None
+) -> str:
+    """Everything a ranked chunk depends on besides its text: language, every setting
+    (profile and rules included) and the writer's feedback."""
+    raw = json.dumps([language, settings.model_dump_json(),
+                      sorted((k, v.accepted, v.dismissed) for k, v in (feedback or {}).items())])
+    return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
 
 def to_document(block: Block, found: Sequence[Finding]) -> list[Finding]:

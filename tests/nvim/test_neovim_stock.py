@@ -29,11 +29,11 @@ DOCUMENT = (
     "\n"
     "Thé café 😀 has a error here.\n"
     "\n"
-    "We met Zorblatt at the station and and took a train to the coast.\n"
+    "We packed a zorblatt for the trip and and took a train to the coast.\n"
 )
 FIX_LINE = 3
 FIXED = "Thé café 😀 has an error here."
-WORD = "Zorblatt"
+WORD = "zorblatt"  # lower case: capitalised unknown words are read as names
 REFRESH_HINT = (
     "hint: this Neovim pulls diagnostics only after didOpen/didChange; it has no handler "
     "for workspace/diagnostic/refresh (no workspace.diagnostics.refreshSupport), so the "
@@ -82,7 +82,7 @@ def run_neovim(nvim: str, tmp: Path, encodings: str | None) -> dict[str, Any]:
     """Run the scenario in a fresh workspace; the JSON it wrote, with Neovim's logs on failure."""
     workspace = tmp / "workspace"
     workspace.mkdir()
-    (workspace / ".prosewise.toml").write_text('profile = "balanced"\n', encoding="utf-8")
+    (workspace / ".prosewise.toml").write_text('profile = "picky"\n', encoding="utf-8")
     (workspace / "notes.md").write_text(DOCUMENT, encoding="utf-8")
     result = tmp / "result.json"
     env = isolated_env(tmp, result) | ({"PROSEWISE_ENCODINGS": encodings} if encodings else {})

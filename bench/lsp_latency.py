@@ -1,0 +1,360 @@
+"""Language server latency, driven over stdio like an editor.
+
+    python -m bench.lsp_latency [--sizes 1000 10000 100000] [--edits 30] [--debounce-ms 0]
+                                [--harper-runs 5] [--docs 20] [--skip cold memory]
+
+For each document size: open a Markdown document, wait for its first diagnostics,
+then type one letter inside a word at random places (incremental ``didChange``,
+next version each time) and time ``didChange`` → the pushed diagnostics for that
+version (p50, p95), and the server's CPU time per edit (wall time on a busy shared
+machine says more about the neighbours than about us). In the same run, harper-py
+lints the whole document, first with a new linter ("harper new") and then after
+one-character changes ("harper p50", what harper-ls pays per keystroke; harper
+caches internally, so this is its best case). Also: cold start (process start →
+first diagnostics for a 1k-word file) and the server's RSS with 20 open 10k-word
+documents. Targets (issue 3): p50 ≤ 15 ms, p95 ≤ 40 ms at every size, cold start
+≤ 1.5 s, RSS ≤ 200 MB. Debounce is 0 unless ``--debounce-ms`` says otherwise.
+
+The client is a minimal JSON-RPC reader over the server's pipes with VS Code's
+push-diagnostics capabilities, not pygls' ``LanguageClient``: pygls converts every
+incoming message into attrs objects, which for a 100k-word document's diagnostics
+costs the client more than the server, and we time the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import DEFAULT_EVAL_DIR, build_corpus, count_words, eval_sentences
+
+SERVER = [sys.executable, "-m", "prosewise.server.lsp"]
+GUARDED = [sys.executable, "-m", "bench.lsp_latency", "--serve-guarded"]
+"""The same server with fd 1 pointed at stderr and the protocol on a private copy of
+the pipe: harper-py 0.2 prints debug lines ("gerund_form: ...") to fd 1, which
+corrupts an unguarded stdio stream (the client then waits forever)."""
+
+
+def serve_guarded() -> None:
+    """Run the language server on stdio with native prints diverted to stderr."""
+    sys.stdout = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    from prosewise.server.lsp.__main__ import main
+
+    main([])
+TICKS = os.sysconf("SC_CLK_TCK")
+CAPABILITIES: dict[str, Any] = {
+    "general": {"positionEncodings": ["utf-16"]},
+    "window": {"workDoneProgress": True},
+    "workspace": {"workspaceEdit": {"documentChanges": True}, "configuration": False},
+    "textDocument": {
+        "synchronization": {"dynamicRegistration": True, "didSave": True},
+        "publishDiagnostics": {"relatedInformation": True, "versionSupport": True,
+                               "tagSupport": {"valueSet": [1, 2]},
+                               "codeDescriptionSupport": True, "dataSupport": True},
+        "codeAction": {"dataSupport": True, "isPreferredSupport": True},
+        "hover": {"contentFormat": ["markdown", "plaintext"]},
+    },
+}
+
+
+@dataclass
+class Client:
+    """An editor stand-in: sends requests and notifications, timestamps publishes."""
+
+    proc: asyncio.subprocess.Process
+    arrived: dict[tuple[str, int], float] = field(default_factory=dict)
+    waiting: dict[tuple[str, int], asyncio.Future[float]] = field(default_factory=dict)
+    replies: dict[int, asyncio.Future[Any]] = field(default_factory=dict)
+    next_id: int = 0
+    reader: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def launch(cls, root: Path, args: argparse.Namespace, profile: bool = False) -> Client:
+        """Start a server process (under cProfile writing ``args.profile`` if ``profile``)."""
+        command = SERVER if args.unguarded else GUARDED
+        if profile and args.profile is not None:
+            command = [sys.executable, "-m", "cProfile", "-o", str(args.profile), *command[1:]]
+        proc = await asyncio.create_subprocess_exec(
+            *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=sys.stderr, limit=2**26,
+        )
+        client = cls(proc)
+        client.reader = asyncio.create_task(client._read())
+        client.reader.add_done_callback(_reader_done)
+        await client.request("initialize", {
+            "processId": None, "rootUri": root.as_uri(), "capabilities": CAPABILITIES,
+            "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
+            "initializationOptions": {"debounceMs": args.debounce_ms, **options(args)},
+        })
+        client.notify("initialized", {})
+        return client
+
+    def _send(self, message: dict[str, Any]) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def notify(self, method: str, params: Any) -> None:
+        """Send a notification."""
+        self._send({"method": method, "params": params})
+
+    async def request(self, method: str, params: Any) -> Any:
+        """Send a request and wait for its result."""
+        self.next_id += 1
+        future = self.replies[self.next_id] = asyncio.get_running_loop().create_future()
+        self._send({"id": self.next_id, "method": method, "params": params})
+        return await asyncio.wait_for(future, 600)
+
+    async def _read(self) -> None:
+        stdout = self.proc.stdout
+        assert stdout is not None
+        while not stdout.at_eof():
+            try:
+                header = await stdout.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:  # the server exited
+                return
+            length = next(int(line.split(b":")[1]) for line in header.split(b"\r\n")
+                          if line.lower().startswith(b"content-length"))
+            self._dispatch(json.loads(await stdout.readexactly(length)))
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        if "method" not in message:
+            future = self.replies.pop(message.get("id", -1), None)
+            if future is not None and not future.done():
+                future.set_result(message.get("result"))
+        elif "id" in message:  # a request from the server (progress tokens, registrations)
+            self._send({"id": message["id"], "result": None})
+        elif message["method"] == "textDocument/publishDiagnostics":
+            params = message["params"]
+            key = (params["uri"], params.get("version") or 0)
+            self.arrived[key] = now = time.perf_counter()
+            if (future := self.waiting.pop(key, None)) is not None and not future.done():
+                future.set_result(now)
+
+    async def arrival(self, uri: str, version: int, timeout: float = 1800) -> float:
+        """When the diagnostics of ``uri`` at ``version`` arrived (waits for them)."""
+        if (uri, version) in self.arrived:
+            return self.arrived[(uri, version)]
+        future = self.waiting[(uri, version)] = asyncio.get_running_loop().create_future()
+        return await asyncio.wait_for(future, timeout)
+
+    def open(self, uri: str, text: str) -> None:
+        """didOpen a Markdown document at version 1."""
+        self.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+
+    def rss(self) -> int:
+        """The server's resident set size in bytes."""
+        status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        return 1024 * next(int(line.split()[1]) for line in status.splitlines()
+                           if line.startswith("VmRSS:"))
+
+    def cpu(self) -> float:
+        """CPU seconds (user + system, all threads) the server has used so far."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS
+
+    async def stop(self) -> None:
+        """Shut the server down cleanly."""
+        await self.request("shutdown", None)
+        self.notify("exit", None)
+        await asyncio.wait_for(self.proc.wait(), 30)
+        if self.reader is not None:
+            self.reader.cancel()
+
+
+def _reader_done(task: asyncio.Task[None]) -> None:
+    """A dead reader would leave the benchmark waiting forever: say why it died."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        print(f"client reader failed: {error!r}", file=sys.stderr, flush=True)
+
+
+def document(sentences: list[str], words: int, seed: int) -> str:
+    """A Markdown document of about ``words`` words (headings, paragraphs, lists)."""
+    return "\n\n".join(build_corpus(sentences, words, seed=seed, doc_words=min(words, 600)))
+
+
+def position(text: str, offset: int) -> dict[str, int]:
+    """The UTF-16 LSP position of a code point offset."""
+    start = text.rfind("\n", 0, offset) + 1
+    return {"line": text.count("\n", 0, offset),
+            "character": len(text[start:offset].encode("utf-16-le")) // 2}
+
+
+def pct(values: list[float], p: int) -> float:
+    """The ``p``-th percentile in milliseconds (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
+
+
+def inside_word(text: str, rng: random.Random) -> int:
+    """A random offset between two letters."""
+    while not (text[i := rng.randrange(1, len(text))].isalpha() and text[i - 1].isalpha()):
+        pass
+    return i
+
+
+async def edits(client: Client, uri: str, text: str, count: int, seed: int) -> list[float]:
+    """Type one letter inside a word at random places; each version's latency (s)."""
+    rng = random.Random(seed)
+    latencies = []
+    for version in range(2, count + 2):
+        offset = inside_word(text, rng)
+        pos = position(text, offset)
+        text = text[:offset] + "e" + text[offset:]
+        sent = time.perf_counter()
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": pos, "end": pos}, "text": "e"}],
+        })
+        latencies.append(await client.arrival(uri, version) - sent)
+    return latencies
+
+
+def harper_recheck(text: str, runs: int) -> tuple[float, list[float]]:
+    """Seconds harper-py takes to lint the whole document: first with a new linter, then
+    again after each one-character change (what harper-ls does per keystroke)."""
+    import harper
+
+    linter = harper.Linter()
+    start = time.perf_counter()
+    linter.organized_lints(text, language="markdown")
+    first = time.perf_counter() - start
+    out = []
+    for i in range(runs):
+        at = len(text) * (i + 1) // (runs + 1)
+        edited = text[:at] + "e" + text[at:]
+        start = time.perf_counter()
+        linter.organized_lints(edited, language="markdown")
+        out.append(time.perf_counter() - start)
+    return first, out
+
+
+@dataclass
+class SizeResult:
+    """Latencies for one document size, with harper's full re-check alongside."""
+
+    words: int
+    first: float
+    latencies: list[float]
+    harper_first: float
+    harper: list[float]
+    cpu: float
+    """Server CPU seconds per edit (load-independent, unlike wall time on a busy machine)."""
+
+    def row(self) -> str:
+        """One table row (milliseconds)."""
+        p50, p95 = pct(self.latencies, 50), pct(self.latencies, 95)
+        return (f"| {self.words:>7} | {p50:8.1f} | {p95:8.1f}"
+                f" | {self.cpu * 1000:8.1f} | {self.harper_first * 1000:10.0f}"
+                f" | {pct(self.harper, 50):10.1f} | {self.first:8.1f} |")
+
+
+HEADER = ("| words   | p50 (ms) | p95 (ms) | CPU/edit | harper new | harper p50 | open (s) |\n"
+          "|---------|----------|----------|----------|------------|------------|----------|")
+
+
+async def latency(client: Client, root: Path, text: str, args: argparse.Namespace) -> SizeResult:
+    """Open ``text``, wait for its diagnostics, then time the edits."""
+    uri = (root / f"doc{len(text)}.md").as_uri()
+    start = time.perf_counter()
+    client.open(uri, text)
+    first = await client.arrival(uri, 1) - start
+    cpu = client.cpu()
+    latencies = await edits(client, uri, text, args.edits, seed=len(text))
+    cpu = (client.cpu() - cpu) / args.edits
+    runs = min(args.edits, args.harper_runs)
+    harper_first, harper = harper_recheck(text, runs) if runs else (0.0, [0.0])
+    return SizeResult(count_words(text), first, latencies, harper_first, harper, cpu)
+
+
+def options(args: argparse.Namespace) -> dict[str, Any]:
+    """Extra ``initializationOptions`` from ``--option key=json`` (e.g. ``lite=true``)."""
+    pairs = (item.split("=", 1) for item in args.option)
+    return {key: json.loads(value) for key, value in pairs}
+
+
+async def cold_start(root: Path, text: str, args: argparse.Namespace) -> tuple[float, float, int]:
+    """Process start → first diagnostics for ``text``: seconds, server CPU seconds, RSS."""
+    start = time.perf_counter()
+    client = await Client.launch(root, args)
+    uri = (root / "cold.md").as_uri()
+    client.open(uri, text)
+    arrived = await client.arrival(uri, 1)
+    cpu, rss = client.cpu(), client.rss()
+    await client.stop()
+    return arrived - start, cpu, rss
+
+
+async def memory(root: Path, sentences: list[str], docs: int, args: argparse.Namespace) -> int:
+    """Server RSS in bytes with ``docs`` distinct 10k-word documents open and checked."""
+    client = await Client.launch(root, args)
+    uris = [(root / f"mem{i}.md").as_uri() for i in range(docs)]
+    for i, uri in enumerate(uris):
+        client.open(uri, document(sentences, 10_000, seed=100 + i))
+    for uri in uris:
+        await client.arrival(uri, 1)
+    rss = client.rss()
+    await client.stop()
+    return rss
+
+
+async def main(args: argparse.Namespace) -> None:
+    """Run every measurement and print the report."""
+    sentences = eval_sentences(args.eval_dir)
+    root = Path(tempfile.mkdtemp(prefix="prosewise-bench-"))
+    guard = "" if args.unguarded else " (stdout guarded)"
+    print(f"server: prosewise.server.lsp{guard} {options(args)}; debounce {args.debounce_ms} ms;"
+          " push diagnostics;"
+          f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    if "cold" not in args.skip:
+        cold, cpu, rss = await cold_start(root, document(sentences, 1_000, seed=1), args)
+        print(f"cold start (spawn → first diagnostics, 1k words): {cold:.2f} s"
+              f" (server CPU {cpu:.2f} s, RSS {rss / 2**20:.0f} MB)", flush=True)
+    if args.sizes:
+        client = await Client.launch(root, args, profile=True)
+        print(f"didChange → publishDiagnostics, {args.edits} one-letter edits per size\n{HEADER}")
+        for size in args.sizes:
+            result = await latency(client, root, document(sentences, size, seed=size), args)
+            print(result.row(), flush=True)
+        print(f"server RSS after the runs above: {client.rss() / 2**20:.0f} MB")
+        await client.stop()
+    if "memory" not in args.skip:
+        rss = await memory(root, sentences, args.docs, args)
+        print(f"RSS with {args.docs} open 10k-word documents: {rss / 2**20:.0f} MB")
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(prog="python -m bench.lsp_latency", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--edits", type=int, default=30)
+    parser.add_argument("--harper-runs", type=int, default=5)
+    parser.add_argument("--docs", type=int, default=20)
+    parser.add_argument("--debounce-ms", type=float, default=0)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["cold", "memory"])
+    parser.add_argument("--option", action="append", default=[], metavar="KEY=JSON",
+                        help="extra initializationOptions, e.g. lite=true")
+    parser.add_argument("--unguarded", action="store_true",
+                        help="run the server exactly as editors do (no stdout guard)")
+    parser.add_argument("--profile", type=Path, help="run the latency server under cProfile")
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--serve-guarded"]:
+        serve_guarded()
+    else:
+        asyncio.run(main(parse()))

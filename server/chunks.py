@@ -1,0 +1,108 @@
+"""Cutting a document into chunks that can be extracted, checked and ranked alone.
+
+Why: after a one-character edit only the chunk holding it changed, so the
+pipeline re-extracts and re-ranks that chunk and takes every other one from its
+cache, whatever the document's size. A chunk boundary is a blank line followed
+by a line starting in column 0: in CommonMark nothing continues across that
+(lists, quotes, paragraphs and tables all end there), except the constructs
+protected below, which may hold blank lines: fenced code, ``$$`` math, raw HTML
+of the kinds that end at a marker, and front matter. Reference definitions and
+footnotes change how text elsewhere parses, so a document with any of them is
+one chunk (correct, just not incremental).
+"""
+
+from __future__ import annotations
+
+import re
+
+_BOUNDARY = re.compile(r"\n(?:[ \t\r]*\n)+(?=\S)")
+"""Blank line(s) then a line starting in column 0; the chunk starts at the match end."""
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:", re.MULTILINE)
+"""Reference definitions (with footnotes, ``[^``) make parsing non-local."""
+_CANDIDATE = re.compile(r"\n {0,3}[`~$<]")
+"""Lines that may open a protected construct (a literal prefix: a fast scan)."""
+_OPENER = re.compile(
+    r"^ {0,3}(?:(?P<fence>`{3,}|~{3,})|(?P<math>\$\$)"
+    r"|(?P<html><!--|<\?|<!\[CDATA\[|<![A-Za-z]|<(?:script|pre|style|textarea)\b))",
+    re.MULTILINE | re.IGNORECASE,
+)
+_HTML_END = {"<!--": "-->", "<?": "?>", "<![CDATA[": "]]>"}
+_FRONT = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n")
+
+
+def split(text: str, language: str) -> list[tuple[int, str]]:
+    """``(start, chunk)`` pairs covering ``text`` in order (concatenated they are ``text``)."""
+    if language == "markdown" and _non_local(text):
+        return [(0, text)] if text else []
+    protected = _protected(text) if language == "markdown" else []
+    starts = [0, *(m.end() for m in _BOUNDARY.finditer(text))]
+    if protected:
+        starts = _outside(starts, protected)
+    ends = [*starts[1:], len(text)]
+    return [(s, text[s:e]) for s, e in zip(starts, ends, strict=True) if e > s]
+
+
+def _outside(starts: list[int], protected: list[tuple[int, int]]) -> list[int]:
+    """The boundaries that fall inside no protected span."""
+    kept: list[int] = []
+    spans = iter(protected)
+    span = next(spans, None)
+    for at in starts:
+        while span is not None and span[1] <= at:
+            span = next(spans, None)
+        if span is None or not span[0] < at < span[1]:
+            kept.append(at)
+    return kept
+
+
+def _non_local(text: str) -> bool:
+    """Whether the text has footnotes or reference definitions (substring tests first:
+    a regex scan of a 100k-word document costs milliseconds)."""
+    return "[^" in text or ("]:" in text and _REFERENCE.search(text) is not None)
+
+
+def _openers(text: str, pos: int) -> re.Match[str] | None:
+    """The next line from ``pos`` on that opens a protected construct."""
+    if pos == 0 and (m := _OPENER.match(text)) is not None:
+        return m
+    for candidate in _CANDIDATE.finditer(text, max(0, pos - 1)):
+        if (m := _OPENER.match(text, candidate.start() + 1)) is not None:
+            return m
+    return None
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    """Spans (sorted, disjoint) no chunk boundary may fall inside."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    front = _FRONT.match(text)
+    if front is not None:
+        closer = re.compile(r"^(?:---|\.\.\.)[ \t]*$" if front.group(1) == "---"
+                            else r"^\+\+\+[ \t]*$", re.MULTILINE)
+        closed = closer.search(text, front.end())
+        pos = closed.end() if closed is not None else len(text)
+        spans.append((0, pos))
+    while (m := _openers(text, pos)) is not None:
+        end = _end_of(text, m)
+        spans.append((m.start(), end))
+        pos = max(end, m.end())
+    return spans
+
+
+def _end_of(text: str, m: re.Match[str]) -> int:
+    """Where the construct opened by ``m`` ends (the end of the text if never closed)."""
+    line_end = text.find("\n", m.end())
+    after = len(text) if line_end < 0 else line_end + 1
+    if (fence := m.group("fence")) is not None:
+        closer = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*\r?$",
+                            re.MULTILINE)
+        found = closer.search(text, after)
+    elif m.group("math") is not None:
+        if "$$" in text[m.end():after]:
+            return after
+        found = re.compile(r"\$\$").search(text, after)
+    else:
+        opener = m.group("html")
+        marker = _HTML_END.get(opener, ">" if opener.startswith("<!") else f"</{opener[1:]}>")
+        found = re.compile(re.escape(marker), re.IGNORECASE).search(text, m.end())
+    return len(text) if found is None else found.end()

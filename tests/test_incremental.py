@@ -1,0 +1,174 @@
+"""Chunked, cached reviews give exactly what a from-scratch review of the whole text gives."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from prosewise.agents.base import CheckContext
+from prosewise.agents.engines.hub import EngineHits, EngineHub
+from prosewise.agents.model import AgentName, Block, Category, Finding, Replacement
+from prosewise.agents.settings import Dialect, Settings
+from prosewise.server.chunks import split
+from prosewise.server.incremental import shift_block
+from prosewise.server.markup import extract
+from prosewise.server.pipeline import Pipeline
+
+FIXTURES = Path(__file__).parent / "fixtures" / "markup"
+
+CRAFTED = """---
+title: x
+
+more: y
+---
+
+Intro para. I has a apple.
+
+```
+code
+
+Not prose here.
+```
+
+<!-- comment
+
+Hidden text here. -->
+
+$$
+a + b
+
+c
+$$
+
+- item one 😀 with a errors
+
+- item two
+
+  continued para
+
+<pre>
+pre text
+
+Still pre.
+</pre>
+
+~~~~
+fence
+~~~
+Still code.
+
+~~~~
+
+After all. The weather are nice today 👩‍👩‍👧.
+
+1. one
+
+2. two
+"""
+
+
+def _signature(blocks: list[Block]) -> list[tuple[object, ...]]:
+    return [(b.kind, b.text, tuple((s.block_start, s.doc_start, s.length) for s in b.segments))
+            for b in blocks]
+
+
+def _documents() -> dict[str, str]:
+    docs = {"crafted": CRAFTED}
+    for path in sorted(FIXTURES.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        docs[path.name] = text
+        # without reference definitions and footnotes the document is really cut up
+        docs[f"{path.name} (no refs)"] = re.sub(
+            r"(?m)^ {0,3}\[[^\]\n]+\]:.*$", "", text).replace("[^", "[")
+    return docs
+
+
+@pytest.mark.parametrize("name", list(_documents()))
+def test_chunked_extraction_equals_whole(name: str) -> None:
+    text = _documents()[name]
+    chunks = split(text, "markdown")
+    assert "".join(c for _, c in chunks) == text
+    assert all(text[start:start + len(c)] == c for start, c in chunks)
+    chunked = [shift_block(b, start) for start, c in chunks for b in extract(c, "markdown")]
+    assert _signature(chunked) == _signature(extract(text, "markdown"))
+
+
+def test_protected_constructs_are_not_cut() -> None:
+    chunks = [c for _, c in split(CRAFTED, "markdown")]
+    assert any(c.startswith("```\ncode\n\nNot prose here.\n```") for c in chunks)
+    assert any(c.startswith("<!-- comment\n\nHidden text here. -->") for c in chunks)
+    assert chunks[0].startswith("---\ntitle: x\n\nmore: y\n---")
+    assert len(chunks) > 8
+
+
+async def test_edit_matches_review_from_scratch(pipeline: Pipeline) -> None:
+    settings = Settings()
+    await pipeline.review(CRAFTED, "markdown", settings)
+    edited = CRAFTED.replace("nice today", "nice tonight")
+    review = await pipeline.review(edited, "markdown", settings)
+    assert 0 < review.checked_blocks <= 4  # one block, at most four agents
+    fresh = Pipeline(pool=pipeline.pool, engines=pipeline.engines)
+    scratch = await fresh.review(edited, "markdown", settings)
+    assert review.shown == scratch.shown
+    assert review.decisions == scratch.decisions
+    assert review.tone == scratch.tone
+    assert _signature(list(review.blocks)) == _signature(list(scratch.blocks))
+    for f in review.shown:
+        assert edited[f.start:f.end] == f.text  # emoji before some findings: code points
+    assert any(f.text == "has" for f in review.shown)
+
+
+class FirstWord:
+    """Flags each block's first word with one fix; two of them propose the same edit."""
+
+    description = "first word"
+
+    def __init__(self, name: AgentName) -> None:
+        self.name = name
+
+    async def check(self, block: Block, ctx: CheckContext) -> list[Finding]:
+        word = block.text.split()[0]
+        return [Finding(agent=self.name, rule=f"{self.name.value}.first",
+                        category=Category.STYLE, start=0, end=len(word), text=word,
+                        message="first", replacements=(Replacement(value=word.upper()),))]
+
+
+async def test_merged_decisions_point_into_document_shown(pipeline: Pipeline) -> None:
+    agents = [FirstWord(AgentName.CLARITY), FirstWord(AgentName.STYLE)]
+    p = Pipeline(agents=agents, pool=pipeline.pool, engines=pipeline.engines)
+    text = "\n\n".join(f"Para{i} has words." for i in range(5))
+    review = await p.review(text, "markdown", Settings(profile="picky"))
+    assert len(review.parts) == 5 and len(review.shown) == 5
+    merged = [d for d in review.decisions if d.into is not None]
+    assert [d.into for d in merged] == [0, 1, 2, 3, 4]
+    for d in merged:
+        assert d.into is not None
+        target = review.shown[d.into]
+        assert (target.start, target.end) == (d.finding.start, d.finding.end)
+
+
+class LoadingHub(EngineHub):
+    """The real engines, except that lingotweaker reports "still loading" until told."""
+
+    loaded: bool = False
+
+    async def check(self, text: str, settings: Settings, pool: object) -> EngineHits:
+        hits = await super().check(text, settings, pool)  # type: ignore[arg-type]
+        return hits if self.loaded else EngineHits(harper=hits.harper, failed=("lingotweaker",))
+
+
+async def test_findings_without_an_engine_are_not_cached(pipeline: Pipeline) -> None:
+    hub = LoadingHub(use_lingo=False)
+    p = Pipeline(pool=pipeline.pool, engines=hub)
+    settings = Settings(goals={"dialect": Dialect.EN_GB})
+    first = await p.review(CRAFTED, "markdown", settings)
+    assert not first.complete
+    again = await p.review(CRAFTED, "markdown", settings)
+    assert again.checked_blocks == first.checked_blocks > 0
+    hub.loaded = True
+    done = await p.review(CRAFTED, "markdown", settings)
+    assert done.complete and done.checked_blocks == first.checked_blocks
+    cached = await p.review(CRAFTED, "markdown", settings)
+    assert cached.checked_blocks == 0
