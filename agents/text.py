@@ -9,6 +9,7 @@ _ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k".split()
 )
 _END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+|$)""")
+_NEXT = re.compile(r"\s*(\S)")
 _WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 
 
@@ -33,12 +34,14 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def _is_boundary(text: str, dot: int, after: int) -> bool:
     if text[dot] != ".":
         return True
-    word = re.search(r"(\S+)$", text[:dot])
-    token = word.group(1).lower().strip("(\"'") if word else ""
+    begin = dot  # scan back, not text[:dot]: copying the prefix made long texts quadratic
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    token = text[begin:dot].lower().strip("(\"'")
     if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
         return False
-    nxt = text[after:].lstrip()
-    return not nxt or not nxt[0].islower()
+    nxt = _NEXT.match(text, after)
+    return nxt is None or not nxt.group(1).islower()
 
 
 def _strip(text: str, a: int, b: int) -> tuple[int, int]:

@@ -204,3 +204,11 @@ async def test_invalid_settings_are_reported_once_and_defaulted(kind: str, tmp_p
         await client.diagnostics_for(second, 1)
         warnings = [m.message for m in client.messages if "settings are invalid" in m.message]
         assert len(warnings) == 1 and "profile" in warnings[0]
+
+
+async def test_engine_prints_do_not_corrupt_the_stream(client: EditorClient) -> None:
+    # harper-py prints a debugging line to fd 1 for this sentence; over stdio it would
+    # land inside the JSON-RPC stream unless the server keeps stdout to itself.
+    uri = client.open("noisy.md", "I am looking forward to hear from you. She have a cat.\n")
+    diagnostics = await client.diagnostics_for(uri, 1)
+    assert "have" in quoted(diagnostics)
