@@ -42,7 +42,8 @@ class CheckContext:
     async def engine_hits(self, block: Block) -> EngineHits:
         """The offline engines' hits for this block, shared by all agents of the check."""
         if self._hits is None:
-            self._hits = asyncio.ensure_future(self.engines.check(block.text, self.settings, self.pool))
+            job = self.engines.check(block.text, self.settings, self.pool)
+            self._hits = asyncio.ensure_future(job)
         return await asyncio.shield(self._hits)
 
 

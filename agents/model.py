@@ -186,7 +186,9 @@ class Block(BaseModel):
         return start + delta, end + delta
 
     @classmethod
-    def verbatim(cls, text: str, doc_start: int = 0, kind: BlockKind = BlockKind.PARAGRAPH) -> Block:
+    def verbatim(
+        cls, text: str, doc_start: int = 0, kind: BlockKind = BlockKind.PARAGRAPH
+    ) -> Block:
         """A block that is exactly one run of document text."""
         return cls(kind=kind, text=text, segments=(Segment(block_start=0, doc_start=doc_start,
                                                            length=len(text)),))

@@ -91,7 +91,8 @@ class Goals(_Model):
     audience: Audience = Audience.KNOWLEDGEABLE
     """Who the readers are: general readers get shorter sentences and simpler words."""
     formality: Formality = Formality.NEUTRAL
-    """Target formality: contractions and slang are flagged when formal, stiff phrasing when informal."""
+    """Target formality: contractions and slang are flagged when formal, stiff phrasing
+    when informal."""
     domain: Domain = Domain.GENERAL
     """Kind of writing (academic, business, technical, casual, creative, general)."""
     intent: Intent = Intent.INFORM
@@ -104,15 +105,19 @@ class Settings(_Model):
     goals: Goals = Goals()
     """The writer's goals: dialect, audience, formality, domain, intent."""
     profile: Profile = Profile.BALANCED
-    """strict shows only clear errors; balanced adds confident suggestions; picky shows everything."""
+    """strict shows only clear errors; balanced adds confident suggestions; picky shows
+    everything."""
     agents: dict[AgentName, bool] = Field(default_factory=lambda: {a: True for a in AgentName})
-    """Agents to run (grammar, clarity, tone, style); set one to false to switch it off."""
+    """Agents to run (grammar, clarity, tone, style); set one to false to switch it
+    off."""
     rules: dict[str, bool] = Field(default_factory=dict)
-    """Rule ids switched on or off, e.g. {"style.passive-voice": false}; a prefix ("tone") works too."""
+    """Rule ids switched on or off, e.g. {"style.passive-voice": false}; a prefix
+    ("tone") works too."""
     words: tuple[str, ...] = ()
     """Personal dictionary: words never flagged as misspelled."""
     house_rules: tuple[str, ...] = ()
-    """Extra rule files (TOML, same format as the built-in ones) for house style, relative to the project file."""
+    """Extra rule files (TOML, same format as the built-in ones) for house style,
+    relative to the project file."""
 
     def agent_enabled(self, agent: AgentName) -> bool:
         """Whether an agent runs at all."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sr jr st vs etc e.g i.e cf al fig no vol approx inc ltd co corp dept est "
-    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k".split()
-)
+_ABBREVIATIONS = frozenset([
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "cf", "al",
+    "fig", "no", "vol", "approx", "inc", "ltd", "co", "corp", "dept", "est", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k",
+])
 _END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+|$)""")
 _NEXT = re.compile(r"\s*(\S)")
 _WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")

@@ -30,7 +30,7 @@ def reserve_stdout() -> None:
     os.dup2(sys.stderr.fileno(), fd)
     stream = io.TextIOWrapper(
         os.fdopen(private, "wb"), encoding="utf-8", errors="strict",
-        line_buffering=sys.stdout.line_buffering, write_through=False,
+        line_buffering=bool(sys.stdout.line_buffering), write_through=False,
     )
     stream._prosewise_reserved = True  # type: ignore[attr-defined]
     sys.stdout = stream

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import re
 import threading
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 
 from prosewise.agents.model import EditKind, Replacement
@@ -45,6 +45,8 @@ class EngineHits:
     lingo: tuple[EngineHit, ...] = ()
     failed: tuple[str, ...] = ()
     """Engines that raised on this text (their hits are missing, the other's are kept)."""
+    pending: tuple[str, ...] = ()
+    """Engines still loading: their hits are missing and the result must not be cached."""
     spellers: tuple[str, ...] = ("harper", "lingotweaker")
     """Engines that checked spelling: a lone spelling hit means disagreement only when
     the other engine could have agreed (lingotweaker has no en-AU/CA/IN speller)."""
@@ -62,6 +64,11 @@ _HARPER_DIALECTS = {
 # speller behind their variant's grammar rules), so harper alone checks their spelling.
 _LINGO_SPELLERS = {Dialect.EN_US: "MORFOLOGIK_RULE_EN_US", Dialect.EN_GB: "MORFOLOGIK_RULE_EN_GB"}
 
+
+# lingotweaker rules switched off for speed: NUMBERS_IN_WORDS takes 1-9 s of CPU on
+# one word like "w3schools" or "mycity4kids" (it spell-checks every letter variant);
+# it fired once in the dev sets, and harper's speller still sees such words.
+_LINGO_SLOW_RULES = ("NUMBERS_IN_WORDS",)
 
 _OTHER_DIALECT = re.compile(r"is (?:British|American|Australian|Canadian|New Zealand) English")
 
@@ -84,10 +91,14 @@ class EngineHub:
 
     use_harper: bool = True
     use_lingo: bool = True
+    wait_for_lingo: bool = True
+    """False in the language server: while lingotweaker loads (2-5 s, ≈400 MB), checks
+    run without it and say so in ``EngineHits.pending``. The CLI waits (complete results)."""
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _lingo: dict[Dialect, object] = field(default_factory=dict, repr=False)
     _descriptions: dict[str, str] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _loading: dict[Dialect, Future[object]] = field(default_factory=dict, repr=False)
 
     async def check(self, text: str, settings: Settings, pool: Executor) -> EngineHits:
         """Run both engines concurrently on ``text`` in ``pool``.
@@ -97,9 +108,13 @@ class EngineHub:
         """
         loop = asyncio.get_running_loop()
         dialect, words = settings.goals.dialect, settings.words
+        lingo = self.use_lingo
+        pending: tuple[str, ...] = ()
+        if lingo and not self.wait_for_lingo and not self.lingo_loading(dialect).done():
+            lingo, pending = False, ("lingotweaker",)
         jobs = [
             loop.run_in_executor(pool, fn, text, dialect, words) if on else _done(())
-            for fn, on in ((self.harper_hits, self.use_harper), (self.lingo_hits, self.use_lingo))
+            for fn, on in ((self.harper_hits, self.use_harper), (self.lingo_hits, lingo))
         ]
         results = await asyncio.gather(*jobs, return_exceptions=True)
         found: list[tuple[EngineHit, ...]] = []
@@ -116,10 +131,28 @@ class EngineHub:
                 found.append(result)
         spellers = tuple(
             name for name, on in (("harper", self.use_harper),
-                                  ("lingotweaker", self.use_lingo and dialect in _LINGO_SPELLERS))
+                                  ("lingotweaker", lingo and dialect in _LINGO_SPELLERS))
             if on and name not in failed
         )
-        return EngineHits(harper=found[0], lingo=found[1], failed=tuple(failed), spellers=spellers)
+        return EngineHits(harper=found[0], lingo=found[1], failed=tuple(failed),
+                          spellers=spellers, pending=pending)
+
+    def lingo_loading(self, dialect: Dialect) -> Future[object]:
+        """The dialect's engine, loading on its own thread from the first call (not in
+        the pool, so harper checks do not queue behind a seconds-long load)."""
+        with self._lock:
+            future = self._loading.get(dialect)
+            if future is None:
+                future = self._loading[dialect] = Future()
+                threading.Thread(target=self._load, args=(dialect, future), daemon=True,
+                                 name=f"lingotweaker-{dialect.value}").start()
+        return future
+
+    def _load(self, dialect: Dialect, future: Future[object]) -> None:
+        try:
+            future.set_result(self.lingo_engine(dialect))
+        except BaseException as error:  # reported to whoever waits on the future
+            future.set_exception(error)
 
     def harper_linter(self, dialect: Dialect, words: tuple[str, ...]) -> object:
         """This thread's harper Linter for the dialect, with the personal words loaded."""
@@ -169,7 +202,8 @@ class EngineHub:
         with self._lock:
             if dialect not in self._lingo:
                 self._lingo[dialect] = lt_py.Engine(
-                    dialect.value, variant=dialect.value, data_dir=lingotweaker_data_en.data_dir()
+                    dialect.value, variant=dialect.value, data_dir=lingotweaker_data_en.data_dir(),
+                    disabled_rules=list(_LINGO_SLOW_RULES),
                 )
             return self._lingo[dialect]
 

@@ -41,7 +41,7 @@ def _property(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     """One VS Code setting. No defaults for server settings on purpose: a key the
     writer never set is not sent, so the project file (.prosewise.toml) still applies."""
     node = _resolve(node, defs)
-    out: dict[str, Any] = {"description": node.get("description", "")}
+    out: dict[str, Any] = {"description": " ".join(node.get("description", "").split())}
     if "enum" in node:
         out.update(type="string", enum=node["enum"])
     elif node.get("type") == "array":
