@@ -1,0 +1,171 @@
+"""Suggestion quality of the whole pipeline on the dev sets, scored by the eval's score.py.
+
+    python -m bench.evaluate [--sets jfleg-dev,cweb-g-dev] [--limit 200] [--profile balanced]
+
+Every source and reference sentence is reviewed as a plain-text document. Views:
+
+* ``grammar``: grammar-agent findings the ranking agent shows: P/R/F0.5 on the
+  learner sets (jfleg-dev, gmeg-fce-dev), comparable with harper alone.
+* ``grammar-raw``: every grammar-agent finding before ranking (both engines).
+* ``shown``: everything the ranking agent shows: false alarms per 1k words of
+  corrected text on the native sets (gmeg-wiki-dev, cweb-g-dev) is the noise measure.
+* ``-ws`` variants leave out whole-sentence flags (long-sentence warnings), which
+  overlap any edit and inflate recall (see the eval README).
+
+Flag files (score.py's JSONL format) are written under ``--out`` for inspection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from bench.corpus import DEFAULT_EVAL_DIR
+from bench.evalsets import (
+    DEV_SETS,
+    Checked,
+    Flag,
+    Record,
+    check_texts,
+    is_whole_sentence,
+    load_score,
+    load_set,
+    ref_id,
+    set_texts,
+    to_flag,
+)
+from prosewise.agents.model import AgentName, Finding
+from prosewise.agents.settings import Profile, Settings
+
+View = Callable[[Checked], list[Finding]]
+
+# harper-py 0.2.0 alone, from the eval README: P, R, F0.5 (%), false alarms per 1k words.
+HARPER = {
+    "jfleg-dev": (97.8, 51.0, 82.6, 9.8),
+    "gmeg-fce-dev": (91.3, 34.7, 68.8, 5.9),
+    "gmeg-wiki-dev": (47.6, 54.2, 48.8, 43.4),
+    "cweb-g-dev": (16.9, 35.4, 18.9, 26.1),
+}
+
+
+def _grammar(found: Sequence[Finding]) -> list[Finding]:
+    return [f for f in found if f.agent is AgentName.GRAMMAR]
+
+
+def _no_whole(found: Sequence[Finding], text: str) -> list[Finding]:
+    return [f for f in found if not is_whole_sentence(f, text)]
+
+
+VIEWS: dict[str, View] = {
+    "grammar": lambda r: _grammar(r.shown),
+    "grammar-ws": lambda r: _no_whole(_grammar(r.shown), r.text),
+    "grammar-raw": lambda r: _grammar(r.raw),
+    "shown": lambda r: list(r.shown),
+    "shown-ws": lambda r: _no_whole(r.shown, r.text),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the results table."""
+
+    set: str
+    view: str
+    metrics: dict[str, Any]
+
+
+def write_flags(path: Path, items: list[tuple[str, list[Flag]]]) -> None:
+    """One JSON line per sentence, as score.py reads them."""
+    with path.open("w", encoding="utf-8") as fh:
+        for sid, flags in items:
+            fh.write(json.dumps({"id": sid, "flags": flags}, ensure_ascii=False) + "\n")
+
+
+def score_view(
+    score: ModuleType, recs: list[Record], reviews: dict[str, Checked], view: View, out: Path,
+) -> dict[str, Any]:
+    """Write the view's flag files and score them with score.py."""
+    src = [(r["id"], [to_flag(f) for f in view(reviews[r["source"]])]) for r in recs]
+    refs = [
+        (ref_id(r["id"], k), [to_flag(f) for f in view(reviews[ref])])
+        for r in recs for k, ref in enumerate(r["references"])
+    ]
+    src_path = out.with_name(out.name + "-src.jsonl")
+    ref_path = out.with_name(out.name + "-ref.jsonl")
+    write_flags(src_path, src)
+    write_flags(ref_path, refs)
+    sf = score.load_flags(src_path, score.expected_ids(recs, "source"))
+    rf = score.load_flags(ref_path, score.expected_ids(recs, "refs"))
+    metrics: dict[str, Any] = score.score(recs, sf, rf)
+    return metrics
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f}"
+
+
+def print_table(rows: Sequence[Row]) -> None:
+    """P / R / F0.5 / FA per set and view, with harper alone beside."""
+    head = f"{'set':14} {'view':12} {'P':>5} {'R':>5} {'F0.5':>5} {'FA/1k':>6} {'flags':>6}"
+    print(head + "   harper alone P/R/F0.5, FA")
+    for row in rows:
+        m = row.metrics
+        fa = m.get("false_alarms_per_1k_words")
+        hp = HARPER.get(row.set)
+        harper = f"{hp[0]}/{hp[1]}/{hp[2]}, {hp[3]}" if hp else ""
+        print(f"{row.set:14} {row.view:12} {_pct(m['precision']):>5} {_pct(m['recall']):>5} "
+              f"{_pct(m['f0.5']):>5} {'n/a' if fa is None else f'{fa:.1f}':>6} "
+              f"{m['flags']:6d}   {harper}")
+
+
+def evaluate(args: argparse.Namespace) -> list[Row]:
+    """Review every set's sentences once, then score each view."""
+    score = load_score(args.eval_dir)
+    sets = {name: load_set(args.eval_dir, name, args.limit) for name in args.sets}
+    texts = list(dict.fromkeys(t for recs in sets.values() for t in set_texts(recs)))
+    settings = Settings(profile=Profile(args.profile))
+    started = time.monotonic()
+    reviews = check_texts(texts, settings, args.concurrency, args.saved)
+    print(f"reviewed {len(texts)} distinct sentences in {time.monotonic() - started:.0f}s "
+          f"(profile {args.profile})")
+    args.out.mkdir(parents=True, exist_ok=True)
+    return [
+        Row(name, view, score_view(score, recs, reviews, VIEWS[view], args.out / f"{name}-{view}"))
+        for name, recs in sets.items() for view in args.views
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sets", type=lambda s: s.split(","), default=list(DEV_SETS))
+    ap.add_argument("--views", type=lambda s: s.split(","), default=list(VIEWS))
+    ap.add_argument("--limit", type=int, help="first N sentences of each set")
+    ap.add_argument("--profile", choices=[p.value for p in Profile], default="balanced")
+    ap.add_argument("--concurrency", type=int, default=16, help="sentences in flight")
+    ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
+    ap.add_argument("--out", type=Path, default=Path("/tmp/prosewise-eval"),
+                    help="folder for the flag files")
+    ap.add_argument("--json", type=Path, help="also write all metrics here")
+    ap.add_argument("--saved", type=Path,
+                    help="pickle of checked sentences to reuse/extend (shared with calibrate)")
+    args = ap.parse_args(argv)
+    unknown = set(args.views) - set(VIEWS)
+    if unknown:
+        ap.error(f"unknown views: {sorted(unknown)}")
+    rows = evaluate(args)
+    print_table(rows)
+    if args.json:
+        payload = [{"set": r.set, "view": r.view, **r.metrics} for r in rows]
+        args.json.write_text(json.dumps(payload, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""The bench scripts import and run end to end on a few bundled sentences.
+
+Why: the benchmarks are run rarely and by hand; this catches a contract change
+(pipeline, findings, flags) before the evening's figures depend on them. No eval
+data is read here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from prosewise.agents.model import AgentName, Category, Finding
+from prosewise.agents.settings import Dialect, Profile, Settings
+from prosewise.server.pipeline import Pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # bench/ is a folder of scripts beside the package
+    sys.path.insert(0, str(ROOT))
+
+from bench import calibrate, corpus, evalsets, evaluate, throughput  # noqa: E402
+
+SENTENCES = [
+    "😀 Their going to the libary tomorow to return a book.",
+    "She dont know what she want.",
+    "The results were analysed carefully by the team.",
+    "This is a perfectly fine sentence.",
+    "In order to succeed, we must basically try very hard.",
+]
+
+
+def finding(start: int, end: int, source: str, agent: AgentName = AgentName.GRAMMAR) -> Finding:
+    text = "x" * 40
+    return Finding(agent=agent, rule=f"{agent.value}.r", category=Category.GRAMMAR, start=start,
+                   end=end, text=text[start:end], message="m", sources=(source,))
+
+
+def test_corpus_builds_markdown_documents() -> None:
+    docs = corpus.build_corpus(SENTENCES, words=120, seed=1, doc_words=40)
+    assert sum(corpus.count_words(d) for d in docs) >= 120
+    assert all(d.startswith("# ") and "\n## " in d for d in docs)
+
+
+def test_throughput_runs_both_sides() -> None:
+    docs = corpus.build_corpus(SENTENCES, words=80, seed=2, doc_words=40)
+    words = sum(corpus.count_words(d) for d in docs)
+    harper_t = throughput.harper_alone(docs, words)
+    pipe_t = throughput.pipeline_run(docs, words, concurrency=2)
+    assert harper_t.words == pipe_t.words == words and min(harper_t.rate, pipe_t.rate) > 0
+
+
+def test_flags_keep_code_point_offsets(pipeline: Pipeline) -> None:
+    settings = Settings(profile=Profile.PICKY)
+    checked = evalsets.run_texts(evalsets.check, SENTENCES[:2], settings, pipeline=pipeline)
+    first = checked[SENTENCES[0]]
+    flags = [evalsets.to_flag(f) for f in first.raw]
+    assert any(SENTENCES[0][f["start"]:f["end"]] == "tomorow" for f in flags)
+    assert all(SENTENCES[0][f.start:f.end] == f.text for f in first.raw + first.shown)
+
+
+def test_agreement_groups_need_two_engines() -> None:
+    a, b = finding(0, 5, "harper:SpellCheck"), finding(2, 6, "lingotweaker:MORFOLOGIK")
+    lone = finding(10, 12, "harper:AnA")
+    same = finding(10, 11, "harper:Other")
+    groups = calibrate.agreement_groups([lone, b, a, same])
+    assert groups == [[a, b]]
+    assert calibrate.shared_span(groups[0]) == (2, 5)
+
+
+def test_whole_sentence_flags_are_recognised() -> None:
+    text = "word " * 8
+    long = Finding(agent=AgentName.CLARITY, rule="clarity.long-sentence",
+                   category=Category.READABILITY, start=0, end=39, text=text[:39], message="m")
+    assert evalsets.is_whole_sentence(long, text)
+    assert not evalsets.is_whole_sentence(finding(0, 4, "harper:SpellCheck"), text)
+
+
+def test_saved_checks_are_reused_and_views_apply(tmp_path: Path) -> None:
+    settings = Settings(profile=Profile.BALANCED)
+    saved = tmp_path / "checked.pickle"
+    first = evalsets.check_texts(SENTENCES[1:3], settings, concurrency=2, saved=saved)
+    again = evalsets.check_texts(SENTENCES[1:3], settings, concurrency=2, saved=saved)
+    assert saved.exists() and again == first
+    grammar = evaluate.VIEWS["grammar-raw"](first[SENTENCES[1]])
+    assert grammar and all(f.agent is AgentName.GRAMMAR for f in grammar)
+
+
+def test_lingotweaker_slow_rule_stays_off(pipeline: Pipeline) -> None:
+    """NUMBERS_IN_WORDS costs seconds per word like "w3schools" (found by bench.throughput)."""
+    hits = pipeline.engines.lingo_hits("I read w3schools today.", Dialect.EN_US, ())
+    assert "NUMBERS_IN_WORDS" not in {h.rule for h in hits}
