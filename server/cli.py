@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     mode = lsp.add_mutually_exclusive_group()
     mode.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (default)")
     mode.add_argument("--tcp", type=host_port, metavar="HOST:PORT", help="listen on a TCP port")
+    lsp.add_argument("--lite", action="store_true",
+                     help="harper and the rule agents only, no lingotweaker (about 400 MB less)")
     return parser
 
 
@@ -140,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     reserve_stdout()
     if args.command == "lsp":
-        return run_lsp(args.tcp)
+        return run_lsp(args.tcp, args.lite)
     if args.command == "rules":
         return list_rules(args.format)
     if args.command != "review":
@@ -154,14 +156,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def run_lsp(tcp: str | None) -> int:
+def run_lsp(tcp: str | None, lite: bool = False) -> int:
     """Start the language server (imported only here: ``review`` never loads pygls)."""
     try:
         from prosewise.server.lsp import serve
     except ImportError as exc:
         _error(f"the language server is not available ({exc})")
         return 2
-    serve(stdio=tcp is None, tcp=tcp)
+    serve(stdio=tcp is None, tcp=tcp, lite=lite)
     return 0
 
 
