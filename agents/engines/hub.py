@@ -110,7 +110,7 @@ class EngineHub:
         dialect, words = settings.goals.dialect, settings.words
         lingo = self.use_lingo
         pending: tuple[str, ...] = ()
-        if lingo and not self.wait_for_lingo and not self.lingo_loading(dialect).done():
+        if lingo and not self.wait_for_lingo and not self.lingo_ready(dialect):
             lingo, pending = False, ("lingotweaker",)
         jobs = [
             loop.run_in_executor(pool, fn, text, dialect, words) if on else _done(())
@@ -137,9 +137,16 @@ class EngineHub:
         return EngineHits(harper=found[0], lingo=found[1], failed=tuple(failed),
                           spellers=spellers, pending=pending)
 
+    def lingo_ready(self, dialect: Dialect) -> bool:
+        """Whether the dialect's engine has finished loading (``lingo_loading``)."""
+        future = self._loading.get(dialect)
+        return future is not None and future.done()
+
     def lingo_loading(self, dialect: Dialect) -> Future[object]:
         """The dialect's engine, loading on its own thread from the first call (not in
-        the pool, so harper checks do not queue behind a seconds-long load)."""
+        the pool, so checks do not queue behind it). The load holds the GIL for its
+        1-2 s, stalling the event loop too: the server starts it only once the first
+        diagnostics are out, and ``check`` never starts it when not waiting for it."""
         with self._lock:
             future = self._loading.get(dialect)
             if future is None:

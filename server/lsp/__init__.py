@@ -10,16 +10,19 @@ from prosewise.server.pipeline import Pipeline
 __all__ = ["ProsewiseServer", "create_server", "serve"]
 
 
-def create_server(pipeline: Pipeline | None = None, debounce: float = 0.01) -> ProsewiseServer:
-    """A server with every handler registered; ``pipeline`` is built lazily if not given."""
-    server = ProsewiseServer(pipeline, debounce)
+def create_server(
+    pipeline: Pipeline | None = None, debounce: float = 0.01, lite: bool = False
+) -> ProsewiseServer:
+    """A server with every handler registered; ``pipeline`` is built lazily if not given
+    (without lingotweaker when ``lite``)."""
+    server = ProsewiseServer(pipeline, debounce, lite)
     register(server)
     return server
 
 
-def serve(stdio: bool = True, tcp: str | None = None) -> None:
+def serve(stdio: bool = True, tcp: str | None = None, lite: bool = False) -> None:
     """Run a server until the client exits: on ``tcp`` ("HOST:PORT") if given, else stdio."""
-    server = create_server()
+    server = create_server(lite=lite)
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))

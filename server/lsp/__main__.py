@@ -1,4 +1,4 @@
-"""``python -m prosewise.server.lsp [--stdio] [--tcp HOST:PORT]``."""
+"""``python -m prosewise.server.lsp [--stdio] [--tcp HOST:PORT] [--lite]``."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="prosewise-lsp", description=__doc__)
     parser.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
     parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP port (for debugging)")
+    parser.add_argument("--lite", action="store_true",
+                        help="harper and the rule agents only: no lingotweaker (≈400 MB less)")
     parser.add_argument("--log-level", default="WARNING", help="logging level on stderr")
     args = parser.parse_args(argv)
     reserve_stdout()
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    serve(stdio=not args.tcp, tcp=args.tcp)
+    serve(stdio=not args.tcp, tcp=args.tcp, lite=args.lite)
 
 
 if __name__ == "__main__":

@@ -71,6 +71,10 @@ class LineIndex:
             return end - (2 if self.text[end - 2:end] == "\r\n" else 1)
         return len(self.text)
 
+    def line_of(self, offset: int) -> int:
+        """The line holding a code point offset (clamped to the text)."""
+        return bisect_right(self.starts, max(0, min(offset, len(self.text)))) - 1
+
     def position(self, offset: int) -> types.Position:
         """The client position of a code point offset (clamped to the text)."""
         offset = max(0, min(offset, len(self.text)))
@@ -106,25 +110,25 @@ def severity(finding: Finding) -> types.DiagnosticSeverity:
     return _SEVERITY[finding.severity]
 
 
-def finding_data(finding: Finding, uri: str, version: int | None) -> dict[str, Any]:
-    """What a code action needs back from a diagnostic, as plain JSON."""
+def finding_data(finding: Finding, uri: str) -> dict[str, Any]:
+    """What a code action needs back from a diagnostic, as plain JSON. No version and
+    no offsets: they change on every edit above the finding, and diagnostics are
+    cached per chunk (the range says where the finding is)."""
     return {
         "uri": uri,
-        "version": version,
         "agent": finding.agent.value,
         "rule": finding.rule,
         "category": finding.category.value,
-        "start": finding.start,
-        "end": finding.end,
         "text": finding.text,
         "fixes": [r.apply(finding.text) for r in finding.replacements],
     }
 
 
 def to_diagnostic(
-    finding: Finding, lines: LineIndex, uri: str, version: int | None
+    finding: Finding, lines: LineIndex, uri: str, version: int | None = None
 ) -> types.Diagnostic:
-    """A diagnostic for one shown finding; the agent is named in the message."""
+    """A diagnostic for one shown finding; the agent is named in the message.
+    ``version`` is accepted for older callers and deliberately not recorded."""
     tags = [types.DiagnosticTag.Unnecessary] if finding.category is Category.REDUNDANCY else None
     return types.Diagnostic(
         range=lines.range(finding.start, finding.end),
@@ -133,7 +137,7 @@ def to_diagnostic(
         code=finding.rule,
         source=SOURCE,
         tags=tags,
-        data=finding_data(finding, uri, version),
+        data=finding_data(finding, uri),
     )
 
 

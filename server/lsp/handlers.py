@@ -116,10 +116,9 @@ async def code_action(
     lines = checked.lines
     start, end = lines.offset(params.range.start), lines.offset(params.range.end)
     actions: list[types.CodeAction | types.Command] = []
-    for finding, diagnostic in zip(checked.findings, checked.diagnostics, strict=True):
-        if finding.start <= end and start <= finding.end:
-            actions.extend(quick_fixes(finding, diagnostic, lines, checked.version, doc_changes))
-            actions.extend(persistent_actions(finding, diagnostic, uri, lines.text))
+    for _, _, finding, diagnostic in checked.overlapping(start, end):
+        actions.extend(quick_fixes(finding, diagnostic, lines, checked.version, doc_changes))
+        actions.extend(persistent_actions(finding, diagnostic, uri, lines.text))
     return actions
 
 
@@ -129,12 +128,12 @@ async def hover(ls: ProsewiseServer, params: types.HoverParams) -> types.Hover |
     if checked is None or checked.review is None:
         return None
     at = checked.lines.offset(params.position)
-    for finding, diagnostic in zip(checked.findings, checked.diagnostics, strict=True):
-        if finding.start <= at <= finding.end:
-            index = checked.review.shown.index(finding)
-            text = hover_markdown(finding, index, checked.review.decisions)
-            content = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
-            return types.Hover(contents=content, range=diagnostic.range)
+    for piece, index, _, diagnostic in checked.overlapping(at, at):
+        # the part's own findings and decisions: ``into`` indexes the part's shown
+        finding = piece.part.shown[index]
+        text = hover_markdown(finding, index, piece.part.decisions)
+        content = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+        return types.Hover(contents=content, range=diagnostic.range)
     return None
 
 

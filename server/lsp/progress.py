@@ -12,6 +12,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import AsyncIterator
+from functools import partial
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -29,25 +30,38 @@ def supported(server: LanguageServer) -> bool:
 
 @contextlib.asynccontextmanager
 async def slow_work(server: LanguageServer, title: str) -> AsyncIterator[None]:
-    """Report progress for the body if it runs longer than ``DELAY``."""
+    """Report progress for the body if it runs longer than ``DELAY``.
+
+    Once the announcer has asked the client for a token it is never cancelled:
+    cancelling mid-request makes pygls log a traceback when the answer arrives.
+    It finishes on its own and the progress ends right after it began."""
     if not supported(server):
         yield
         return
     token = f"prosewise-{uuid.uuid4().hex}"
-    began = asyncio.Event()
-    announcer = asyncio.create_task(_announce(server, token, title, began))
+    asking, began = asyncio.Event(), asyncio.Event()
+    announcer = asyncio.create_task(_announce(server, token, title, asking, began))
     try:
         yield
     finally:
-        announcer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await announcer
-        if began.is_set():
-            server.work_done_progress.end(token, types.WorkDoneProgressEnd())
+        if not asking.is_set():
+            announcer.cancel()
+        elif announcer.done():
+            _end(server, token, began, announcer)
+        else:
+            announcer.add_done_callback(partial(_end, server, token, began))
 
 
-async def _announce(server: LanguageServer, token: str, title: str, began: asyncio.Event) -> None:
+def _end(server: LanguageServer, token: str, began: asyncio.Event,
+         announcer: asyncio.Task[None]) -> None:
+    if began.is_set():
+        server.work_done_progress.end(token, types.WorkDoneProgressEnd())
+
+
+async def _announce(server: LanguageServer, token: str, title: str,
+                    asking: asyncio.Event, began: asyncio.Event) -> None:
     await asyncio.sleep(DELAY)
+    asking.set()
     try:
         await server.work_done_progress.create_async(token)
     except Exception as error:  # a client refusing progress must not stop the check

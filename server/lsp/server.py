@@ -18,10 +18,10 @@ from pydantic import ValidationError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from prosewise.agents.settings import Settings, load_settings
+from prosewise.agents.engines.hub import EngineHub
+from prosewise.agents.settings import Dialect, Settings, load_settings
 from prosewise.merge.model import RuleFeedback
-from prosewise.server.lsp.checker import Checked, Checker
-from prosewise.server.lsp.convert import to_diagnostic
+from prosewise.server.lsp.checker import Checked, Checker, publish
 from prosewise.server.lsp.documents import Document, Documents
 from prosewise.server.lsp.learning import LearningStore, Verdict
 from prosewise.server.lsp.persist import WorkspaceMemory
@@ -31,14 +31,20 @@ from prosewise.server.pipeline import Pipeline, Review
 
 log = logging.getLogger(__name__)
 
-SERVER_OPTIONS = ("debounceMs", "server")
+SERVER_OPTIONS = ("debounceMs", "server", "lite")
 """Client option keys that configure the server or its launch rather than the checks."""
+
+LINGO_DELAY = 0.1
+"""Seconds between the first diagnostics and lingotweaker's load, which holds the GIL
+(and so the event loop) for 1-2 s: long enough for those diagnostics to be sent."""
 
 
 class ProsewiseServer(LanguageServer):
     """One editor session: documents, checks, settings and workspace memory."""
 
-    def __init__(self, pipeline: Pipeline | None = None, debounce: float = 0.01) -> None:
+    def __init__(
+        self, pipeline: Pipeline | None = None, debounce: float = 0.01, lite: bool = False
+    ) -> None:
         super().__init__("prosewise", "0.1.0", protocol_cls=ProsewiseProtocol)
         self._pipeline = pipeline
         self.documents = Documents()
@@ -51,12 +57,17 @@ class ProsewiseServer(LanguageServer):
         self.learning = LearningStore()
         self._feedback: dict[Path, dict[str, RuleFeedback]] = {}
         self._warm_up: asyncio.Task[Review] | None = None
+        self.lite = lite
+        """Harper and the rule agents only: lingotweaker (≈400 MB) is never loaded."""
+        self._awaiting_engine: set[str] = set()
 
     @property
     def pipeline(self) -> Pipeline:
-        """The review pipeline, built on first use (loading the engines takes a moment)."""
+        """The review pipeline, built on first use. Checks do not wait for lingotweaker:
+        the first diagnostics come without it and documents are re-checked once it loaded."""
         if self._pipeline is None:
-            self._pipeline = Pipeline()
+            engines = EngineHub(use_lingo=not self.lite, wait_for_lingo=False)
+            self._pipeline = Pipeline(engines=engines)
         return self._pipeline
 
     def setup(self, params: types.InitializeParams) -> None:
@@ -73,14 +84,17 @@ class ProsewiseServer(LanguageServer):
         raw = raw if isinstance(raw, dict) else {}
         if isinstance(raw.get("debounceMs"), int | float):
             self.checker.debounce = max(0.0, raw["debounceMs"] / 1000)
+        if "lite" in raw and self._pipeline is None:  # only before the engines are built
+            self.lite = bool(raw["lite"])
         self.options = {k: v for k, v in raw.items() if k not in SERVER_OPTIONS}
         self._settings.clear()
         for doc in self.documents:
             self.checker.schedule(doc.uri, delay=0)
 
     def warm_up(self) -> None:
-        """Load the engines in the background while the editor opens its first file,
-        so the first diagnostics do not wait for them."""
+        """Load harper in the background while the editor opens its first file, so the
+        first diagnostics do not wait for it. lingotweaker loads after those (see
+        ``_recheck_when_ready``): its load holds the GIL for 1-2 s."""
         root = Path(self.workspace.root_path or ".")
         settings = self.settings_for(root / "warm-up.md")
         review = self.pipeline.review("Warm up the engines.", "plaintext", settings)
@@ -173,11 +187,42 @@ class ProsewiseServer(LanguageServer):
             log.warning("not checking %s: too large or binary", uri)
             return Checked(uri, version, None, (), lines)
         settings = self.settings_for(path)
+        loading = self._lingo_missing(settings)
         async with slow_work(self, f"Prosewise: checking {path.name}"):
             review = await self.pipeline.review(text, language, settings, self.feedback(path))
-        shown = self.memory(path).keep(path, text, review.shown)
-        diagnostics = [to_diagnostic(f, lines, uri, version) for f in shown]
-        return Checked(uri, version, review, shown, lines, diagnostics)
+        if loading and not review.complete:
+            self._recheck_when_ready(uri, settings)
+        memory = self.memory(path)
+        ignores = memory.ignores.occurrences.get(memory.relative(path))
+        keep = (lambda shown: memory.keep(path, text, shown)) if ignores else None
+        return self.checker.cache.checked(uri, version, review, lines, keep)
+
+    def _lingo_missing(self, settings: Settings) -> bool:
+        """Whether lingotweaker has not loaded yet (so a review now will lack it)."""
+        return not self.lite and not self.pipeline.engines.lingo_ready(settings.goals.dialect)
+
+    def _recheck_when_ready(self, uri: str, settings: Settings) -> None:
+        """These diagnostics lack lingotweaker: load it once they are out (pushed right
+        after this returns; a pull answer a few loop turns later, hence the delay) and
+        check again when it has loaded. Only a check that started without it gets
+        here, so a broken engine does not loop."""
+        if uri in self._awaiting_engine:
+            return
+        self._awaiting_engine.add(uri)
+        loop = asyncio.get_running_loop()
+        loop.call_later(LINGO_DELAY, self._load_lingo, uri, settings.goals.dialect, loop)
+
+    def _load_lingo(self, uri: str, dialect: Dialect, loop: asyncio.AbstractEventLoop) -> None:
+        future = self.pipeline.engines.lingo_loading(dialect)
+        future.add_done_callback(lambda _: loop.call_soon_threadsafe(self._engine_ready, uri))
+
+    def _engine_ready(self, uri: str) -> None:
+        self._awaiting_engine.discard(uri)
+        if self.documents.get(uri) is None:
+            return
+        self.checker.schedule(uri, delay=0)
+        if self.pull:
+            self.workspace_diagnostic_refresh(None).add_done_callback(_log_refresh_error)
 
     async def close(self) -> None:
         """Cancel pending checks, stop the pipeline's workers and close the learning store."""
@@ -192,9 +237,7 @@ class ProsewiseServer(LanguageServer):
         """Push diagnostics to clients that do not pull them."""
         if self.pull:
             return
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=checked.uri, version=checked.version, diagnostics=checked.diagnostics,
-        ))
+        publish(self.protocol, checked)
 
     def recheck_all(self) -> None:
         """Re-check every open document (after the dictionary or ignores changed);

@@ -1,0 +1,67 @@
+"""Cold start: the server publishes before lingotweaker has loaded, re-publishes once
+it has, and in ``lite`` mode never loads it.
+
+"I am agree" is flagged by lingotweaker only (harper sees nothing there); "She have"
+is flagged by harper. Each test runs its own server, as VS Code (push diagnostics).
+lingotweaker starts loading only after the first diagnostics are out (its load holds
+the GIL), so the first push never has its findings. Whether it was loaded is read from
+the server process's memory map (its native library is mapped once loading starts).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from editor import PICKY, EditorClient, editor
+from lsprotocol import types
+
+pytestmark = pytest.mark.slow
+
+TEXT = "She have a cat. I am agree with you.\n"
+HARPER_ONLY = "have"
+LINGO_ONLY = "am agree"
+
+
+def loaded_lingotweaker(client: EditorClient) -> bool:
+    """Whether the server process has lingotweaker's native library mapped."""
+    server = client._server  # the pygls client's server process
+    assert server is not None
+    return "lt_py" in Path(f"/proc/{server.pid}/maps").read_text()
+
+
+def quoted(diagnostics: list[types.Diagnostic]) -> set[str]:
+    """The texts the diagnostics quote."""
+    return {str(d.data["text"]) for d in diagnostics if isinstance(d.data, dict)}
+
+
+async def publishes_until(client: EditorClient, uri: str, wanted: str
+                          ) -> list[list[types.Diagnostic]]:
+    """Every push of version 1 of ``uri``, in order, up to the first quoting ``wanted``."""
+    seen: list[list[types.Diagnostic]] = []
+    after = 0
+    while not seen or wanted not in quoted(seen[-1]):
+        seen.append(await client.diagnostics_for(uri, 1, after))
+        after = 1 + next(i for i in range(after, len(client.published))
+                         if client.published[i].uri == uri and client.published[i].version == 1)
+    return seen
+
+
+async def test_first_diagnostics_come_before_lingotweaker_and_again_after(tmp_path: Path) -> None:
+    async with editor("visual_studio_code", tmp_path) as client:
+        uri = client.open("cold.md", TEXT)
+        pushes = await publishes_until(client, uri, LINGO_ONLY)
+        assert loaded_lingotweaker(client)
+    assert HARPER_ONLY in quoted(pushes[0]) and LINGO_ONLY not in quoted(pushes[0])
+    assert HARPER_ONLY in quoted(pushes[-1])
+
+
+async def test_lite_never_loads_lingotweaker(tmp_path: Path) -> None:
+    async with editor("visual_studio_code", tmp_path, {**PICKY, "lite": True}) as client:
+        uri = client.open("lite.md", TEXT)
+        first = await client.diagnostics_for(uri, 1)
+        second = client.open("second.md", "Another text. " * 200 + TEXT)
+        again = await client.diagnostics_for(second, 1)
+        assert not loaded_lingotweaker(client)
+    assert HARPER_ONLY in quoted(first) and LINGO_ONLY not in quoted(first)
+    assert HARPER_ONLY in quoted(again) and LINGO_ONLY not in quoted(again)

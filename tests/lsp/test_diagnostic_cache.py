@@ -1,0 +1,73 @@
+"""Diagnostics converted per review part and cached: after an edit they must equal
+a fresh conversion of the whole review, in every encoding, and unchanged chunks
+must not be converted again."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from lsprotocol.converters import get_converter
+
+from prosewise.agents.engines.hub import EngineHub
+from prosewise.agents.settings import Settings
+from prosewise.server.lsp.checker import DiagnosticCache
+from prosewise.server.lsp.convert import LineIndex, to_diagnostic
+from prosewise.server.pipeline import Pipeline
+
+URI = "file:///notes.md"
+TEXT = ("# Notes 😀\n\nWe recieve teh letters very very often.\n\n"
+        "In order to 𝄞 utilize the synergy, we act in the event that it is needed.\n\n"
+        "Café 😀 is a apple pie that we utilize daily.\n")
+ENCODINGS = ["utf-8", "utf-16", "utf-32"]
+PICKY = Settings.model_validate({"profile": "picky"})
+"""Every suggestion shown: the rule agents alone then find enough to test with."""
+
+
+@pytest.fixture
+async def pipeline() -> AsyncIterator[Pipeline]:
+    """Rule agents only: the engines add nothing to what is tested here."""
+    pipeline = Pipeline(engines=EngineHub(use_harper=False, use_lingo=False))
+    yield pipeline
+    pipeline.close()
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+async def test_cached_diagnostics_equal_a_fresh_conversion(pipeline: Pipeline,
+                                                           encoding: str) -> None:
+    cache, settings = DiagnosticCache(), PICKY
+    before = await pipeline.review(TEXT, "markdown", settings)
+    cache.checked(URI, 1, before, LineIndex(TEXT, encoding))
+    edited = "An intro 😀 line\r\nthat wraps.\n\n" + TEXT
+    review = await pipeline.review(edited, "markdown", settings)
+    lines = LineIndex(edited, encoding)
+    checked = cache.checked(URI, 2, review, lines)
+    fresh = [to_diagnostic(f, lines, URI) for f in review.shown]
+    assert len(fresh) >= 2
+    assert checked.diagnostics == fresh
+    assert checked.items() == [get_converter().unstructure(d) for d in fresh]
+
+
+async def test_unchanged_chunks_reuse_their_diagnostics(pipeline: Pipeline) -> None:
+    cache, settings = DiagnosticCache(), PICKY
+    first = cache.checked(URI, 1, await pipeline.review(TEXT, "markdown", settings),
+                          LineIndex(TEXT))
+    edit_at = TEXT.index("Café")
+    edited = TEXT.replace("Café", "Cafe")  # same lines, last chunk only
+    second = cache.checked(URI, 2, await pipeline.review(edited, "markdown", PICKY),
+                           LineIndex(edited))
+    before = {s.start: s.converted for s in first.slices}
+    assert [before.get(s.start) is s.converted for s in second.slices] == [
+        s.start < edit_at for s in second.slices]
+    assert second.slices[0].start < edit_at <= second.slices[-1].start
+
+
+async def test_ignored_findings_are_left_out(pipeline: Pipeline) -> None:
+    review = await pipeline.review(TEXT, "markdown", PICKY)
+    checked = DiagnosticCache().checked(
+        URI, 1, review, LineIndex(TEXT),
+        keep=lambda shown: tuple(f for f in shown if f.text != "utilize"))
+    texts = [item["data"]["text"] for item in checked.items()]
+    assert "utilize" in {f.text for f in review.shown} and "utilize" not in texts
+    assert texts == [d.data["text"] for d in checked.diagnostics]  # type: ignore[index]
+    assert [f.text for f in checked.findings] == texts
