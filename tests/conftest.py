@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from prosewise.agents.engines.hub import EngineHub
 from prosewise.server.pipeline import Pipeline
 
 
@@ -15,3 +17,16 @@ def pipeline() -> Iterator[Pipeline]:
     p = Pipeline()
     yield p
     p.close()
+
+
+@pytest.fixture(scope="session")
+def hub() -> EngineHub:
+    """Engines on their own (no agents), for engine and grammar-agent tests."""
+    return EngineHub()
+
+
+@pytest.fixture(scope="session")
+def pool() -> Iterator[ThreadPoolExecutor]:
+    """A worker pool like the pipeline's."""
+    with ThreadPoolExecutor(max_workers=2) as p:
+        yield p

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from prosewise.agents.engines.hub import EngineHit, EngineHub, byte_to_char_offsets
 from prosewise.agents.settings import Dialect, Goals, Settings
-
-
-@pytest.fixture(scope="module")
-def hub() -> EngineHub:
-    return EngineHub()
-
-
-@pytest.fixture(scope="module")
-def pool() -> Iterator[ThreadPoolExecutor]:
-    with ThreadPoolExecutor(max_workers=2) as p:
-        yield p
 
 
 def us() -> Settings:

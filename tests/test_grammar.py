@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -14,17 +13,6 @@ from prosewise.agents.model import AgentName, Block, Category, Finding, Replacem
 from prosewise.agents.routing import routing_table
 from prosewise.agents.settings import Dialect, Goals, Settings
 from prosewise.server.pipeline import Pipeline
-
-
-@pytest.fixture(scope="module")
-def hub() -> EngineHub:
-    return EngineHub()
-
-
-@pytest.fixture(scope="module")
-def pool() -> Iterator[ThreadPoolExecutor]:
-    with ThreadPoolExecutor(max_workers=2) as p:
-        yield p
 
 
 async def check(text: str, hub: EngineHub, pool: ThreadPoolExecutor,
