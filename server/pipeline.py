@@ -45,7 +45,7 @@ class _TrackedContext(CheckContext):
     async def engine_hits(self, block: Block) -> EngineHits:
         """The engines' hits; remembers a missing (loading or failed) engine."""
         hits = await super().engine_hits(block)
-        if hits.failed or getattr(hits, "pending", ()):
+        if hits.failed or hits.pending:
             self.incomplete = True
         return hits
 
