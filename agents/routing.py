@@ -28,6 +28,9 @@ class RuleSpec:
     severity: Severity
     confidence: float
     title: str = ""
+    message: str = ""
+    """Message for every hit of the id (``{match}`` = quoted text), when the engines'
+    own messages are too generic ("Possible spelling mistake found.")."""
 
     @property
     def agent(self) -> AgentName:
@@ -73,7 +76,8 @@ def parse_table(data: dict[str, Any]) -> RoutingTable:
     """Build the table from parsed TOML; raises ValueError when an id is unknown."""
     ids = {
         key: RuleSpec(id=key, category=Category(v["category"]), severity=Severity(v["severity"]),
-                      confidence=float(v["confidence"]), title=v.get("title", ""))
+                      confidence=float(v["confidence"]), title=v.get("title", ""),
+                      message=v.get("message", ""))
         for key, v in data.get("ids", {}).items()
     }
     table = RoutingTable(
@@ -106,12 +110,13 @@ def to_finding(hit: EngineHit, text: str) -> Finding:
     """An engine hit as a finding of its agent, under its Prosewise rule id."""
     table = routing_table()
     spec = table.spec(hit)
-    message = clean_message(hit.message)
+    quoted = text[hit.start:hit.end]
+    message = spec.message.format(match=quoted) if spec.message else clean_message(hit.message)
     return Finding(
         agent=spec.agent, rule=spec.id, category=spec.category,
-        start=hit.start, end=hit.end, text=text[hit.start:hit.end], message=message,
+        start=hit.start, end=hit.end, text=quoted, message=message,
         replacements=hit.replacements, severity=spec.severity, confidence=table.prior(hit),
-        explanation=strip_markdown(hit.explanation) or message,
+        explanation=strip_markdown(hit.explanation) or clean_message(hit.message),
         sources=(f"{hit.engine}:{hit.rule}",),
     )
 
