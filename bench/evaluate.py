@@ -129,7 +129,8 @@ def evaluate(args: argparse.Namespace) -> list[Row]:
     score = load_score(args.eval_dir)
     sets = {name: load_set(args.eval_dir, name, args.limit) for name in args.sets}
     texts = list(dict.fromkeys(t for recs in sets.values() for t in set_texts(recs)))
-    settings = Settings(profile=Profile(args.profile))
+    settings = Settings(profile=Profile(args.profile),
+                        rules={rule: False for rule in args.disable})
     started = time.monotonic()
     reviews = check_texts(texts, settings, args.concurrency, args.saved)
     print(f"reviewed {len(texts)} distinct sentences in {time.monotonic() - started:.0f}s "
@@ -149,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, help="first N sentences of each set")
     ap.add_argument("--profile", choices=[p.value for p in Profile], default="balanced")
     ap.add_argument("--concurrency", type=int, default=16, help="sentences in flight")
+    ap.add_argument("--disable", action="append", default=[], metavar="RULE",
+                    help="switch a rule id (or prefix) off, to measure what it adds")
     ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     ap.add_argument("--out", type=Path, default=Path("/tmp/prosewise-eval"),
                     help="folder for the flag files")
