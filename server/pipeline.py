@@ -17,6 +17,7 @@ import os
 from collections.abc import Hashable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from prosewise.agents.base import Agent, CheckContext
 from prosewise.agents.engines.hub import EngineHits, EngineHub
@@ -24,7 +25,7 @@ from prosewise.agents.model import Block, Finding
 from prosewise.agents.registry import default_agents
 from prosewise.agents.settings import Settings
 from prosewise.agents.text import sentences
-from prosewise.merge.model import Layout, RuleFeedback
+from prosewise.merge.model import Layout, Ranking, RuleFeedback
 from prosewise.merge.rank import rank
 from prosewise.server.cache import LRU, FindingCache
 from prosewise.server.chunks import split
@@ -82,6 +83,7 @@ class Pipeline:
         lets the ranking agent demote rules the writer keeps dismissing.
         """
         context = _context_key(language, settings, feedback)
+        digest = settings.digest()  # once per review: it stats the house rule files
         chunks = split(text, language)
         found: dict[str, Part] = {}
         for _, chunk in chunks:
@@ -90,7 +92,7 @@ class Pipeline:
                 found[chunk] = part
         missing = list(dict.fromkeys(c for _, c in chunks if c not in found))
         checked = await asyncio.gather(
-            *(self._check_chunk(c, language, settings, feedback) for c in missing)
+            *(self._check_chunk(c, language, settings, digest, feedback) for c in missing)
         )
         for chunk, (part, _) in zip(missing, checked, strict=True):
             found[chunk] = part
@@ -102,40 +104,51 @@ class Pipeline:
         )
 
     async def _check_chunk(
-        self, chunk: str, language: str, settings: Settings,
+        self, chunk: str, language: str, settings: Settings, digest: str,
         feedback: Mapping[str, RuleFeedback] | None,
     ) -> tuple[Part, int]:
-        """Extract, check and rank one chunk, in chunk offsets."""
-        blocks = extract(chunk, language)
-        per_block = await asyncio.gather(*(self._check_block(b, settings) for b in blocks))
+        """Extract, check and rank one chunk, in chunk offsets.
+
+        Extraction and ranking are CPU work too: they run in the pool, so a large
+        first review does not hold up the language server's event loop.
+        """
+        loop = asyncio.get_running_loop()
+        blocks = await loop.run_in_executor(self.pool, extract, chunk, language)
+        per_block = await asyncio.gather(
+            *(self._check_block(b, settings, digest) for b in blocks)
+        )
         findings = [f for found, _, _ in per_block for f in found if settings.rule_enabled(f.rule)]
-        ranking = rank(findings, settings, layout_of(blocks), feedback=feedback)
+        ranking = await loop.run_in_executor(
+            self.pool, partial(_rank_chunk, findings, settings, blocks, feedback)
+        )
         part = Part(blocks=tuple(blocks), findings=tuple(findings), shown=ranking.shown,
                     decisions=ranking.decisions, complete=all(ok for _, _, ok in per_block))
         return part, sum(n for _, n, _ in per_block)
 
     async def _check_block(
-        self, block: Block, settings: Settings
+        self, block: Block, settings: Settings, digest: str
     ) -> tuple[list[Finding], int, bool]:
         """Findings in chunk offsets, how many agents ran, whether all of them and every
         engine took part (only then are the fresh findings cached)."""
         ctx = _TrackedContext(settings=settings, pool=self.pool, engines=self.engines)
         enabled = [a for a in self.agents if settings.agent_enabled(a.name)]
-        results = await asyncio.gather(*(self._run_agent(a, block, ctx) for a in enabled))
+        results = await asyncio.gather(
+            *(self._run_agent(a, block, ctx, digest) for a in enabled)
+        )
         complete = not ctx.incomplete and all(status != "failed" for _, status in results)
         if complete:
             for agent, (fresh, status) in zip(enabled, results, strict=True):
                 if status == "ran":
-                    self.cache.put(_agent_key(agent, block, settings), fresh)
+                    self.cache.put(_agent_key(agent, block, digest), fresh)
         found = [f for fs, _ in results for f in fs]
         ran = sum(1 for _, status in results if status != "cached")
         return to_document(block, found), ran, complete
 
     async def _run_agent(
-        self, agent: Agent, block: Block, ctx: CheckContext
+        self, agent: Agent, block: Block, ctx: CheckContext, digest: str
     ) -> tuple[list[Finding], str]:
         """The agent's findings and where they came from: "cached", "ran" or "failed"."""
-        cached = self.cache.get(_agent_key(agent, block, ctx.settings))
+        cached = self.cache.get(_agent_key(agent, block, digest))
         if cached is not None:
             return cached, "cached"
         try:
@@ -149,8 +162,16 @@ class Pipeline:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _agent_key(agent: Agent, block: Block, settings: Settings) -> Hashable:
-    return (agent.name.value, block.digest, settings.digest())
+def _agent_key(agent: Agent, block: Block, digest: str) -> Hashable:
+    return (agent.name.value, block.digest, digest)
+
+
+def _rank_chunk(
+    findings: Sequence[Finding], settings: Settings, blocks: Sequence[Block],
+    feedback: Mapping[str, RuleFeedback] | None,
+) -> Ranking:
+    """The ranking agent on one chunk (paragraph-local decisions need nothing else)."""
+    return rank(findings, settings, layout_of(blocks), feedback=feedback)
 
 
 def _context_key(

@@ -3,15 +3,13 @@ lists, deletions that leave clean text, offsets with non-BMP text."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
+from agent_check import picky, run_agent
 
-from prosewise.agents.base import CheckContext
 from prosewise.agents.clarity import ClarityAgent, sentence_limit
-from prosewise.agents.model import AgentName, Block, Finding
+from prosewise.agents.model import AgentName, Finding
 from prosewise.agents.ruleagent import rules_for
-from prosewise.agents.settings import Audience, Settings
+from prosewise.agents.settings import Audience
 from prosewise.agents.text import reading_grade, syllables
 from prosewise.server.pipeline import Pipeline
 
@@ -23,9 +21,7 @@ LONG = (
 
 
 def check(pipeline: Pipeline, text: str, **goals: str) -> list[Finding]:
-    settings = Settings.model_validate({"goals": goals, "profile": "picky"})
-    ctx = CheckContext(settings=settings, pool=pipeline.pool, engines=pipeline.engines)
-    return asyncio.run(ClarityAgent().check(Block.verbatim(text), ctx))
+    return run_agent(pipeline, ClarityAgent(), text, picky(**goals))
 
 
 def rules(found: list[Finding], rule: str) -> list[Finding]:

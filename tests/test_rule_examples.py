@@ -6,11 +6,10 @@ replacement must produce the fixed text); `good` examples must not be flagged.
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
+from agent_check import run_agent
 
-from prosewise.agents.model import AgentName, Block
+from prosewise.agents.model import AgentName
 from prosewise.agents.rules import Example, Rule, builtin_rules
 from prosewise.agents.settings import Goals, Settings
 from prosewise.server.pipeline import Pipeline
@@ -36,10 +35,7 @@ def apply_first(text: str, start: int, end: int, rule_fix: str) -> str:
 def test_rule_example(pipeline: Pipeline, rule: Rule, example: Example) -> None:
     settings = Settings(goals=goals_for(rule), profile="picky")
     agent = next(a for a in pipeline.agents if a.name is rule.agent)
-    from prosewise.agents.base import CheckContext
-
-    ctx = CheckContext(settings=settings, pool=pipeline.pool, engines=pipeline.engines)
-    found = asyncio.run(agent.check(Block.verbatim(example.text), ctx))
+    found = run_agent(pipeline, agent, example.text, settings)
     mine = [f for f in found if f.rule == rule.id]
     if not example.flagged:
         assert not mine, f"{rule.id} flagged a good example: {[f.text for f in mine]}"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
+from agent_check import picky, run_agent
 
-from prosewise.agents.base import CheckContext
-from prosewise.agents.model import Block, Finding, Severity
+from prosewise.agents.model import Finding, Severity
 from prosewise.agents.settings import Settings
 from prosewise.agents.tone import ToneAgent
 from prosewise.server.pipeline import Pipeline
@@ -23,9 +22,7 @@ LETTER = (
 
 
 def check(pipeline: Pipeline, text: str, **goals: str) -> list[Finding]:
-    settings = Settings.model_validate({"goals": goals, "profile": "picky"})
-    ctx = CheckContext(settings=settings, pool=pipeline.pool, engines=pipeline.engines)
-    return asyncio.run(ToneAgent().check(Block.verbatim(text), ctx))
+    return run_agent(pipeline, ToneAgent(), text, picky(**goals))
 
 
 def rules(found: list[Finding], rule: str) -> list[Finding]:
