@@ -36,8 +36,8 @@ WARMUP = "# Warm up\n\nThis paragraph warms the engines up befor timing starts.\
 BUCKETS = (
     ("harper native (organized_lints)", "organized_lints"),
     ("lingotweaker native (Engine.check)", "lt_py"),
-    ("hub.harper_hits (native + wrapping)", "hub.py:harper_hits"),
-    ("hub.lingo_hits (native + wrapping)", "hub.py:lingo_hits"),
+    ("harper hits (native + wrapping)", "harper_engine.py:hits"),
+    ("lingotweaker hits (native + wrapping)", "lingo_engine.py:hits"),
     ("data rules (rules.run_rules, all agents)", "rules.py:run_rules"),
     ("grammar agent check (excl. engines)", "grammar.py:check"),
     ("clarity agent check (excl. engines)", "clarity.py:check"),

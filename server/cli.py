@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
+from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.model import AgentName, Severity
 from prosewise.agents.settings import Audience, Dialect, Domain, Formality, Intent, Profile
 from prosewise.server.report import FileReport
@@ -158,12 +159,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_lsp(tcp: str | None, lite: bool = False) -> int:
     """Start the language server (imported only here: ``review`` never loads pygls)."""
+    engines = EngineHub.for_server()
     try:
         from prosewise.server.lsp import serve
     except ImportError as exc:
         _error(f"the language server is not available ({exc})")
         return 2
-    serve(stdio=tcp is None, tcp=tcp, lite=lite)
+    serve(stdio=tcp is None, tcp=tcp, lite=lite, engines=engines)
     return 0
 
 

@@ -158,8 +158,9 @@ class Pipeline:
             return [], "failed"
 
     def close(self) -> None:
-        """Stop the worker pool."""
+        """Stop the worker pool and the engines' own threads."""
         self.pool.shutdown(wait=False, cancel_futures=True)
+        self.engines.close()
 
 
 def _agent_key(agent: Agent, block: Block, digest: str) -> Hashable:

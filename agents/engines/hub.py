@@ -1,88 +1,35 @@
-"""The offline engines (harper-py and lingotweaker), run once per block.
+"""The offline engines (harper-py and lingotweaker), run side by side on each block.
 
-Both engines are native code that releases the GIL, so the two run side by side
-in the worker pool. Harper's ``Linter`` is not thread-safe: each worker thread
-gets its own (built lazily, reused). lingotweaker's ``Engine`` is thread-safe and
-shared; its offsets are UTF-8 bytes and are converted to code points here, the
-only place that knows about them.
+Both engines are native code that releases the GIL, so the two run concurrently
+in the worker pool. Their hits are cached per sentence (units.py). Each engine can
+load on a thread of its own (``loading``): the language server does not wait for
+a loading engine (its checks say so in ``EngineHits.pending`` and are redone when it
+is ready), the CLI waits (complete results).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 
-from prosewise.agents.model import EditKind, Replacement
+from prosewise.agents.engines.harper_engine import HarperEngine
+from prosewise.agents.engines.hits import HARPER, LINGO, EngineHit, EngineHits
+from prosewise.agents.engines.lingo_engine import SPELLERS, LingoEngine, byte_to_char_offsets
+from prosewise.agents.engines.units import Units, runs
+from prosewise.agents.lru import LRU
 from prosewise.agents.settings import Dialect, Settings
+
+__all__ = ["HARPER", "LINGO", "EngineHit", "EngineHits", "EngineHub", "byte_to_char_offsets"]
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class EngineHit:
-    """One raw result of one engine, in code points of the checked text."""
-
-    engine: str
-    rule: str
-    kind: str
-    start: int
-    end: int
-    message: str
-    replacements: tuple[Replacement, ...] = ()
-    explanation: str = ""
-    """The engine's description of the rule (harper: Markdown), if it has one."""
-
-
-@dataclass(frozen=True)
-class EngineHits:
-    """Everything the engines found in one text."""
-
-    harper: tuple[EngineHit, ...] = ()
-    lingo: tuple[EngineHit, ...] = ()
-    failed: tuple[str, ...] = ()
-    """Engines that raised on this text (their hits are missing, the other's are kept)."""
-    pending: tuple[str, ...] = ()
-    """Engines still loading: their hits are missing and the result must not be cached."""
-    spellers: tuple[str, ...] = ("harper", "lingotweaker")
-    """Engines that checked spelling: a lone spelling hit means disagreement only when
-    the other engine could have agreed (lingotweaker has no en-AU/CA/IN speller)."""
-
-    def all(self) -> tuple[EngineHit, ...]:
-        """Both engines' hits."""
-        return self.harper + self.lingo
-
-
-_HARPER_DIALECTS = {
-    Dialect.EN_US: 0, Dialect.EN_GB: 1, Dialect.EN_AU: 2, Dialect.EN_CA: 3, Dialect.EN_IN: 4,
-}
-
-# lingotweaker's spelling dictionaries: en-US and en-GB only (en-AU/CA/IN get the US
-# speller behind their variant's grammar rules), so harper alone checks their spelling.
-_LINGO_SPELLERS = {Dialect.EN_US: "MORFOLOGIK_RULE_EN_US", Dialect.EN_GB: "MORFOLOGIK_RULE_EN_GB"}
-
-
-# lingotweaker rules switched off for speed: NUMBERS_IN_WORDS takes 1-9 s of CPU on
-# one word like "w3schools" or "mycity4kids" (it spell-checks every letter variant);
-# it fired once in the dev sets, and harper's speller still sees such words.
-_LINGO_SLOW_RULES = ("NUMBERS_IN_WORDS",)
-
-_OTHER_DIALECT = re.compile(r"is (?:British|American|Australian|Canadian|New Zealand) English")
-
-
-def byte_to_char_offsets(text: str) -> list[int]:
-    """Table from UTF-8 byte offset to code point offset (index = byte offset).
-
-    Bytes inside a multi-byte character map to that character's index.
-    """
-    table: list[int] = []
-    for i, ch in enumerate(text):
-        table.extend([i] * len(ch.encode("utf-8", "surrogatepass")))
-    table.append(len(text))
-    return table
+_EngineFn = Callable[[str, Dialect, tuple[str, ...]], tuple[EngineHit, ...]]
+SENTENCE_CACHE = 50_000
+"""Sentences whose engine hits are kept (≈ 20 open 10k-word documents, twice over)."""
 
 
 @dataclass
@@ -91,14 +38,16 @@ class EngineHub:
 
     use_harper: bool = True
     use_lingo: bool = True
-    wait_for_lingo: bool = True
-    """False in the language server: while lingotweaker loads (2-5 s, ≈400 MB), checks
-    run without it and say so in ``EngineHits.pending``. The CLI waits (complete results)."""
-    _local: threading.local = field(default_factory=threading.local, repr=False)
-    _lingo: dict[Dialect, object] = field(default_factory=dict, repr=False)
-    _descriptions: dict[str, str] = field(default_factory=dict, repr=False)
+    wait_for_engines: bool = True
+    """False in the language server: checks run without an engine that is still
+    loading and say so in ``EngineHits.pending``. The CLI waits (complete results)."""
+    harper: HarperEngine = field(default_factory=HarperEngine)
+    lingo: LingoEngine = field(default_factory=LingoEngine)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _loading: dict[Dialect, Future[object]] = field(default_factory=dict, repr=False)
+    _loading: dict[tuple[str, Dialect], Future[object]] = field(default_factory=dict, repr=False)
+    _sentences: LRU[tuple[EngineHit, ...]] = field(
+        default_factory=lambda: LRU(SENTENCE_CACHE), repr=False)
+    """Engine hits per (engine, dialect, personal words, sentence): see units.py."""
 
     async def check(self, text: str, settings: Settings, pool: Executor) -> EngineHits:
         """Run both engines concurrently on ``text`` in ``pool``.
@@ -106,20 +55,21 @@ class EngineHub:
         An engine that raises is logged and reported in ``failed``: the other
         engine's hits still count (one engine's bug must not hide the other's).
         """
-        loop = asyncio.get_running_loop()
         dialect, words = settings.goals.dialect, settings.words
-        lingo = self.use_lingo
-        pending: tuple[str, ...] = ()
-        if lingo and not self.wait_for_lingo and not self.lingo_ready(dialect):
-            lingo, pending = False, ("lingotweaker",)
+        on = {HARPER: self.use_harper, LINGO: self.use_lingo}
+        pending = tuple(name for name in (HARPER, LINGO)
+                        if on[name] and not self.wait_for_engines and not self.ready(name, dialect))
+        units = Units.of(text)
         jobs = [
-            loop.run_in_executor(pool, fn, text, dialect, words) if on else _done(())
-            for fn, on in ((self.harper_hits, self.use_harper), (self.lingo_hits, lingo))
+            self._by_unit(name, fn, units, dialect, words, runner)
+            if on[name] and name not in pending else _done(())
+            for name, fn, runner in ((HARPER, self.harper_hits, self.harper.executor),
+                                     (LINGO, self.lingo_hits, pool))
         ]
         results = await asyncio.gather(*jobs, return_exceptions=True)
         found: list[tuple[EngineHit, ...]] = []
         failed: list[str] = []
-        for name, result in zip(("harper", "lingotweaker"), results, strict=True):
+        for name, result in zip((HARPER, LINGO), results, strict=True):
             if isinstance(result, BaseException):
                 if not isinstance(result, Exception):
                     raise result
@@ -129,141 +79,91 @@ class EngineHub:
                 found.append(())
             else:
                 found.append(result)
-        spellers = tuple(
-            name for name, on in (("harper", self.use_harper),
-                                  ("lingotweaker", lingo and dialect in _LINGO_SPELLERS))
-            if on and name not in failed
-        )
+        took_part = {HARPER: on[HARPER], LINGO: on[LINGO] and dialect in SPELLERS}
+        spellers = tuple(name for name, yes in took_part.items()
+                         if yes and name not in failed and name not in pending)
         return EngineHits(harper=found[0], lingo=found[1], failed=tuple(failed),
                           spellers=spellers, pending=pending)
 
-    def lingo_ready(self, dialect: Dialect) -> bool:
-        """Whether the dialect's engine has finished loading (``lingo_loading``)."""
-        future = self._loading.get(dialect)
+    async def _by_unit(
+        self, name: str, fn: _EngineFn, units: Units, dialect: Dialect,
+        words: tuple[str, ...], pool: Executor,
+    ) -> tuple[EngineHit, ...]:
+        """One engine's hits, from the sentence cache where it has them (units.py);
+        the runs of uncached sentences are checked in one pool job."""
+        keys = [(name, dialect, words, units.piece(i)) for i in range(len(units))]
+        per_unit = [self._sentences.get(k) for k in keys]
+        missing = runs([i for i, hits in enumerate(per_unit) if hits is None])
+        if missing:
+            texts = [units.text[slice(*units.span(*run))] for run in missing]
+            found = await asyncio.get_running_loop().run_in_executor(
+                pool, _check_all, fn, texts, dialect, words)
+            for (first, stop), hits in zip(missing, found, strict=True):
+                for i, unit_hits in enumerate(units.split(hits, first, stop), first):
+                    per_unit[i] = unit_hits
+                    self._sentences.put(keys[i], unit_hits)
+        return units.join([hits or () for hits in per_unit])
+
+    @classmethod
+    def for_server(cls, dialect: Dialect = Dialect.EN_US) -> EngineHub:
+        """A hub that never waits for an engine, with harper already loading (≈2 s of
+        native work with the GIL released: started before the protocol modules are
+        imported, the two overlap on a cold start)."""
+        hub = cls(wait_for_engines=False)
+        hub.loading(HARPER, dialect)
+        return hub
+
+    def ready(self, engine: str, dialect: Dialect) -> bool:
+        """Whether the engine has finished loading for the dialect (see ``loading``)."""
+        future = self._loading.get((engine, dialect))
         return future is not None and future.done()
 
-    def lingo_loading(self, dialect: Dialect) -> Future[object]:
-        """The dialect's engine, loading on its own thread from the first call (not in
-        the pool, so checks do not queue behind it). The load holds the GIL for its
-        1-2 s, stalling the event loop too: the server starts it only once the first
-        diagnostics are out, and ``check`` never starts it when not waiting for it."""
+    def loading(self, engine: str, dialect: Dialect) -> Future[object]:
+        """The engine, loading from the first call: harper on its own thread (where it
+        will run), lingotweaker on a thread of its own (not in the pool, so checks do
+        not queue behind it). lingotweaker's load holds the GIL for 1-2 s, stalling the
+        event loop too: the server starts it once the first diagnostics are out."""
         with self._lock:
-            future = self._loading.get(dialect)
-            if future is None:
-                future = self._loading[dialect] = Future()
-                threading.Thread(target=self._load, args=(dialect, future), daemon=True,
-                                 name=f"lingotweaker-{dialect.value}").start()
+            future = self._loading.get((engine, dialect))
+            if future is None and engine == HARPER:
+                future = self.harper.executor.submit(self.harper.warm, dialect)
+            elif future is None:
+                future = Future()
+                threading.Thread(target=_load, args=(self.lingo.warm, dialect, future),
+                                 daemon=True, name=f"{engine}-{dialect.value}").start()
+            self._loading[(engine, dialect)] = future
         return future
 
-    def _load(self, dialect: Dialect, future: Future[object]) -> None:
-        try:
-            future.set_result(self.lingo_engine(dialect))
-        except BaseException as error:  # reported to whoever waits on the future
-            future.set_exception(error)
-
-    def harper_linter(self, dialect: Dialect, words: tuple[str, ...]) -> object:
-        """This thread's harper Linter for the dialect, with the personal words loaded."""
-        import harper
-
-        key = (dialect, words)
-        linters: dict[tuple[Dialect, tuple[str, ...]], object] = getattr(self._local, "linters", {})
-        self._local.linters = linters
-        if key not in linters:
-            linter = harper.Linter(harper.Dialect(_HARPER_DIALECTS[dialect]))
-            if words:
-                linter.import_words(list(words))
-            with self._lock:
-                if not self._descriptions:
-                    self._descriptions.update(linter.get_lint_descriptions())
-            linters[key] = linter
-        return linters[key]
+    def close(self) -> None:
+        """Stop harper's thread (the pool belongs to whoever passed it to ``check``)."""
+        self.harper.executor.shutdown(wait=False, cancel_futures=True)
 
     def harper_hits(
         self, text: str, dialect: Dialect, words: tuple[str, ...]
     ) -> tuple[EngineHit, ...]:
-        """Harper's lints for plain prose, keyed by rule name, with the rule's description."""
-        import harper
-
-        linter = self.harper_linter(dialect, words)
-        assert isinstance(linter, harper.Linter)
-        personal = {w.lower() for w in words}
-        out: list[EngineHit] = []
-        for rule, lints in linter.organized_lints(text, language="plaintext").items():
-            for lint in lints:
-                start, end = lint.span.start, lint.span.end
-                is_word = lint.lint_kind == "Spelling" and text[start:end].lower() in personal
-                if is_word:
-                    continue
-                out.append(EngineHit(
-                    engine="harper", rule=rule, kind=lint.lint_kind, start=start, end=end,
-                    message=lint.message, explanation=self._descriptions.get(rule, ""),
-                    replacements=tuple(_harper_replacement(s) for s in lint.suggestions),
-                ))
-        return tuple(sorted(out, key=lambda h: (h.start, h.end)))
-
-    def lingo_engine(self, dialect: Dialect) -> object:
-        """The shared lingotweaker engine for the dialect (thread-safe, built once)."""
-        import lingotweaker_data_en  # type: ignore[import-untyped]
-        import lt_py  # type: ignore[import-untyped]
-
-        with self._lock:
-            if dialect not in self._lingo:
-                self._lingo[dialect] = lt_py.Engine(
-                    dialect.value, variant=dialect.value, data_dir=lingotweaker_data_en.data_dir(),
-                    disabled_rules=list(_LINGO_SLOW_RULES),
-                )
-            return self._lingo[dialect]
+        """Harper's hits on ``text`` (no cache)."""
+        return self.harper.hits(text, dialect, words)
 
     def lingo_hits(
         self, text: str, dialect: Dialect, words: tuple[str, ...]
     ) -> tuple[EngineHit, ...]:
-        """lingotweaker's matches with byte offsets turned into code points.
-
-        Spelling hits are dropped for personal words and for dialects lingotweaker
-        has no speller for (see ``_LINGO_SPELLERS``).
-        """
-        engine = self.lingo_engine(dialect)
-        matches = engine.check(text)  # type: ignore[attr-defined]
-        if not matches:
-            return ()
-        table = byte_to_char_offsets(text)
-        personal = {w.lower() for w in words}
-        speller = _LINGO_SPELLERS.get(dialect)
-        out: list[EngineHit] = []
-        for m in matches:
-            start = table[min(m["offset"], len(table) - 1)]
-            end = table[min(m["offset"] + m["length"], len(table) - 1)]
-            rule = m["rule_id"]
-            if rule.startswith("MORFOLOGIK_RULE") and rule != speller:
-                continue
-            if m["category_id"] == "TYPOS" and text[start:end].lower() in personal:
-                continue
-            out.append(EngineHit(
-                engine="lingotweaker", rule=rule, kind=_lingo_kind(m), start=start, end=end,
-                message=m["message"] or m.get("short_message") or "",
-                replacements=tuple(Replacement(value=s) for s in (m["suggestions"] or [])[:5]),
-            ))
-        return tuple(out)
+        """lingotweaker's hits on ``text`` (no cache)."""
+        return self.lingo.hits(text, dialect, words)
 
 
-def _lingo_kind(match: dict[str, str]) -> str:
-    """``CATEGORY/issue_type``; a speller hit that only names the other dialect
-    ("'colour' is British English") is a locale violation, not a misspelling."""
-    kind = f'{match["category_id"]}/{match["issue_type"]}'
-    message = match.get("message") or ""
-    if match["rule_id"].startswith("MORFOLOGIK_RULE") and _OTHER_DIALECT.search(message):
-        return f'{match["category_id"]}/locale-violation'
-    return kind
+def _load(warm: Callable[[Dialect], object], dialect: Dialect, future: Future[object]) -> None:
+    if not future.set_running_or_notify_cancel():  # running: no waiter can cancel it now
+        return
+    try:
+        future.set_result(warm(dialect))
+    except BaseException as error:  # reported to whoever waits on the future
+        future.set_exception(error)
 
 
-def _harper_replacement(suggestion: object) -> Replacement:
-    kind = int(suggestion.kind)  # type: ignore[attr-defined]
-    value: str = suggestion.replacement_text  # type: ignore[attr-defined]
-    if kind == 1:
-        return Replacement(kind=EditKind.DELETE)
-    if kind == 2:
-        return Replacement(kind=EditKind.INSERT, value=value)
-    return Replacement(value=value)
+def _check_all(
+    fn: _EngineFn, texts: list[str], dialect: Dialect, words: tuple[str, ...]
+) -> list[tuple[EngineHit, ...]]:
+    return [fn(text, dialect, words) for text in texts]
 
 
 def _done(value: tuple[EngineHit, ...]) -> asyncio.Future[tuple[EngineHit, ...]]:

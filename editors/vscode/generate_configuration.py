@@ -27,6 +27,12 @@ SERVER_KEYS: dict[str, dict[str, Any]] = {
         "type": "number", "default": 10, "minimum": 0,
         "description": "Pause after a keystroke before re-checking, in milliseconds.",
     },
+    "prosewise.partialResults": {
+        "type": "boolean", "default": True,
+        "description": "In the first seconds after start, show the rule agents' suggestions"
+                       " before the grammar engine (harper) has loaded, and the rest when it"
+                       " has. Off: the first suggestions wait for harper.",
+    },
 }
 
 

@@ -3,6 +3,7 @@ runs it on stdio or TCP (``prosewise lsp`` and ``python -m prosewise.server.lsp`
 
 from __future__ import annotations
 
+from prosewise.agents.engines.hub import EngineHub
 from prosewise.server.lsp.handlers import register
 from prosewise.server.lsp.server import ProsewiseServer
 from prosewise.server.pipeline import Pipeline
@@ -11,18 +12,22 @@ __all__ = ["ProsewiseServer", "create_server", "serve"]
 
 
 def create_server(
-    pipeline: Pipeline | None = None, debounce: float = 0.01, lite: bool = False
+    pipeline: Pipeline | None = None, debounce: float = 0.01, lite: bool = False,
+    engines: EngineHub | None = None,
 ) -> ProsewiseServer:
     """A server with every handler registered; ``pipeline`` is built lazily if not given
-    (without lingotweaker when ``lite``)."""
-    server = ProsewiseServer(pipeline, debounce, lite)
+    (on ``engines`` if given, without lingotweaker when ``lite``)."""
+    server = ProsewiseServer(pipeline, debounce, lite, engines)
     register(server)
     return server
 
 
-def serve(stdio: bool = True, tcp: str | None = None, lite: bool = False) -> None:
+def serve(
+    stdio: bool = True, tcp: str | None = None, lite: bool = False,
+    engines: EngineHub | None = None,
+) -> None:
     """Run a server until the client exits: on ``tcp`` ("HOST:PORT") if given, else stdio."""
-    server = create_server(lite=lite)
+    server = create_server(lite=lite, engines=engines)
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))

@@ -14,6 +14,8 @@ server's own per-edit work does not grow with the document's findings.
 from __future__ import annotations
 
 import asyncio
+import inspect
+import json
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -54,6 +56,12 @@ class Converted:
         return tuple(self.converter.unstructure(d) for d in self.diagnostics)
 
     @cached_property
+    def json(self) -> tuple[str, ...]:
+        """Each diagnostic serialised once per placement: a push message is then a join
+        of ready strings (``json.dumps`` of 2,000 diagnostics costs ≈30 ms per keystroke)."""
+        return tuple(map(json.dumps, self.items))
+
+    @cached_property
     def key(self) -> int:
         """Hash of what a pull client sees of these diagnostics."""
         return hash(tuple(map(_diagnostic_key, self.diagnostics)))
@@ -84,6 +92,11 @@ class Slice:
         """The kept diagnostics as JSON-ready dicts."""
         items = self.converted.items
         return items if self.kept is None else tuple(items[i] for i in self.kept)
+
+    def json(self) -> tuple[str, ...]:
+        """The kept diagnostics, serialised."""
+        done = self.converted.json
+        return done if self.kept is None else tuple(done[i] for i in self.kept)
 
     @property
     def key(self) -> int:
@@ -192,13 +205,32 @@ class DiagnosticCache:
 
 
 def publish(protocol: JsonRPCProtocol, checked: Checked) -> None:
-    """Push a document's diagnostics as ready-made JSON: each part's dicts are built
-    once, so a keystroke costs one ``json.dumps`` instead of cattrs over every
-    diagnostic (pygls has no public way to send a message that is already a dict)."""
-    params = {"uri": checked.uri, "version": checked.version, "diagnostics": checked.items()}
-    message = {"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-               "params": params}
-    protocol._send_data(message)
+    """Push a document's diagnostics as a message assembled from each part's
+    serialised diagnostics: a keystroke serialises only the edited chunk's, instead
+    of ``json.dumps`` (or cattrs) over every diagnostic of the document."""
+    diagnostics = ",".join(d for s in checked.slices for d in s.json())
+    params = json.dumps({"uri": checked.uri, "version": checked.version})
+    body = (f'{{"jsonrpc": "2.0", "method": "{types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS}", '
+            f'"params": {params[:-1]}, "diagnostics": [{diagnostics}]}}}}')
+    send_body(protocol, body)
+
+
+def send_body(protocol: JsonRPCProtocol, body: str) -> None:
+    """Write one ready JSON-RPC message with pygls' stdio/TCP framing but without its
+    ``json.dumps`` (pygls has no public way to send an already serialised message).
+    Other transports (websockets: headerless, async writers) take pygls' own path."""
+    writer = protocol.writer
+    if writer is None or not protocol._include_headers or _is_async(writer):
+        protocol._send_data(json.loads(body))
+        return
+    data = body.encode(protocol.CHARSET)
+    header = (f"Content-Length: {len(data)}\r\n"
+              f"Content-Type: {protocol.CONTENT_TYPE}; charset={protocol.CHARSET}\r\n\r\n")
+    writer.write(header.encode(protocol.CHARSET) + data)
+
+
+def _is_async(writer: object) -> bool:
+    return inspect.iscoroutinefunction(getattr(writer, "write", None))
 
 
 ReviewFn = Callable[[Document], Awaitable[Checked]]

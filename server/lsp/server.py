@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from prosewise.agents.engines.hub import EngineHub
+from prosewise.agents.engines.hub import HARPER, LINGO, EngineHub
 from prosewise.agents.settings import Dialect, Settings, load_settings
 from prosewise.merge.model import RuleFeedback
 from prosewise.server.lsp.checker import Checked, Checker, publish
@@ -31,7 +31,7 @@ from prosewise.server.pipeline import Pipeline, Review
 
 log = logging.getLogger(__name__)
 
-SERVER_OPTIONS = ("debounceMs", "server", "lite")
+SERVER_OPTIONS = ("debounceMs", "server", "lite", "partialResults")
 """Client option keys that configure the server or its launch rather than the checks."""
 
 LINGO_DELAY = 0.1
@@ -43,10 +43,13 @@ class ProsewiseServer(LanguageServer):
     """One editor session: documents, checks, settings and workspace memory."""
 
     def __init__(
-        self, pipeline: Pipeline | None = None, debounce: float = 0.01, lite: bool = False
+        self, pipeline: Pipeline | None = None, debounce: float = 0.01, lite: bool = False,
+        engines: EngineHub | None = None,
     ) -> None:
         super().__init__("prosewise", "0.1.0", protocol_cls=ProsewiseProtocol)
         self._pipeline = pipeline
+        self._engines = engines
+        """Engines made (and already loading) before the server, if any: see __main__."""
         self.documents = Documents()
         self.checker = Checker(self.documents, self.check, self.announce, debounce)
         self.pull = False
@@ -60,13 +63,17 @@ class ProsewiseServer(LanguageServer):
         self.lite = lite
         """Harper and the rule agents only: lingotweaker (≈400 MB) is never loaded."""
         self._awaiting_engine: set[str] = set()
+        self.partial = True
+        """Publish before harper has loaded (rule agents only), then again once it has."""
 
     @property
     def pipeline(self) -> Pipeline:
-        """The review pipeline, built on first use. Checks do not wait for lingotweaker:
-        the first diagnostics come without it and documents are re-checked once it loaded."""
+        """The review pipeline, built on first use. Checks do not wait for an engine that
+        is still loading: the first diagnostics come without it and documents are
+        re-checked once it has loaded (``_recheck_when_ready``)."""
         if self._pipeline is None:
-            engines = EngineHub(use_lingo=not self.lite, wait_for_lingo=False)
+            engines = self._engines or EngineHub()
+            engines.use_lingo, engines.wait_for_engines = not self.lite, False
             self._pipeline = Pipeline(engines=engines)
         return self._pipeline
 
@@ -86,17 +93,20 @@ class ProsewiseServer(LanguageServer):
             self.checker.debounce = max(0.0, raw["debounceMs"] / 1000)
         if "lite" in raw and self._pipeline is None:  # only before the engines are built
             self.lite = bool(raw["lite"])
+        if "partialResults" in raw:
+            self.partial = bool(raw["partialResults"])
         self.options = {k: v for k, v in raw.items() if k not in SERVER_OPTIONS}
         self._settings.clear()
         for doc in self.documents:
             self.checker.schedule(doc.uri, delay=0)
 
     def warm_up(self) -> None:
-        """Load harper in the background while the editor opens its first file, so the
-        first diagnostics do not wait for it. lingotweaker loads after those (see
-        ``_recheck_when_ready``): its load holds the GIL for 1-2 s."""
+        """Load harper and the rule agents in the background while the editor opens its
+        first file. The first diagnostics wait for neither engine; lingotweaker loads
+        after them (see ``_recheck_when_ready``): its load holds the GIL for 1-2 s."""
         root = Path(self.workspace.root_path or ".")
         settings = self.settings_for(root / "warm-up.md")
+        self.pipeline.engines.loading(HARPER, settings.goals.dialect)
         review = self.pipeline.review("Warm up the engines.", "plaintext", settings)
         self._warm_up = asyncio.create_task(review, name="warm up")
 
@@ -187,7 +197,9 @@ class ProsewiseServer(LanguageServer):
             log.warning("not checking %s: too large or binary", uri)
             return Checked(uri, version, None, (), lines)
         settings = self.settings_for(path)
-        loading = self._lingo_missing(settings)
+        if not self.partial:
+            await self._harper_loaded(settings.goals.dialect)
+        loading = self._engines_missing(settings)
         async with slow_work(self, f"Prosewise: checking {path.name}"):
             review = await self.pipeline.review(text, language, settings, self.feedback(path))
         if loading and not review.complete:
@@ -197,23 +209,43 @@ class ProsewiseServer(LanguageServer):
         keep = (lambda shown: memory.keep(path, text, shown)) if ignores else None
         return self.checker.cache.checked(uri, version, review, lines, keep)
 
-    def _lingo_missing(self, settings: Settings) -> bool:
-        """Whether lingotweaker has not loaded yet (so a review now will lack it)."""
-        return not self.lite and not self.pipeline.engines.lingo_ready(settings.goals.dialect)
+    async def _harper_loaded(self, dialect: Dialect) -> None:
+        """Wait for harper (a failed load is logged; the check then reports harper failed)."""
+        try:
+            loading = asyncio.wrap_future(self.pipeline.engines.loading(HARPER, dialect))
+            await asyncio.shield(loading)  # a superseded check must not cancel the load
+        except Exception:
+            log.exception("harper failed to load")
+
+    def _engines_missing(self, settings: Settings) -> bool:
+        """Whether an engine has not loaded yet (so a review now will lack it)."""
+        return bool(self._missing(settings.goals.dialect))
+
+    def _missing(self, dialect: Dialect) -> list[str]:
+        engines = self.pipeline.engines
+        used = [HARPER] if self.lite else [HARPER, LINGO]
+        return [name for name in used if not engines.ready(name, dialect)]
 
     def _recheck_when_ready(self, uri: str, settings: Settings) -> None:
-        """These diagnostics lack lingotweaker: load it once they are out (pushed right
-        after this returns; a pull answer a few loop turns later, hence the delay) and
-        check again when it has loaded. Only a check that started without it gets
-        here, so a broken engine does not loop."""
+        """These diagnostics lack an engine: check again once it has loaded. harper
+        loads from the start; lingotweaker only after harper, and once these
+        diagnostics are out (pushed right after this returns; a pull answer a few loop
+        turns later, hence the delay), because its load holds the GIL. Only a check that
+        started without an engine gets here, so a broken engine does not loop."""
         if uri in self._awaiting_engine:
             return
         self._awaiting_engine.add(uri)
+        dialect = settings.goals.dialect
         loop = asyncio.get_running_loop()
-        loop.call_later(LINGO_DELAY, self._load_lingo, uri, settings.goals.dialect, loop)
+        if HARPER in self._missing(dialect):
+            self._when_loaded(HARPER, dialect, uri, loop)
+        else:
+            loop.call_later(LINGO_DELAY, self._when_loaded, LINGO, dialect, uri, loop)
 
-    def _load_lingo(self, uri: str, dialect: Dialect, loop: asyncio.AbstractEventLoop) -> None:
-        future = self.pipeline.engines.lingo_loading(dialect)
+    def _when_loaded(
+        self, engine: str, dialect: Dialect, uri: str, loop: asyncio.AbstractEventLoop
+    ) -> None:
+        future = self.pipeline.engines.loading(engine, dialect)
         future.add_done_callback(lambda _: loop.call_soon_threadsafe(self._engine_ready, uri))
 
     def _engine_ready(self, uri: str) -> None:

@@ -26,7 +26,9 @@ CLIENTS = ["visual_studio_code", "neovim", "neovim+refresh"]
 ``workspace/diagnostic/refresh``: the only one of the three that pulls."""
 TIMEOUT = 60.0
 SERVER = [sys.executable, "-m", "prosewise.server.lsp"]
-PICKY = {"profile": "picky"}
+PICKY = {"profile": "picky", "partialResults": False}
+"""Tests check the server, not the ranking agent's thresholds nor the first seconds
+(test_cold_start does: it turns partial results back on)."""
 
 
 class EditorClient(LanguageClient):

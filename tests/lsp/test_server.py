@@ -197,7 +197,8 @@ async def test_hover_explains_and_commands_answer(client: EditorClient) -> None:
 
 @pytest.mark.parametrize("kind", ["visual_studio_code"])
 async def test_invalid_settings_are_reported_once_and_defaulted(kind: str, tmp_path: Path) -> None:
-    async with editor(kind, tmp_path, options={"profile": "loud"}) as client:
+    options = {"profile": "loud", "partialResults": False}
+    async with editor(kind, tmp_path, options=options) as client:
         uri = client.open("notes.md", TEXT)
         assert "a" in quoted(await client.diagnostics_for(uri, 1))
         second = client.open("more.md", TEXT)

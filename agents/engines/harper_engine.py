@@ -1,0 +1,93 @@
+"""harper-py behind one small class, on one thread of its own; hits in code points.
+
+Why one thread: harper builds its spelling-suggestion index lazily, per thread, on
+the first misspelling that needs it (1.3-1.9 s of CPU for *each* thread that lints),
+and each thread's ``Linter`` keeps what it has linted. So all harper work goes to
+one dedicated thread, where ``warm`` pays the dictionary (≈0.7 s) and that index up
+front, and where the next check finds them ready. (``Linter`` is not thread-safe
+either; a linter per calling thread stays as a guard for direct callers.)
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from prosewise.agents.engines.hits import HARPER, EngineHit
+from prosewise.agents.model import EditKind, Replacement
+from prosewise.agents.settings import Dialect
+
+_DIALECTS = {
+    Dialect.EN_US: 0, Dialect.EN_GB: 1, Dialect.EN_AU: 2, Dialect.EN_CA: 3, Dialect.EN_IN: 4,
+}
+WARM_UP_TEXT = "Edgecombq wrote this sentense."
+"""A capitalised unknown word triggers the lazy suggestion index ("Edgecombe" took
+1.3 s on first sight, a second unknown word 6 ms)."""
+
+
+@dataclass
+class HarperEngine:
+    """Harper's thread and linters, with the rule descriptions."""
+
+    executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="harper"), repr=False)
+    """The one thread harper runs on (see the module docstring)."""
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+    _descriptions: dict[str, str] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def linter(self, dialect: Dialect, words: tuple[str, ...]) -> object:
+        """This thread's Linter for the dialect, with the personal words loaded.
+
+        The first build takes a lock: two threads building at once would both pay
+        for the dictionary instead of one paying and the other reusing it."""
+        import harper
+
+        key = (dialect, words)
+        linters: dict[tuple[Dialect, tuple[str, ...]], object] = getattr(self._local, "linters", {})
+        self._local.linters = linters
+        if key not in linters:
+            with self._lock:
+                linter = harper.Linter(harper.Dialect(_DIALECTS[dialect]))
+                if not self._descriptions:
+                    self._descriptions.update(linter.get_lint_descriptions())
+            if words:
+                linter.import_words(list(words))
+            linters[key] = linter
+        return linters[key]
+
+    def warm(self, dialect: Dialect) -> object:
+        """Build a linter and the suggestion index (see the module docstring)."""
+        self.hits(WARM_UP_TEXT, dialect, ())
+        return self
+
+    def hits(self, text: str, dialect: Dialect, words: tuple[str, ...]) -> tuple[EngineHit, ...]:
+        """Harper's lints for plain prose, keyed by rule name, with the rule's description."""
+        import harper
+
+        linter = self.linter(dialect, words)
+        assert isinstance(linter, harper.Linter)
+        personal = {w.lower() for w in words}
+        out: list[EngineHit] = []
+        for rule, lints in linter.organized_lints(text, language="plaintext").items():
+            for lint in lints:
+                start, end = lint.span.start, lint.span.end
+                if lint.lint_kind == "Spelling" and text[start:end].lower() in personal:
+                    continue
+                out.append(EngineHit(
+                    engine=HARPER, rule=rule, kind=lint.lint_kind, start=start, end=end,
+                    message=lint.message, explanation=self._descriptions.get(rule, ""),
+                    replacements=tuple(_replacement(s) for s in lint.suggestions),
+                ))
+        return tuple(sorted(out, key=lambda h: (h.start, h.end)))
+
+
+def _replacement(suggestion: object) -> Replacement:
+    kind = int(suggestion.kind)  # type: ignore[attr-defined]
+    value: str = suggestion.replacement_text  # type: ignore[attr-defined]
+    if kind == 1:
+        return Replacement(kind=EditKind.DELETE)
+    if kind == 2:
+        return Replacement(kind=EditKind.INSERT, value=value)
+    return Replacement(value=value)

@@ -1,0 +1,44 @@
+"""What the offline engines return: raw hits in code points of the checked text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prosewise.agents.model import Replacement
+
+HARPER = "harper"
+LINGO = "lingotweaker"
+
+
+@dataclass(frozen=True)
+class EngineHit:
+    """One raw result of one engine, in code points of the checked text."""
+
+    engine: str
+    rule: str
+    kind: str
+    start: int
+    end: int
+    message: str
+    replacements: tuple[Replacement, ...] = ()
+    explanation: str = ""
+    """The engine's description of the rule (harper: Markdown), if it has one."""
+
+
+@dataclass(frozen=True)
+class EngineHits:
+    """Everything the engines found in one text."""
+
+    harper: tuple[EngineHit, ...] = ()
+    lingo: tuple[EngineHit, ...] = ()
+    failed: tuple[str, ...] = ()
+    """Engines that raised on this text (their hits are missing, the other's are kept)."""
+    pending: tuple[str, ...] = ()
+    """Engines still loading: their hits are missing and the result must not be cached."""
+    spellers: tuple[str, ...] = (HARPER, LINGO)
+    """Engines that checked spelling: a lone spelling hit means disagreement only when
+    the other engine could have agreed (lingotweaker has no en-AU/CA/IN speller)."""
+
+    def all(self) -> tuple[EngineHit, ...]:
+        """Both engines' hits."""
+        return self.harper + self.lingo
