@@ -96,12 +96,19 @@ CALIBRATED_ON: dict[str, tuple[str, ...]] = {
 the grammar agent; ASSET's references are rewritten for readers, so they judge
 clarity. Nothing here judges tone or style (a minimal grammar correction leaves a
 cliché alone without endorsing it): those keep their agents' priors."""
-ASSET_LIMIT = 600
+ASSET_LIMIT: int | None = None
+"""All of asset-valid by default. Its first 600 sentences held 17 wordy-phrase
+findings, too few to tell the rule's phrase groups apart (their confidence bins);
+all 2,000 hold 72."""
 
 BIN_EDGES = (0.0, 0.35, 0.5, 0.65, 0.8, 1.01)
 """Raw-confidence bins: each rule's precision is also measured per bin, so what an
 agent knew (two engines agree, the word looks like a name) survives calibration."""
-MIN_BIN_SUPPORT = 10
+MIN_BIN_SUPPORT = 1
+"""Every bin is written. ``merge.calibration`` smooths a bin toward its rule's
+precision by its support, so a sparse bin moves a finding only as far as its evidence
+goes; a dropped bin gave the finding the whole rule's precision instead, which undid
+the low priors routing.toml gives noisy engine rules ("Uni" → "Dei" shown at 0.59)."""
 
 
 def bin_of(confidence: float) -> int:
@@ -249,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--sets", type=lambda s: s.split(","),
                     default=[*DEV_SETS, "asset-valid"])
     ap.add_argument("--asset-limit", type=int, default=ASSET_LIMIT,
-                    help="first N sentences of asset-valid (long sentences, 11 texts each)")
+                    help="first N sentences of asset-valid (default: all; 11 texts each)")
     ap.add_argument("--limit", type=int, help="first N sentences of each set")
     ap.add_argument("--concurrency", type=int, default=16, help="sentences in flight")
     ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)

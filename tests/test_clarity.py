@@ -9,8 +9,11 @@ from agent_check import picky, run_agent
 from prosewise.agents.clarity import ClarityAgent, sentence_limit
 from prosewise.agents.model import AgentName, Finding
 from prosewise.agents.ruleagent import rules_for
-from prosewise.agents.settings import Audience
+from prosewise.agents.rules import run_rules
+from prosewise.agents.settings import Audience, Goals, Profile, Settings
 from prosewise.agents.text import reading_grade, syllables
+from prosewise.merge.model import Layout
+from prosewise.merge.rank import rank
 from prosewise.server.pipeline import Pipeline
 
 LONG = (
@@ -72,6 +75,21 @@ def test_complex_words_off_for_experts(pipeline: Pipeline) -> None:
     text = "We utilize the cache."
     assert rules(check(pipeline, text, audience="general"), "clarity.complex-word")
     assert not rules(check(pipeline, text, audience="expert"), "clarity.complex-word")
+
+
+def test_formal_register_phrases_wait_for_picky() -> None:
+    """The packaged calibration measured the phrase groups on asset-valid: people
+    simplifying for readers seldom rewrote "in order to" and its kin, so they show
+    only in picky; padding such as "due to the fact that" shows in balanced."""
+    text = "Due to the fact that it rained, we left early in order to catch the train."
+    found = [f for f in run_rules(rules_for(AgentName.CLARITY, ()), text, Goals())
+             if f.rule == "clarity.wordy-phrase"]
+
+    def shown(profile: Profile) -> set[str]:
+        return {f.text for f in rank(found, Settings(profile=profile), Layout()).shown}
+
+    assert shown(Profile.BALANCED) == {"Due to the fact that"}
+    assert shown(Profile.PICKY) == {"Due to the fact that", "in order to"}
 
 
 def test_wordy_list_is_real_and_every_entry_matches() -> None:

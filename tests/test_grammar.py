@@ -8,7 +8,13 @@ import pytest
 
 from prosewise.agents.base import CheckContext
 from prosewise.agents.engines.hub import EngineHit, EngineHub
-from prosewise.agents.grammar import GrammarAgent, looks_like_name, merge_agreeing
+from prosewise.agents.grammar import (
+    NAME_FACTOR,
+    GrammarAgent,
+    doubt_sentence_starts,
+    looks_like_name,
+    merge_agreeing,
+)
 from prosewise.agents.model import AgentName, Block, Category, Finding, Replacement
 from prosewise.agents.routing import routing_table
 from prosewise.agents.settings import Dialect, Goals, Settings
@@ -105,6 +111,17 @@ async def test_names_are_demoted_below_typos(hub: EngineHub, pool: ThreadPoolExe
     ("The x86 chip.", "x86", True),
     ("In sentralbyrå today.", "sentralbyrå", True),
     ("We met wharram there.", "wharram", False),
+    # an opening mark in mid-sentence is not a sentence start: a name follows
+    ('He is known as "Wharram" here.', "Wharram", True),
+    ("A Box-Behnken design.", "Behnken", True),
+    ("A memorable moment - Wharram lost.", "Wharram", True),
+    ("No surprise; Wharram won.", "Wharram", True),
+    ('He left. "Wharram stayed."', "Wharram", False),
+    ("A list:\n- Wharram met us.", "Wharram", False),
+    ("We saw Dr. Wharram there.", "Wharram", True),  # a title's full stop
+    # written in capitals: a typo, not an acronym
+    ("MY ADRESS IS IN THE ENVELOPE.", "ADRESS", False),
+    ("The cousin of THE RZA came.", "RZA", True),
 ])
 def test_looks_like_name(text: str, word: str, name: bool) -> None:
     start = text.index(word)
@@ -137,6 +154,42 @@ def test_merge_agreeing(
     if merges:
         assert out[0].sources == ("harper:RepeatedWords", b_source)
         assert out[0].confidence == pytest.approx(1 - 0.2 * 0.4)
+
+
+def speller(text: str, word: str, fixes: tuple[str, ...], source: str) -> Finding:
+    start = text.index(word)
+    return Finding(
+        agent=AgentName.GRAMMAR, rule="grammar.spelling", category=Category.SPELLING,
+        start=start, end=start + len(word), text=word, message="m", confidence=0.5,
+        replacements=tuple(Replacement(value=f) for f in fixes), sources=(source,),
+    )
+
+
+Hit = tuple[str, tuple[str, ...]]
+"""A speller's flagged word and its suggestions."""
+
+
+@pytest.mark.parametrize(("text", "harper", "lingo", "doubted"), [
+    ("Beacuse it rained.", ("Beacuse", ("Because",)), ("Beacuse", ("Because", "Becks")), False),
+    # harper ranks differently: its first three count
+    ("Thoes are mine.", ("Thoes", ("Tholes", "Those")), ("Thoes", ("Those",)), False),
+    # a name gets each dictionary's nearest neighbour
+    ("Affeldt said no.", ("Affeldt", ("Affect",)), ("Affeldt", ("Affleck",)), True),
+    ("Kangen said no.", ("Kangen", ("Kan gen",)), None, True),  # one speller alone
+    # spans differ (a possessive): the first fixes must give the same text
+    ("Duffey's focus.", ("Duffey's", ("Duffy's",)), ("Duffey", ("Duffy",)), False),
+    ("Failey's care.", ("Failey's", ("Farley's",)), ("Failey", ("Failed", "Farley")), True),
+    ("He met Beacuse.", ("Beacuse", ("Because",)), None, False),  # names: in_context's job
+    ("We left beacuse.", ("beacuse", ("because",)), None, False),  # lower case
+])
+def test_sentence_start_words_need_both_spellers_and_one_fix(
+    text: str, harper: Hit, lingo: Hit | None, doubted: bool,
+) -> None:
+    found = [speller(text, *harper, "harper:SpellCheck")]
+    if lingo is not None:
+        found.append(speller(text, *lingo, "lingotweaker:MORFOLOGIK_RULE_EN_US"))
+    out = doubt_sentence_starts(found, text)
+    assert out[0].confidence == pytest.approx(0.5 * NAME_FACTOR if doubted else 0.5)
 
 
 async def test_pipeline_runs_the_grammar_agent(pipeline: Pipeline) -> None:
