@@ -72,7 +72,6 @@ class Client:
     """An editor stand-in: sends requests and notifications, timestamps publishes."""
 
     proc: asyncio.subprocess.Process
-    arrived: dict[tuple[str, int], float] = field(default_factory=dict)
     waiting: dict[tuple[str, int], asyncio.Future[float]] = field(default_factory=dict)
     replies: dict[int, asyncio.Future[Any]] = field(default_factory=dict)
     history: dict[tuple[str, int], list[tuple[float, int]]] = field(default_factory=dict)
@@ -142,7 +141,7 @@ class Client:
         elif message["method"] == "textDocument/publishDiagnostics":
             params = message["params"]
             key = (params["uri"], params.get("version") or 0)
-            self.arrived.setdefault(key, now := time.perf_counter())
+            now = time.perf_counter()
             self.history.setdefault(key, []).append((now, len(params["diagnostics"])))
             self.published.set()
             if (future := self.waiting.pop(key, None)) is not None and not future.done():
@@ -150,8 +149,8 @@ class Client:
 
     async def arrival(self, uri: str, version: int, timeout: float = 1800) -> float:
         """When the diagnostics of ``uri`` at ``version`` arrived (waits for them)."""
-        if (uri, version) in self.arrived:
-            return self.arrived[(uri, version)]
+        if (uri, version) in self.history:
+            return self.history[(uri, version)][0][0]
         future = self.waiting[(uri, version)] = asyncio.get_running_loop().create_future()
         return await asyncio.wait_for(future, timeout)
 

@@ -13,8 +13,6 @@ from collections.abc import Hashable
 from prosewise.agents.lru import LRU
 from prosewise.agents.model import Finding
 
-__all__ = ["LRU", "FindingCache"]
-
 
 class FindingCache(LRU[tuple[Finding, ...]]):
     """Block-relative findings per check key."""

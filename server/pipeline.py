@@ -21,13 +21,14 @@ from functools import partial
 
 from prosewise.agents.base import Agent, CheckContext
 from prosewise.agents.engines.hub import EngineHits, EngineHub
+from prosewise.agents.lru import LRU
 from prosewise.agents.model import Block, Finding
 from prosewise.agents.registry import default_agents
 from prosewise.agents.settings import Settings
 from prosewise.agents.text import sentences
 from prosewise.merge.model import Layout, Ranking, RuleFeedback
 from prosewise.merge.rank import rank
-from prosewise.server.cache import LRU, FindingCache
+from prosewise.server.cache import FindingCache
 from prosewise.server.chunks import split
 from prosewise.server.incremental import Part, Placed, Review
 from prosewise.server.markup import extract

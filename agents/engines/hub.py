@@ -120,23 +120,21 @@ class EngineHub:
 
     def loading(self, engine: str, dialect: Dialect) -> Future[object]:
         """The engine, loading from the first call: harper on its own thread (where it
-        will run), lingotweaker on a thread of its own (not in the pool, so checks do
-        not queue behind it). lingotweaker's load holds the GIL for 1-2 s, stalling the
+        will run), lingotweaker on its loader thread (not in the pool, so checks do not
+        queue behind it). lingotweaker's load holds the GIL for 1-2 s, stalling the
         event loop too: the server starts it once the first diagnostics are out."""
         with self._lock:
             future = self._loading.get((engine, dialect))
-            if future is None and engine == HARPER:
-                future = self.harper.executor.submit(self.harper.warm, dialect)
-            elif future is None:
-                future = Future()
-                threading.Thread(target=_load, args=(self.lingo.warm, dialect, future),
-                                 daemon=True, name=f"{engine}-{dialect.value}").start()
-            self._loading[(engine, dialect)] = future
+            if future is None:
+                runner, warm = ((self.harper.executor, self.harper.warm) if engine == HARPER
+                                else (self.lingo.loader, self.lingo.warm))
+                future = self._loading[(engine, dialect)] = runner.submit(warm, dialect)
         return future
 
     def close(self) -> None:
-        """Stop harper's thread (the pool belongs to whoever passed it to ``check``)."""
+        """Stop the engines' own threads (the pool belongs to whoever passed it in)."""
         self.harper.executor.shutdown(wait=False, cancel_futures=True)
+        self.lingo.loader.shutdown(wait=False, cancel_futures=True)
 
     def harper_hits(
         self, text: str, dialect: Dialect, words: tuple[str, ...]
@@ -149,15 +147,6 @@ class EngineHub:
     ) -> tuple[EngineHit, ...]:
         """lingotweaker's hits on ``text`` (no cache)."""
         return self.lingo.hits(text, dialect, words)
-
-
-def _load(warm: Callable[[Dialect], object], dialect: Dialect, future: Future[object]) -> None:
-    if not future.set_running_or_notify_cancel():  # running: no waiter can cancel it now
-        return
-    try:
-        future.set_result(warm(dialect))
-    except BaseException as error:  # reported to whoever waits on the future
-        future.set_exception(error)
 
 
 def _check_all(

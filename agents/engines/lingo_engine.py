@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from prosewise.agents.engines.hits import LINGO, EngineHit
@@ -45,6 +46,10 @@ def byte_to_char_offsets(text: str) -> list[int]:
 class LingoEngine:
     """The shared lingotweaker engines, built once per dialect."""
 
+    loader: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="lingotweaker-load"),
+        repr=False)
+    """Where ``warm`` runs: not the check pool, so checks do not queue behind a load."""
     _engines: dict[Dialect, object] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from prosewise.agents.text import sentences
 
 if TYPE_CHECKING:
-    from prosewise.agents.engines.hub import EngineHit
+    from prosewise.agents.engines.hits import EngineHit
 
 Hits = tuple["EngineHit", ...]
 

@@ -199,7 +199,7 @@ class ProsewiseServer(LanguageServer):
         settings = self.settings_for(path)
         if not self.partial:
             await self._harper_loaded(settings.goals.dialect)
-        loading = self._engines_missing(settings)
+        loading = bool(self._missing(settings.goals.dialect))
         async with slow_work(self, f"Prosewise: checking {path.name}"):
             review = await self.pipeline.review(text, language, settings, self.feedback(path))
         if loading and not review.complete:
@@ -217,11 +217,8 @@ class ProsewiseServer(LanguageServer):
         except Exception:
             log.exception("harper failed to load")
 
-    def _engines_missing(self, settings: Settings) -> bool:
-        """Whether an engine has not loaded yet (so a review now will lack it)."""
-        return bool(self._missing(settings.goals.dialect))
-
     def _missing(self, dialect: Dialect) -> list[str]:
+        """The engines in use that have not loaded yet (a review now will lack them)."""
         engines = self.pipeline.engines
         used = [HARPER] if self.lite else [HARPER, LINGO]
         return [name for name in used if not engines.ready(name, dialect)]
