@@ -33,17 +33,27 @@ class CheckContext:
     settings: Settings
     pool: Executor
     engines: EngineHub
+    inline: bool = False
+    """Run ``run``'s work right here: for a keystroke's small block, handing it to a
+    worker thread costs more than the work (thread hand-offs, waits for the GIL)."""
     _hits: asyncio.Future[EngineHits] | None = field(default=None, repr=False)
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
-        """Run CPU-bound work in the worker pool, off the event loop."""
+        """Run CPU-bound work in the worker pool, off the event loop (unless ``inline``)."""
+        if self.inline:
+            return fn(*args)
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
 
-    async def engine_hits(self, block: Block) -> EngineHits:
-        """The offline engines' hits for this block, shared by all agents of the check."""
+    def start_engines(self, block: Block) -> None:
+        """Start the engines on this block (they take longest: start them first)."""
         if self._hits is None:
             job = self.engines.check(block.text, self.settings, self.pool)
             self._hits = asyncio.ensure_future(job)
+
+    async def engine_hits(self, block: Block) -> EngineHits:
+        """The offline engines' hits for this block, shared by all agents of the check."""
+        self.start_engines(block)
+        assert self._hits is not None
         return await asyncio.shield(self._hits)
 
 

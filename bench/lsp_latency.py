@@ -1,13 +1,18 @@
 """Language server latency, driven over stdio like an editor.
 
     python -m bench.lsp_latency [--sizes 1000 10000 100000] [--edits 30] [--debounce-ms 0]
-                                [--harper-runs 5] [--docs 20] [--skip cold memory]
+                                [--interval-ms 100] [--harper-runs 5] [--docs 20]
+                                [--skip cold memory]
 
 For each document size: open a Markdown document, wait for its first diagnostics,
 then type one letter inside a word at random places (incremental ``didChange``,
-next version each time) and time ``didChange`` → the pushed diagnostics for that
-version (p50, p95), and the server's CPU time per edit (wall time on a busy shared
-machine says more about the neighbours than about us). In the same run, harper-py
+next version each time, one every ``--interval-ms``) and time ``didChange`` → the
+pushed diagnostics for that version (p50, p95), and the server's CPU time per edit
+(wall time on a busy shared machine says more about the neighbours than about us).
+Each size is typed twice on the same server: with ``partialResults`` off, where
+each version's one publish is complete, and with it on (the default), where the
+first publish comes once harper is done and a second one, if lingotweaker was
+still at work, completes it ("first" and "complete" columns). In the same run, harper-py
 lints the whole document, first with a new linter ("harper new") and then after
 one-character changes ("harper p50", what harper-ls pays per keystroke; harper
 caches internally, so this is its best case). Also: cold start (process start →
@@ -223,11 +228,24 @@ def inside_word(text: str, rng: random.Random) -> int:
     return i
 
 
-async def edits(client: Client, uri: str, text: str, count: int, seed: int) -> list[float]:
-    """Type one letter inside a word at random places; each version's latency (s)."""
+@dataclass
+class Typed:
+    """One typing run: per version, seconds to its first and to its last publish."""
+
+    text: str
+    version: int
+    first: list[float] = field(default_factory=list)
+    last: list[float] = field(default_factory=list)
+
+
+async def edits(client: Client, uri: str, typed: Typed, count: int, seed: int,
+                interval: float) -> Typed:
+    """Type one letter inside a word at random places, one every ``interval`` seconds
+    (or as soon as the last one's diagnostics are in, if later)."""
     rng = random.Random(seed)
-    latencies = []
-    for version in range(2, count + 2):
+    text, version = typed.text, typed.version
+    for _ in range(count):
+        version += 1
         offset = inside_word(text, rng)
         pos = position(text, offset)
         text = text[:offset] + "e" + text[offset:]
@@ -236,8 +254,11 @@ async def edits(client: Client, uri: str, text: str, count: int, seed: int) -> l
             "textDocument": {"uri": uri, "version": version},
             "contentChanges": [{"range": {"start": pos, "end": pos}, "text": "e"}],
         })
-        latencies.append(await client.arrival(uri, version) - sent)
-    return latencies
+        typed.first.append(await client.arrival(uri, version) - sent)
+        await asyncio.sleep(max(0.0, sent + interval - time.perf_counter()))
+        typed.last.append(client.history[(uri, version)][-1][0] - sent)
+    typed.text, typed.version = text, version
+    return typed
 
 
 def harper_recheck(text: str, runs: int) -> tuple[float, list[float]]:
@@ -265,22 +286,32 @@ class SizeResult:
 
     words: int
     first: float
-    latencies: list[float]
+    complete: list[float]
+    """Latencies with ``partialResults`` off (one publish per version)."""
+    early: Typed
+    """With it on: first and last publish per version."""
     harper_first: float
     harper: list[float]
     cpu: float
-    """Server CPU seconds per edit (load-independent, unlike wall time on a busy machine)."""
+    """Server CPU seconds per edit with ``partialResults`` on, the second publish included
+    (load-independent, unlike wall time on a busy machine)."""
 
     def row(self) -> str:
         """One table row (milliseconds)."""
-        p50, p95 = pct(self.latencies, 50), pct(self.latencies, 95)
-        return (f"| {self.words:>7} | {p50:8.1f} | {p95:8.1f}"
+        figures = [pct(xs, p) for xs in (self.complete, self.early.first, self.early.last)
+                   for p in (50, 95)]
+        cells = " | ".join(f"{x:6.1f}" for x in figures)
+        return (f"| {self.words:>7} | {cells}"
                 f" | {self.cpu * 1000:8.1f} | {self.harper_first * 1000:10.0f}"
                 f" | {pct(self.harper, 50):10.1f} | {self.first:8.1f} |")
 
 
-HEADER = ("| words   | p50 (ms) | p95 (ms) | CPU/edit | harper new | harper p50 | open (s) |\n"
-          "|---------|----------|----------|----------|------------|------------|----------|")
+HEADER = ("|         | partialResults off | on: first publish | on: last publish |"
+          "          |            |            |          |\n"
+          "| words   | p50 ms | p95 ms | p50 ms | p95 ms | p50 ms | p95 ms |"
+          " CPU/edit | harper new | harper p50 | open (s) |\n"
+          "|---------|--------|--------|--------|--------|--------|--------|"
+          "----------|------------|------------|----------|")
 
 
 async def latency(client: Client, root: Path, text: str, args: argparse.Namespace) -> SizeResult:
@@ -289,12 +320,27 @@ async def latency(client: Client, root: Path, text: str, args: argparse.Namespac
     start = time.perf_counter()
     client.open(uri, text)
     first = await client.arrival(uri, 1) - start
+    interval = args.interval_ms / 1000
+    complete = await edits(client, uri, Typed(text, 1), args.edits, len(text), interval)
+    await configure(client, uri, complete.version, partial=True, args=args)
     cpu = client.cpu()
-    latencies = await edits(client, uri, text, args.edits, seed=len(text))
+    early = await edits(client, uri, Typed(complete.text, complete.version), args.edits,
+                        len(text) + 1, interval)
     cpu = (client.cpu() - cpu) / args.edits
+    await configure(client, uri, early.version, partial=False, args=args)
     runs = min(args.edits, args.harper_runs)
     harper_first, harper = harper_recheck(text, runs) if runs else (0.0, [0.0])
-    return SizeResult(count_words(text), first, latencies, harper_first, harper, cpu)
+    return SizeResult(count_words(text), first, complete.first, early, harper_first, harper,
+                      cpu)
+
+
+async def configure(client: Client, uri: str, version: int, partial: bool,
+                    args: argparse.Namespace) -> None:
+    """Switch ``partialResults`` and wait for the re-check that a settings change makes."""
+    seen = len(client.history.get((uri, version), []))
+    client.notify("workspace/didChangeConfiguration", {"settings": {"prosewise": {
+        "debounceMs": args.debounce_ms, **options(args), "partialResults": partial}}})
+    await client.waves(uri, version, seen + 1, timeout=600)
 
 
 async def warm_up(client: Client, root: Path, args: argparse.Namespace) -> None:
@@ -379,6 +425,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--harper-runs", type=int, default=5)
     parser.add_argument("--docs", type=int, default=20)
     parser.add_argument("--debounce-ms", type=float, default=0)
+    parser.add_argument("--interval-ms", type=float, default=100,
+                        help="pause between keystrokes (100 ms: a fast typist)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["cold", "memory"])
     parser.add_argument("--option", action="append", default=[], metavar="KEY=JSON",
                         help="extra initializationOptions, e.g. lite=true")

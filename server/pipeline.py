@@ -14,10 +14,11 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from typing import Any, TypeVar
 
 from prosewise.agents.base import Agent, CheckContext
 from prosewise.agents.engines.hub import EngineHits, EngineHub
@@ -36,6 +37,14 @@ from prosewise.server.markup import extract
 __all__ = ["Pipeline", "Review", "layout_of", "to_document"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+INLINE_CHARS = 2_000
+"""Chunks shorter than this are extracted, checked and ranked on the calling thread
+(the event loop): a keystroke's paragraph takes about a millisecond of that work, less
+than handing it to the pool and back (measured: first diagnostics 17.9 → 14.9 ms p50
+on a 1.6k-word document). The engines always run on their own threads.
+"""
 
 
 @dataclass
@@ -111,28 +120,36 @@ class Pipeline:
         """Extract, check and rank one chunk, in chunk offsets.
 
         Extraction and ranking are CPU work too: they run in the pool, so a large
-        first review does not hold up the language server's event loop.
+        first review does not hold up the language server's event loop; a small chunk
+        (a keystroke's) is checked on the loop, which is faster (``INLINE_CHARS``).
         """
-        loop = asyncio.get_running_loop()
-        blocks = await loop.run_in_executor(self.pool, extract, chunk, language)
+        inline = len(chunk) < INLINE_CHARS
+        blocks = await self._run(inline, extract, chunk, language)
         per_block = await asyncio.gather(
-            *(self._check_block(b, settings, digest) for b in blocks)
+            *(self._check_block(b, settings, digest, inline) for b in blocks)
         )
         findings = [f for found, _, _ in per_block for f in found if settings.rule_enabled(f.rule)]
-        ranking = await loop.run_in_executor(
-            self.pool, partial(_rank_chunk, findings, settings, blocks, feedback)
-        )
+        ranking = await self._run(inline, _rank_chunk, findings, settings, blocks, feedback)
         part = Part(blocks=tuple(blocks), findings=tuple(findings), shown=ranking.shown,
                     decisions=ranking.decisions, complete=all(ok for _, _, ok in per_block))
         return part, sum(n for _, n, _ in per_block)
 
+    async def _run(self, inline: bool, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` here when ``inline``, else in the worker pool."""
+        if inline:
+            return fn(*args)
+        return await asyncio.get_running_loop().run_in_executor(self.pool, partial(fn, *args))
+
     async def _check_block(
-        self, block: Block, settings: Settings, digest: str
+        self, block: Block, settings: Settings, digest: str, inline: bool = False
     ) -> tuple[list[Finding], int, bool]:
         """Findings in chunk offsets, how many agents ran, whether all of them and every
         engine took part (only then are the fresh findings cached)."""
-        ctx = _TrackedContext(settings=settings, pool=self.pool, engines=self.engines)
+        ctx = _TrackedContext(settings=settings, pool=self.pool, engines=self.engines,
+                              inline=inline)
         enabled = [a for a in self.agents if settings.agent_enabled(a.name)]
+        if any(self.cache.get(_agent_key(a, block, digest)) is None for a in enabled):
+            ctx.start_engines(block)
         results = await asyncio.gather(
             *(self._run_agent(a, block, ctx, digest) for a in enabled)
         )

@@ -4,7 +4,9 @@ Both engines are native code that releases the GIL, so the two run concurrently
 in the worker pool. Their hits are cached per sentence (units.py). Each engine can
 load on a thread of its own (``loading``): the language server does not wait for
 a loading engine (its checks say so in ``EngineHits.pending`` and are redone when it
-is ready), the CLI waits (complete results).
+is ready), the CLI waits (complete results). In ``early`` mode (the server, per
+keystroke) a check does not wait for lingotweaker on new sentences either: see
+carry.py.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from functools import partial
 
+from prosewise.agents.engines.carry import Predecessors, carry
 from prosewise.agents.engines.harper_engine import HarperEngine
 from prosewise.agents.engines.hits import HARPER, LINGO, EngineHit, EngineHits
 from prosewise.agents.engines.lingo_engine import SPELLERS, LingoEngine, byte_to_char_offsets
@@ -27,7 +31,8 @@ __all__ = ["HARPER", "LINGO", "EngineHit", "EngineHits", "EngineHub", "byte_to_c
 
 log = logging.getLogger(__name__)
 
-_EngineFn = Callable[[str, Dialect, tuple[str, ...]], tuple[EngineHit, ...]]
+Hits = tuple[EngineHit, ...]
+_EngineFn = Callable[[str, Dialect, tuple[str, ...]], Hits]
 SENTENCE_CACHE = 50_000
 """Sentences whose engine hits are kept (≈ 20 open 10k-word documents, twice over)."""
 
@@ -41,13 +46,22 @@ class EngineHub:
     wait_for_engines: bool = True
     """False in the language server: checks run without an engine that is still
     loading and say so in ``EngineHits.pending``. The CLI waits (complete results)."""
+    early: bool = False
+    """When harper has new sentences to check, return once it is done: lingotweaker's
+    hits for sentences it has not seen yet are carried from their previous versions
+    (carry.py), the result says lingotweaker is pending, and its fresh hits land in the
+    sentence cache for the next check (``settled``)."""
     harper: HarperEngine = field(default_factory=HarperEngine)
     lingo: LingoEngine = field(default_factory=LingoEngine)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _loading: dict[tuple[str, Dialect], Future[object]] = field(default_factory=dict, repr=False)
-    _sentences: LRU[tuple[EngineHit, ...]] = field(
+    _sentences: LRU[Hits] = field(
         default_factory=lambda: LRU(SENTENCE_CACHE), repr=False)
     """Engine hits per (engine, dialect, personal words, sentence): see units.py."""
+    _predecessors: Predecessors = field(
+        default_factory=lambda: Predecessors(SENTENCE_CACHE), repr=False)
+    _late: set[asyncio.Future[Hits]] = field(default_factory=set, repr=False)
+    """Engine checks still running that no check waits for (see ``_early``)."""
 
     async def check(self, text: str, settings: Settings, pool: Executor) -> EngineHits:
         """Run both engines concurrently on ``text`` in ``pool``.
@@ -60,14 +74,24 @@ class EngineHub:
         pending = tuple(name for name in (HARPER, LINGO)
                         if on[name] and not self.wait_for_engines and not self.ready(name, dialect))
         units = Units.of(text)
-        jobs = [
-            self._by_unit(name, fn, units, dialect, words, runner)
-            if on[name] and name not in pending else _done(())
-            for name, fn, runner in ((HARPER, self.harper_hits, self.harper.executor),
-                                     (LINGO, self.lingo_hits, pool))
-        ]
+        early = (self.early and on[LINGO] and LINGO not in pending and on[HARPER]
+                 and HARPER not in pending and self._uncached(HARPER, units, dialect, words))
+
+        def start(name: str) -> Awaitable[Hits]:
+            if not on[name] or name in pending:
+                return _done(())
+            fn, runner = ((self.harper_hits, self.harper.executor) if name == HARPER else
+                          (self.lingo_hits, self.lingo.executor if early else pool))
+            return self._by_unit(name, fn, units, dialect, words, runner)
+
+        late: tuple[str, ...] = ()
+        if early:
+            jobs, late = await self._early(start(HARPER), partial(start, LINGO), units,
+                                           dialect, words)
+        else:
+            jobs = [start(HARPER), start(LINGO)]
         results = await asyncio.gather(*jobs, return_exceptions=True)
-        found: list[tuple[EngineHit, ...]] = []
+        found: list[Hits] = []
         failed: list[str] = []
         for name, result in zip((HARPER, LINGO), results, strict=True):
             if isinstance(result, BaseException):
@@ -83,25 +107,98 @@ class EngineHub:
         spellers = tuple(name for name, yes in took_part.items()
                          if yes and name not in failed and name not in pending)
         return EngineHits(harper=found[0], lingo=found[1], failed=tuple(failed),
-                          spellers=spellers, pending=pending)
+                          spellers=spellers, pending=pending + late)
 
-    async def _by_unit(
+    async def _early(
+        self, harper: Awaitable[Hits], lingo: Callable[[], Awaitable[Hits]], units: Units,
+        dialect: Dialect, words: tuple[str, ...],
+    ) -> tuple[list[Awaitable[Hits]], tuple[str, ...]]:
+        """Wait for harper alone, then start lingotweaker: if it has sentences to check,
+        it goes on alone (kept in ``_late``, on its own thread) and its place is taken
+        by hits carried from earlier versions. One after the other, not side by side:
+        on two cores, harper and lingotweaker together would leave none for the agents'
+        own Python work, which runs while harper does."""
+        first = asyncio.ensure_future(harper)
+        try:
+            await asyncio.wait([first])
+        except asyncio.CancelledError:  # superseded, as ``gather`` would cancel it
+            first.cancel()
+            raise
+        if not self._uncached(LINGO, units, dialect, words):
+            return [first, lingo()], ()
+        self._keep(asyncio.ensure_future(lingo()))
+        return [first, _done(self._carried(LINGO, units, dialect, words))], (LINGO,)
+
+    def _uncached(self, name: str, units: Units, dialect: Dialect,
+                  words: tuple[str, ...]) -> bool:
+        """Whether the engine has a sentence of ``units`` to check. Early answers are for
+        fresh harper hits: when harper has none (a re-check once lingotweaker has
+        loaded), waiting for lingotweaker saves publishing the same diagnostics twice."""
+        return any(self._sentences.get((name, dialect, words, units.piece(i))) is None
+                   for i in range(len(units)))
+
+    def _keep(self, task: asyncio.Future[Hits]) -> None:
+        """Hold a check nobody awaits until it is done (its hits go to the cache)."""
+        self._late.add(task)
+        task.add_done_callback(self._late_done)
+
+    def _late_done(self, task: asyncio.Future[Hits]) -> None:
+        self._late.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("an engine failed on a sentence nobody waited for", exc_info=error)
+
+    def _carried(self, name: str, units: Units, dialect: Dialect,
+                 words: tuple[str, ...]) -> Hits:
+        """Cached hits per unit; for a unit not checked yet, its previous version's."""
+        context = (name, dialect, words)
+        per_unit: list[Hits] = []
+        for i in range(len(units)):
+            piece = units.piece(i)
+            hits = self._sentences.get((*context, piece))
+            if hits is None:
+                hits = self._carry(context, piece)
+            per_unit.append(hits)
+        return units.join(per_unit)
+
+    def _carry(self, context: tuple[str, Dialect, tuple[str, ...]], piece: str) -> Hits:
+        for old in self._predecessors.candidates(context, piece):
+            hits = self._sentences.get((*context, old))
+            if hits is not None and (moved := carry(old, hits, piece)) is not None:
+                return moved
+        return ()
+
+    async def settled(self) -> None:
+        """Wait for the lingotweaker checks that early checks left running (if any)."""
+        if self._late:
+            await asyncio.wait(list(self._late))
+
+    def _by_unit(
         self, name: str, fn: _EngineFn, units: Units, dialect: Dialect,
         words: tuple[str, ...], pool: Executor,
-    ) -> tuple[EngineHit, ...]:
+    ) -> Awaitable[Hits]:
         """One engine's hits, from the sentence cache where it has them (units.py);
-        the runs of uncached sentences are checked in one pool job."""
+        the runs of uncached sentences are handed to ``pool`` at once, in one job."""
         keys = [(name, dialect, words, units.piece(i)) for i in range(len(units))]
         per_unit = [self._sentences.get(k) for k in keys]
         missing = runs([i for i, hits in enumerate(per_unit) if hits is None])
-        if missing:
-            texts = [units.text[slice(*units.span(*run))] for run in missing]
-            found = await asyncio.get_running_loop().run_in_executor(
-                pool, _check_all, fn, texts, dialect, words)
-            for (first, stop), hits in zip(missing, found, strict=True):
-                for i, unit_hits in enumerate(units.split(hits, first, stop), first):
-                    per_unit[i] = unit_hits
-                    self._sentences.put(keys[i], unit_hits)
+        if not missing:
+            return _done(units.join([hits or () for hits in per_unit]))
+        texts = [units.text[slice(*units.span(*run))] for run in missing]
+        job = asyncio.get_running_loop().run_in_executor(
+            pool, _check_all, fn, texts, dialect, words)
+        return self._collect(job, keys, per_unit, missing, units)
+
+    async def _collect(
+        self, job: Awaitable[list[Hits]], keys: list[tuple[str, Dialect, tuple[str, ...], str]],
+        per_unit: list[Hits | None], missing: list[tuple[int, int]], units: Units,
+    ) -> Hits:
+        """The checked runs' hits, cached per unit, joined with the cached ones."""
+        found = await job
+        for (first, stop), hits in zip(missing, found, strict=True):
+            for i, unit_hits in enumerate(units.split(hits, first, stop), first):
+                per_unit[i] = unit_hits
+                self._sentences.put(keys[i], unit_hits)
+                self._predecessors.add(keys[i][:3], keys[i][3])
         return units.join([hits or () for hits in per_unit])
 
     @classmethod
@@ -127,35 +224,35 @@ class EngineHub:
             future = self._loading.get((engine, dialect))
             if future is None:
                 runner, warm = ((self.harper.executor, self.harper.warm) if engine == HARPER
-                                else (self.lingo.loader, self.lingo.warm))
+                                else (self.lingo.executor, self.lingo.warm))
                 future = self._loading[(engine, dialect)] = runner.submit(warm, dialect)
         return future
 
     def close(self) -> None:
         """Stop the engines' own threads (the pool belongs to whoever passed it in)."""
         self.harper.executor.shutdown(wait=False, cancel_futures=True)
-        self.lingo.loader.shutdown(wait=False, cancel_futures=True)
+        self.lingo.executor.shutdown(wait=False, cancel_futures=True)
 
     def harper_hits(
         self, text: str, dialect: Dialect, words: tuple[str, ...]
-    ) -> tuple[EngineHit, ...]:
+    ) -> Hits:
         """Harper's hits on ``text`` (no cache)."""
         return self.harper.hits(text, dialect, words)
 
     def lingo_hits(
         self, text: str, dialect: Dialect, words: tuple[str, ...]
-    ) -> tuple[EngineHit, ...]:
+    ) -> Hits:
         """lingotweaker's hits on ``text`` (no cache)."""
         return self.lingo.hits(text, dialect, words)
 
 
 def _check_all(
     fn: _EngineFn, texts: list[str], dialect: Dialect, words: tuple[str, ...]
-) -> list[tuple[EngineHit, ...]]:
+) -> list[Hits]:
     return [fn(text, dialect, words) for text in texts]
 
 
-def _done(value: tuple[EngineHit, ...]) -> asyncio.Future[tuple[EngineHit, ...]]:
-    fut: asyncio.Future[tuple[EngineHit, ...]] = asyncio.get_running_loop().create_future()
+def _done(value: Hits) -> asyncio.Future[Hits]:
+    fut: asyncio.Future[Hits] = asyncio.get_running_loop().create_future()
     fut.set_result(value)
     return fut

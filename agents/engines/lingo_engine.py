@@ -46,10 +46,12 @@ def byte_to_char_offsets(text: str) -> list[int]:
 class LingoEngine:
     """The shared lingotweaker engines, built once per dialect."""
 
-    loader: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="lingotweaker-load"),
+    executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="lingotweaker"),
         repr=False)
-    """Where ``warm`` runs: not the check pool, so checks do not queue behind a load."""
+    """lingotweaker's own thread. ``warm`` runs there, not in the check pool, so checks
+    do not queue behind a load; so do the checks an early hub does not wait for, so
+    that a backlog of them never holds up the pool (batch checks use the pool)."""
     _engines: dict[Dialect, object] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

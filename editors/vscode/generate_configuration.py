@@ -29,9 +29,10 @@ SERVER_KEYS: dict[str, dict[str, Any]] = {
     },
     "prosewise.partialResults": {
         "type": "boolean", "default": True,
-        "description": "In the first seconds after start, show the rule agents' suggestions"
-                       " before the grammar engine (harper) has loaded, and the rest when it"
-                       " has. Off: the first suggestions wait for harper.",
+        "description": "Show suggestions as each engine delivers them: after start, the"
+                       " rule agents' before harper has loaded; per keystroke, harper's"
+                       " before lingotweaker's (which follow a moment later). Off: the first"
+                       " suggestions wait for harper, and each edit's for both engines.",
     },
 }
 

@@ -80,6 +80,7 @@ def did_close(ls: ProsewiseServer, params: types.DidCloseTextDocumentParams) -> 
     uri = params.text_document.uri
     ls.documents.close(uri)
     ls.checker.forget(uri)
+    ls.waves.forget(uri)
     if not ls.pull:
         cleared = types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
         ls.text_document_publish_diagnostics(cleared)

@@ -18,8 +18,8 @@ from pydantic import ValidationError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from prosewise.agents.engines.hub import HARPER, LINGO, EngineHub
-from prosewise.agents.settings import Dialect, Settings, load_settings
+from prosewise.agents.engines.hub import HARPER, EngineHub
+from prosewise.agents.settings import Settings, load_settings
 from prosewise.merge.model import RuleFeedback
 from prosewise.server.lsp.checker import Checked, Checker, publish
 from prosewise.server.lsp.documents import Document, Documents
@@ -27,16 +27,13 @@ from prosewise.server.lsp.learning import LearningStore, Verdict
 from prosewise.server.lsp.persist import WorkspaceMemory
 from prosewise.server.lsp.progress import slow_work
 from prosewise.server.lsp.protocol import ProsewiseProtocol
+from prosewise.server.lsp.waves import Waves
 from prosewise.server.pipeline import Pipeline, Review
 
 log = logging.getLogger(__name__)
 
 SERVER_OPTIONS = ("debounceMs", "server", "lite", "partialResults")
 """Client option keys that configure the server or its launch rather than the checks."""
-
-LINGO_DELAY = 0.1
-"""Seconds between the first diagnostics and lingotweaker's load, which holds the GIL
-(and so the event loop) for 1-2 s: long enough for those diagnostics to be sent."""
 
 
 class ProsewiseServer(LanguageServer):
@@ -62,15 +59,16 @@ class ProsewiseServer(LanguageServer):
         self._warm_up: asyncio.Task[Review] | None = None
         self.lite = lite
         """Harper and the rule agents only: lingotweaker (≈400 MB) is never loaded."""
-        self._awaiting_engine: set[str] = set()
         self.partial = True
-        """Publish before harper has loaded (rule agents only), then again once it has."""
+        """Publish what is ready, then again with each engine as it comes in (waves.py):
+        before harper has loaded, and per keystroke before lingotweaker is done."""
+        self.waves = Waves(lambda: self.pipeline.engines, self._recheck)
 
     @property
     def pipeline(self) -> Pipeline:
         """The review pipeline, built on first use. Checks do not wait for an engine that
         is still loading: the first diagnostics come without it and documents are
-        re-checked once it has loaded (``_recheck_when_ready``)."""
+        re-checked once it has loaded (waves.py)."""
         if self._pipeline is None:
             engines = self._engines or EngineHub()
             engines.use_lingo, engines.wait_for_engines = not self.lite, False
@@ -103,7 +101,7 @@ class ProsewiseServer(LanguageServer):
     def warm_up(self) -> None:
         """Load harper and the rule agents in the background while the editor opens its
         first file. The first diagnostics wait for neither engine; lingotweaker loads
-        after them (see ``_recheck_when_ready``): its load holds the GIL for 1-2 s."""
+        after them (see waves.py): its load holds the GIL for 1-2 s."""
         root = Path(self.workspace.root_path or ".")
         settings = self.settings_for(root / "warm-up.md")
         self.pipeline.engines.loading(HARPER, settings.goals.dialect)
@@ -197,57 +195,25 @@ class ProsewiseServer(LanguageServer):
             log.warning("not checking %s: too large or binary", uri)
             return Checked(uri, version, None, (), lines)
         settings = self.settings_for(path)
+        dialect = settings.goals.dialect
         if not self.partial:
-            await self._harper_loaded(settings.goals.dialect)
-        loading = bool(self._missing(settings.goals.dialect))
+            await self.waves.harper_loaded(dialect)
+        loading = bool(self.waves.missing(dialect))
+        self.pipeline.engines.early = self.partial and not self.pull
         async with slow_work(self, f"Prosewise: checking {path.name}"):
             review = await self.pipeline.review(text, language, settings, self.feedback(path))
-        if loading and not review.complete:
-            self._recheck_when_ready(uri, settings)
+        if not review.complete:
+            self.waves.after(uri, version, dialect, loading)
         memory = self.memory(path)
         ignores = memory.ignores.occurrences.get(memory.relative(path))
         keep = (lambda shown: memory.keep(path, text, shown)) if ignores else None
         return self.checker.cache.checked(uri, version, review, lines, keep)
 
-    async def _harper_loaded(self, dialect: Dialect) -> None:
-        """Wait for harper (a failed load is logged; the check then reports harper failed)."""
-        try:
-            loading = asyncio.wrap_future(self.pipeline.engines.loading(HARPER, dialect))
-            await asyncio.shield(loading)  # a superseded check must not cancel the load
-        except Exception:
-            log.exception("harper failed to load")
-
-    def _missing(self, dialect: Dialect) -> list[str]:
-        """The engines in use that have not loaded yet (a review now will lack them)."""
-        engines = self.pipeline.engines
-        used = [HARPER] if self.lite else [HARPER, LINGO]
-        return [name for name in used if not engines.ready(name, dialect)]
-
-    def _recheck_when_ready(self, uri: str, settings: Settings) -> None:
-        """These diagnostics lack an engine: check again once it has loaded. harper
-        loads from the start; lingotweaker only after harper, and once these
-        diagnostics are out (pushed right after this returns; a pull answer a few loop
-        turns later, hence the delay), because its load holds the GIL. Only a check that
-        started without an engine gets here, so a broken engine does not loop."""
-        if uri in self._awaiting_engine:
-            return
-        self._awaiting_engine.add(uri)
-        dialect = settings.goals.dialect
-        loop = asyncio.get_running_loop()
-        if HARPER in self._missing(dialect):
-            self._when_loaded(HARPER, dialect, uri, loop)
-        else:
-            loop.call_later(LINGO_DELAY, self._when_loaded, LINGO, dialect, uri, loop)
-
-    def _when_loaded(
-        self, engine: str, dialect: Dialect, uri: str, loop: asyncio.AbstractEventLoop
-    ) -> None:
-        future = self.pipeline.engines.loading(engine, dialect)
-        future.add_done_callback(lambda _: loop.call_soon_threadsafe(self._engine_ready, uri))
-
-    def _engine_ready(self, uri: str) -> None:
-        self._awaiting_engine.discard(uri)
-        if self.documents.get(uri) is None:
+    def _recheck(self, uri: str, version: int | None = None) -> None:
+        """Check a document again (unless it has moved past ``version``); pull clients
+        are asked to pull."""
+        doc = self.documents.get(uri)
+        if doc is None or (version is not None and doc.version != version):
             return
         self.checker.schedule(uri, delay=0)
         if self.pull:

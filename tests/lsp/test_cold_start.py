@@ -1,6 +1,7 @@
-"""Cold start: the server publishes before its engines have loaded, re-publishes as
-each one is ready (harper, then lingotweaker), and in ``lite`` mode never loads
-lingotweaker.
+"""Diagnostics in waves. Cold start: the server publishes before its engines have
+loaded, re-publishes as each one is ready (harper, then lingotweaker), and in ``lite``
+mode never loads lingotweaker. Per edit: it publishes once harper is done and again
+with lingotweaker's hits, carrying the edited sentence's earlier ones meanwhile.
 
 "I am agree" is flagged by lingotweaker only (harper sees nothing there); "She have"
 is flagged by harper. Each test runs its own server, as VS Code (push diagnostics).
@@ -70,3 +71,26 @@ async def test_lite_never_loads_lingotweaker(tmp_path: Path) -> None:
         again = await publishes_until(client, second, HARPER_ONLY)
         assert not loaded_lingotweaker(client)
     assert all(LINGO_ONLY not in quoted(p) for p in first + again)
+
+
+async def test_an_edit_publishes_with_harper_then_with_lingotweaker_without_blinking(
+    tmp_path: Path,
+) -> None:
+    async with editor("visual_studio_code", tmp_path, {**PICKY, "partialResults": True}) as client:
+        uri = client.open("edit.md", TEXT)
+        await publishes_until(client, uri, LINGO_ONLY)  # every engine has loaded
+        mark = client.mark()
+        edited = TEXT.replace("with you", "with you all")  # the lingotweaker-only sentence
+        end = types.Position(line=0, character=len(TEXT.rstrip("\n")) - 1)
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangePartial(
+                range=types.Range(start=end, end=end), text=" all")],
+        ))
+        first = await client.diagnostics_for(uri, 2, mark)
+        at = next(i for i in range(mark, len(client.published))
+                  if client.published[i].uri == uri and client.published[i].version == 2)
+        second = await client.diagnostics_for(uri, 2, at + 1)
+    assert edited.endswith("with you all.\n")
+    assert {HARPER_ONLY, LINGO_ONLY} <= quoted(first)  # carried over, not blinking off
+    assert {HARPER_ONLY, LINGO_ONLY} <= quoted(second)  # lingotweaker's own, fresh

@@ -1,0 +1,94 @@
+"""Hits carried over from a sentence's previous version (agents/engines/carry.py), and
+the hub's early mode: answer once harper is done, lingotweaker's hits following."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+
+import pytest
+
+from prosewise.agents.engines.carry import MAX_EDIT, Predecessors, carry
+from prosewise.agents.engines.hub import LINGO, EngineHit, EngineHub
+from prosewise.agents.settings import Dialect, Settings
+
+OLD = "She have a car and teh dog."
+
+
+def hit(word: str, text: str = OLD) -> EngineHit:
+    start = text.index(word)
+    return EngineHit(engine=LINGO, rule=word.upper(), kind="k", start=start,
+                     end=start + len(word), message="m")
+
+
+HITS = (hit("have"), hit("teh"))
+
+
+@pytest.mark.parametrize(("new", "kept"), [
+    ("She have a red car and teh dog.", ["have", "teh"]),   # edit between the hits
+    ("She have a car and teh big dog.", ["have", "teh"]),   # after both
+    ("Yes, she have a car and teh dog.", ["have", "teh"]),  # before both
+    ("She havee a car and teh dog.", ["teh"]),              # inside the first: stale
+    ("She have a car and tehn dog.", ["have"]),             # touching the second: stale
+    ("She has a car and teh dog.", ["teh"]),                # a replacement over it
+    ("She have a car and teh dog.", ["have", "teh"]),       # unchanged
+])
+def test_carry_keeps_hits_away_from_the_edit(new: str, kept: list[str]) -> None:
+    moved = carry(OLD, HITS, new)
+    assert moved is not None
+    assert [new[h.start:h.end] for h in moved] == kept
+    assert [h.rule for h in moved] == [w.upper() for w in kept]
+
+
+def test_carry_refuses_a_different_sentence() -> None:
+    assert carry(OLD, HITS, "Something else entirely, about nothing at all here.") is None
+    assert carry(OLD, HITS, OLD[:3] + "x" * (MAX_EDIT + 1) + OLD[3:]) is None
+
+
+def test_predecessors_find_the_latest_version_by_head_or_tail() -> None:
+    index = Predecessors(10)
+    index.add("ctx", OLD)
+    assert index.candidates("ctx", "She have a car and teh cat.") == [OLD]  # same head
+    assert index.candidates("ctx", "He have a car and teh dog.") == [OLD]   # same tail
+    assert index.candidates("other", "She have a car and teh cat.") == []
+    assert index.candidates("ctx", OLD) == []  # itself is not a predecessor
+
+
+@dataclass
+class GatedHub(EngineHub):
+    """The real engines, with lingotweaker held back until the test opens the gate."""
+
+    gate: threading.Event = field(default_factory=threading.Event)
+
+    def lingo_hits(self, text: str, dialect: Dialect,
+                   words: tuple[str, ...]) -> tuple[EngineHit, ...]:
+        self.gate.wait(timeout=60)
+        return super().lingo_hits(text, dialect, words)
+
+
+def test_early_check_carries_lingo_hits_then_the_fresh_ones_follow(
+    hub: EngineHub, pool: Executor
+) -> None:
+    gated = GatedHub(harper=hub.harper, lingo=hub.lingo)
+    before = "This is an test. Yesterday she have a car. Birds sing."
+    after = before.replace("a car", "a red car")
+
+    async def scenario() -> None:
+        gated.gate.set()
+        await gated.check(before, Settings(), pool)
+        gated.gate.clear()
+        gated.early = True
+        early = await gated.check(after, Settings(), pool)
+        assert early.pending == (LINGO,)
+        assert {after[h.start:h.end] for h in early.lingo} == {"an", "have"}  # cached, carried
+        assert early.harper  # harper's own, fresh
+        gated.gate.set()
+        await gated.settled()
+        late = await gated.check(after, Settings(), pool)
+        assert late.pending == ()
+        fresh = await EngineHub(harper=hub.harper, lingo=hub.lingo).check(after, Settings(), pool)
+        assert late.lingo == fresh.lingo
+
+    asyncio.run(scenario())
