@@ -158,7 +158,7 @@ def raw_findings(review: Review) -> tuple[Finding, ...]:
 
 def check_texts(
     texts: list[str], settings: Settings, concurrency: int, saved: Path | None = None,
-    raw_only: bool = False,
+    raw_only: bool = False, pipeline: Pipeline | None = None,
 ) -> dict[str, Checked]:
     """``check`` on every text; with ``saved``, reuse and extend a pickle of earlier results.
 
@@ -178,7 +178,7 @@ def check_texts(
             print(f"{saved}: made with profile {stored['profile']}; ignoring it", file=sys.stderr)
     todo = [t for t in texts if t not in known]
     if todo:
-        known.update(run_texts(check, todo, settings, concurrency))
+        known.update(run_texts(check, todo, settings, concurrency, pipeline))
         if saved is not None and profile == settings.profile.value:  # never mix profiles
             saved.write_bytes(pickle.dumps({"profile": profile, "checked": known}))
     return {t: known[t] for t in texts}

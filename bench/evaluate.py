@@ -40,8 +40,10 @@ from bench.evalsets import (
     set_texts,
     to_flag,
 )
+from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.model import AgentName, Finding
 from prosewise.agents.settings import Profile, Settings
+from prosewise.server.pipeline import Pipeline
 
 View = Callable[[Checked], list[Finding]]
 
@@ -132,7 +134,12 @@ def evaluate(args: argparse.Namespace) -> list[Row]:
     settings = Settings(profile=Profile(args.profile),
                         rules={rule: False for rule in args.disable})
     started = time.monotonic()
-    reviews = check_texts(texts, settings, args.concurrency, args.saved)
+    pipeline = Pipeline(engines=EngineHub(use_lingo=False)) if args.lite else None
+    try:
+        reviews = check_texts(texts, settings, args.concurrency, args.saved, pipeline=pipeline)
+    finally:
+        if pipeline is not None:
+            pipeline.close()
     print(f"reviewed {len(texts)} distinct sentences in {time.monotonic() - started:.0f}s "
           f"(profile {args.profile})")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -152,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--concurrency", type=int, default=16, help="sentences in flight")
     ap.add_argument("--disable", action="append", default=[], metavar="RULE",
                     help="switch a rule id (or prefix) off, to measure what it adds")
+    ap.add_argument("--lite", action="store_true",
+                    help="without lingotweaker, as prosewise review --lite")
     ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     ap.add_argument("--out", type=Path, default=Path("/tmp/prosewise-eval"),
                     help="folder for the flag files")
@@ -162,6 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = set(args.views) - set(VIEWS)
     if unknown:
         ap.error(f"unknown views: {sorted(unknown)}")
+    if args.lite and args.saved:
+        ap.error("--saved holds checks made with lingotweaker: not with --lite")
     rows = evaluate(args)
     print_table(rows)
     if args.json:

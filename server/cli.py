@@ -112,6 +112,9 @@ def _add_review(p: argparse.ArgumentParser) -> None:
                      help="switch a rule on; repeatable; wins over --disable")
     cfg.add_argument("--agents", type=agent_list, metavar="LIST",
                      help="run only these agents, e.g. grammar,clarity")
+    cfg.add_argument("--lite", action="store_true",
+                     help="harper and the rule agents only, no lingotweaker: about twice as"
+                          " fast, fewer grammar findings")
 
 
 def _version() -> str:
@@ -208,7 +211,7 @@ def run_review(args: argparse.Namespace) -> int:
     resolver = SettingsResolver(overrides_from(args), warn=_error)
     options = BatchOptions(max_bytes=args.max_bytes, language=args.language,
                            stdin_name=args.stdin_filename, explain=args.explain)
-    pipeline = Pipeline()
+    pipeline = Pipeline(engines=EngineHub.for_batch(lite=args.lite))
     try:
         with _progress(len(targets)) as advance:
             reports = asyncio.run(review_all(pipeline, targets, resolver, options, advance))

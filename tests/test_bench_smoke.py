@@ -46,7 +46,10 @@ def test_throughput_runs_both_sides() -> None:
     words = sum(corpus.count_words(d) for d in docs)
     harper_t = throughput.harper_alone(docs, words)
     pipe_t = throughput.pipeline_run(docs, words, concurrency=2)
-    assert harper_t.words == pipe_t.words == words and min(harper_t.rate, pipe_t.rate) > 0
+    lite_t = throughput.pipeline_run(docs, words, concurrency=2, lite=True)
+    assert harper_t.words == pipe_t.words == lite_t.words == words
+    assert min(harper_t.rate, pipe_t.rate, lite_t.rate) > 0
+    throughput.report(harper_t, {"full": pipe_t, "lite": lite_t}, len(docs))
 
 
 def test_flags_keep_code_point_offsets(pipeline: Pipeline) -> None:

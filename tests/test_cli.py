@@ -241,6 +241,19 @@ def test_stdin_with_emoji(tmp_path: Path) -> None:
     assert (hit["line"], hit["column"]) == (3, 9)
 
 
+def test_lite_runs_without_lingotweaker(tmp_path: Path) -> None:
+    """"am agree" is lingotweaker's finding alone; "have" is harper's too."""
+    text = b"She have a cat. I am agree with you.\n"
+    quoted = {}
+    for flags in ((), ("--lite",)):
+        run = prosewise("review", "-", "--format", "json", "--profile", "picky", *flags,
+                        cwd=tmp_path, stdin=text)
+        (entry,) = run.json()["files"]
+        quoted[flags] = {s["text"] for s in entry["suggestions"]}
+    assert {"have", "am agree"} <= quoted[()]
+    assert "have" in quoted[("--lite",)] and "am agree" not in quoted[("--lite",)]
+
+
 @pytest.mark.slow
 def test_nothing_readable_exits_2(tmp_path: Path) -> None:
     run = prosewise("review", "nowhere.md", cwd=tmp_path)

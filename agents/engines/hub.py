@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, Future
@@ -200,6 +201,15 @@ class EngineHub:
                 self._sentences.put(keys[i], unit_hits)
                 self._predecessors.add(keys[i][:3], keys[i][3])
         return units.join([hits or () for hits in per_unit])
+
+    @classmethod
+    def for_batch(cls, lite: bool = False) -> EngineHub:
+        """A hub for the CLI. ``lite`` (no lingotweaker): harper on as many threads as
+        there are cores (up to 4; each keeps a linter of 150-300 MB), since one harper
+        thread is then the bottleneck. With lingotweaker, the cores are busy anyway and
+        a second harper thread made batches slower (measured: 0.55 → 0.46 × harper)."""
+        threads = max(1, min(4, os.cpu_count() or 1)) if lite else 1
+        return cls(use_lingo=not lite, harper=HarperEngine.threaded(threads))
 
     @classmethod
     def for_server(cls, dialect: Dialect = Dialect.EN_US) -> EngineHub:

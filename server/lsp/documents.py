@@ -49,9 +49,10 @@ class Document:
             if end < start:
                 raise DocumentError(f"range {change.range} ends before it starts")
             self.text = self.text[:start] + change.text + self.text[end:]
+            self._lines = lines.edited(start, end, change.text, self.text)
         else:
             self.text = change.text
-        self._lines = None
+            self._lines = None
 
     @property
     def checkable(self) -> bool:

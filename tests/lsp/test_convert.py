@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from lsprotocol import types
 
@@ -97,3 +99,20 @@ def test_incremental_change_uses_the_negotiated_encoding() -> None:
     with pytest.raises(DocumentError):
         far = types.Range(start=types.Position(7, 0), end=types.Position(7, 1))
         doc.apply(types.TextDocumentContentChangePartial(range=far, text="x"))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_an_edited_line_index_equals_a_fresh_one(seed: int) -> None:
+    """Random edits (line breaks of every kind, emoji) against a full re-scan."""
+    rng = random.Random(seed)
+    pieces = ["word ", "😀", "\n", "\r\n", "\r", "\n\n", "é", "line two "]
+    text = "".join(rng.choice(pieces) for _ in range(30))
+    index = LineIndex(text)
+    for _ in range(60):
+        start = rng.randrange(len(text) + 1)
+        end = min(len(text), start + rng.choice([0, 0, 1, 3, 10]))
+        new = "".join(rng.choice(pieces) for _ in range(rng.choice([0, 1, 1, 2])))
+        text = text[:start] + new + text[end:]
+        index = index.edited(start, end, new, text)
+        assert index.starts == LineIndex(text).starts
+        assert index.text is text
