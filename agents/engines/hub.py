@@ -1,12 +1,12 @@
 """The offline engines (harper-py and lingotweaker), run side by side on each block.
 
-Both engines are native code that releases the GIL, so the two run concurrently
-in the worker pool. Their hits are cached per sentence (units.py). Each engine can
-load on a thread of its own (``loading``): the language server does not wait for
-a loading engine (its checks say so in ``EngineHits.pending`` and are redone when it
-is ready), the CLI waits (complete results). In ``early`` mode (the server, per
-keystroke) a check does not wait for lingotweaker on new sentences either: see
-carry.py.
+Both engines are native code that releases the GIL, so they run concurrently:
+harper on its own thread (harper_engine.py), lingotweaker in the worker pool. Their
+hits are cached per sentence (units.py). Each engine loads on a thread of its own
+(``loading``): the language server does not wait for a loading engine (its checks
+say so in ``EngineHits.pending`` and are redone when it is ready), the CLI waits
+(complete results). In ``early`` mode (the server, per keystroke) a check does not
+wait for lingotweaker on new sentences either: see carry.py.
 """
 
 from __future__ import annotations
