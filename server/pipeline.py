@@ -39,6 +39,9 @@ __all__ = ["Pipeline", "Review", "layout_of", "to_document"]
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+EARLY_CHUNKS = 2
+"""At most this many changed chunks (a keystroke, not an opened document or a big
+paste) for a review to take ``early`` engine answers."""
 INLINE_CHARS = 2_000
 """Chunks shorter than this are extracted, checked and ranked on the calling thread
 (the event loop): a keystroke's paragraph takes about a millisecond of that work, less
@@ -59,6 +62,18 @@ class _TrackedContext(CheckContext):
         if hits.failed or hits.pending:
             self.incomplete = True
         return hits
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every chunk of one review is checked with."""
+
+    language: str
+    settings: Settings
+    digest: str
+    """The settings' digest (it stats the house rule files: once per review)."""
+    feedback: Mapping[str, RuleFeedback] | None
+    early: bool
 
 
 class Pipeline:
@@ -86,14 +101,16 @@ class Pipeline:
         language: str,
         settings: Settings,
         feedback: Mapping[str, RuleFeedback] | None = None,
+        early: bool = False,
     ) -> Review:
         """Review a whole document; unchanged chunks come from the cache.
 
         ``feedback`` (rule id → the writer's accepts/dismissals in this workspace)
-        lets the ranking agent demote rules the writer keeps dismissing.
+        lets the ranking agent demote rules the writer keeps dismissing. ``early``:
+        a keystroke's review may go without lingotweaker's hits on the edited
+        sentences (``EngineHub.check``); it then says it is not ``complete``.
         """
         context = _context_key(language, settings, feedback)
-        digest = settings.digest()  # once per review: it stats the house rule files
         chunks = split(text, language)
         found: dict[str, Part] = {}
         for _, chunk in chunks:
@@ -101,9 +118,9 @@ class Pipeline:
             if part is not None:
                 found[chunk] = part
         missing = list(dict.fromkeys(c for _, c in chunks if c not in found))
-        checked = await asyncio.gather(
-            *(self._check_chunk(c, language, settings, digest, feedback) for c in missing)
-        )
+        run = _Run(language, settings, settings.digest(), feedback,
+                   early and len(missing) <= EARLY_CHUNKS)
+        checked = await asyncio.gather(*(self._check_chunk(c, run) for c in missing))
         for chunk, (part, _) in zip(missing, checked, strict=True):
             found[chunk] = part
             if part.complete:
@@ -113,10 +130,7 @@ class Pipeline:
             goals=settings.goals, checked_blocks=sum(n for _, n in checked),
         )
 
-    async def _check_chunk(
-        self, chunk: str, language: str, settings: Settings, digest: str,
-        feedback: Mapping[str, RuleFeedback] | None,
-    ) -> tuple[Part, int]:
+    async def _check_chunk(self, chunk: str, run: _Run) -> tuple[Part, int]:
         """Extract, check and rank one chunk, in chunk offsets.
 
         Extraction and ranking are CPU work too: they run in the pool, so a large
@@ -124,12 +138,12 @@ class Pipeline:
         (a keystroke's) is checked on the loop, which is faster (``INLINE_CHARS``).
         """
         inline = len(chunk) < INLINE_CHARS
-        blocks = await self._run(inline, extract, chunk, language)
-        per_block = await asyncio.gather(
-            *(self._check_block(b, settings, digest, inline) for b in blocks)
-        )
-        findings = [f for found, _, _ in per_block for f in found if settings.rule_enabled(f.rule)]
-        ranking = await self._run(inline, _rank_chunk, findings, settings, blocks, feedback)
+        blocks = await self._run(inline, extract, chunk, run.language)
+        per_block = await asyncio.gather(*(self._check_block(b, run, inline) for b in blocks))
+        findings = [f for found, _, _ in per_block for f in found
+                    if run.settings.rule_enabled(f.rule)]
+        ranking = await self._run(inline, _rank_chunk, findings, run.settings, blocks,
+                                  run.feedback)
         part = Part(blocks=tuple(blocks), findings=tuple(findings), shown=ranking.shown,
                     decisions=ranking.decisions, complete=all(ok for _, _, ok in per_block))
         return part, sum(n for _, n, _ in per_block)
@@ -141,13 +155,14 @@ class Pipeline:
         return await asyncio.get_running_loop().run_in_executor(self.pool, partial(fn, *args))
 
     async def _check_block(
-        self, block: Block, settings: Settings, digest: str, inline: bool = False
+        self, block: Block, run: _Run, inline: bool = False
     ) -> tuple[list[Finding], int, bool]:
         """Findings in chunk offsets, how many agents ran, whether all of them and every
         engine took part (only then are the fresh findings cached)."""
-        ctx = _TrackedContext(settings=settings, pool=self.pool, engines=self.engines,
-                              inline=inline)
-        enabled = [a for a in self.agents if settings.agent_enabled(a.name)]
+        ctx = _TrackedContext(settings=run.settings, pool=self.pool, engines=self.engines,
+                              early=run.early, inline=inline)
+        enabled = [a for a in self.agents if run.settings.agent_enabled(a.name)]
+        digest = run.digest
         if any(self.cache.get(_agent_key(a, block, digest)) is None for a in enabled):
             ctx.start_engines(block)
         results = await asyncio.gather(

@@ -79,8 +79,7 @@ def test_early_check_carries_lingo_hits_then_the_fresh_ones_follow(
         gated.gate.set()
         await gated.check(before, Settings(), pool)
         gated.gate.clear()
-        gated.early = True
-        early = await gated.check(after, Settings(), pool)
+        early = await gated.check(after, Settings(), pool, early=True)
         assert early.pending == (LINGO,)
         assert {after[h.start:h.end] for h in early.lingo} == {"an", "have"}  # cached, carried
         assert early.harper  # harper's own, fresh

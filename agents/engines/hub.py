@@ -47,11 +47,6 @@ class EngineHub:
     wait_for_engines: bool = True
     """False in the language server: checks run without an engine that is still
     loading and say so in ``EngineHits.pending``. The CLI waits (complete results)."""
-    early: bool = False
-    """When harper has new sentences to check, return once it is done: lingotweaker's
-    hits for sentences it has not seen yet are carried from their previous versions
-    (carry.py), the result says lingotweaker is pending, and its fresh hits land in the
-    sentence cache for the next check (``settled``)."""
     harper: HarperEngine = field(default_factory=HarperEngine)
     lingo: LingoEngine = field(default_factory=LingoEngine)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -64,18 +59,24 @@ class EngineHub:
     _late: set[asyncio.Future[Hits]] = field(default_factory=set, repr=False)
     """Engine checks still running that no check waits for (see ``_early``)."""
 
-    async def check(self, text: str, settings: Settings, pool: Executor) -> EngineHits:
+    async def check(self, text: str, settings: Settings, pool: Executor,
+                    early: bool = False) -> EngineHits:
         """Run both engines concurrently on ``text`` in ``pool``.
 
         An engine that raises is logged and reported in ``failed``: the other
         engine's hits still count (one engine's bug must not hide the other's).
+        ``early`` (a keystroke in the language server): when harper has new sentences
+        to check, return once it is done; lingotweaker's hits for sentences it has not
+        seen yet are carried from their previous versions (carry.py), the result says
+        lingotweaker is pending, and its fresh hits land in the sentence cache for the
+        next check (``settled``).
         """
         dialect, words = settings.goals.dialect, settings.words
         on = {HARPER: self.use_harper, LINGO: self.use_lingo}
         pending = tuple(name for name in (HARPER, LINGO)
                         if on[name] and not self.wait_for_engines and not self.ready(name, dialect))
         units = Units.of(text)
-        early = (self.early and on[LINGO] and LINGO not in pending and on[HARPER]
+        early = (early and on[LINGO] and LINGO not in pending and on[HARPER]
                  and HARPER not in pending and self._uncached(HARPER, units, dialect, words))
 
         def start(name: str) -> Awaitable[Hits]:

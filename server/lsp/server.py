@@ -199,9 +199,10 @@ class ProsewiseServer(LanguageServer):
         if not self.partial:
             await self.waves.harper_loaded(dialect)
         loading = bool(self.waves.missing(dialect))
-        self.pipeline.engines.early = self.partial and not self.pull
+        early = self.partial and not self.pull  # a pull client would be asked to pull twice
         async with slow_work(self, f"Prosewise: checking {path.name}"):
-            review = await self.pipeline.review(text, language, settings, self.feedback(path))
+            review = await self.pipeline.review(text, language, settings, self.feedback(path),
+                                                early)
         if not review.complete:
             self.waves.after(uri, version, dialect, loading)
         memory = self.memory(path)
