@@ -223,6 +223,7 @@ class ProsewiseServer(LanguageServer):
     async def close(self) -> None:
         """Cancel pending checks, stop the pipeline's workers and close the learning store."""
         await self.checker.close()
+        self.waves.close()
         if self._warm_up is not None:
             self._warm_up.cancel()
         if self._pipeline is not None:

@@ -68,6 +68,11 @@ class Waves:
         """A closed document needs no more waves."""
         self._settling.pop(uri, None)
 
+    def close(self) -> None:
+        """Stop waiting (the server is shutting down)."""
+        for task in list(self._tasks):
+            task.cancel()
+
     def _when_loaded(self, uri: str, dialect: Dialect) -> None:
         """harper loads from the start; lingotweaker only after harper, and once these
         diagnostics are out (pushed right after this returns; a pull answer a few loop
