@@ -91,3 +91,34 @@ def test_early_check_carries_lingo_hits_then_the_fresh_ones_follow(
         assert late.lingo == fresh.lingo
 
     asyncio.run(scenario())
+
+
+@dataclass
+class BrokenLingoHub(EngineHub):
+    """The real harper; a lingotweaker that raises, as a crashed native engine would."""
+
+    def lingo_hits(self, text: str, dialect: Dialect,
+                   words: tuple[str, ...]) -> tuple[EngineHit, ...]:
+        raise RuntimeError("lingotweaker crashed")
+
+
+def test_a_late_lingo_failure_is_logged_and_the_recheck_reports_it(
+    hub: EngineHub, pool: Executor, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The language server's follow-up check (harper's hits cached by then) waits for
+    lingotweaker, so the failure is reported as such, not as pending again."""
+    broken = BrokenLingoHub(harper=hub.harper, lingo=hub.lingo)
+    text = "Yesterday she have a car. Birds sing."
+
+    async def scenario() -> None:
+        first = await broken.check(text, Settings(), pool, early=True)
+        assert first.pending == (LINGO,) and first.failed == ()
+        assert "have" in {text[h.start:h.end] for h in first.harper}
+        await broken.settled()
+        again = await broken.check(text, Settings(), pool, early=True)
+        assert again.pending == () and again.failed == (LINGO,)
+
+    asyncio.run(scenario())
+    messages = [r.getMessage() for r in caplog.records]
+    assert "an engine failed on a sentence nobody waited for" in messages
+    assert any(m.startswith("engine lingotweaker failed") for m in messages)
