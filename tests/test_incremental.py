@@ -154,8 +154,9 @@ class LoadingHub(EngineHub):
 
     loaded: bool = False
 
-    async def check(self, text: str, settings: Settings, pool: object) -> EngineHits:
-        hits = await super().check(text, settings, pool)  # type: ignore[arg-type]
+    async def check(self, text: str, settings: Settings, pool: object,
+                    early: bool = False) -> EngineHits:
+        hits = await super().check(text, settings, pool, early)  # type: ignore[arg-type]
         return hits if self.loaded else EngineHits(harper=hits.harper, failed=("lingotweaker",))
 
 
