@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from prosewise.agents.model import AgentName, Block, Finding
@@ -42,9 +43,7 @@ class CheckContext:
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         """Run CPU-bound work in the worker pool, off the event loop (unless ``inline``)."""
-        if self.inline:
-            return fn(*args)
-        return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
+        return await run_work(self.pool, self.inline, fn, *args)
 
     def start_engines(self, block: Block) -> None:
         """Start the engines on this block (they take longest: start them first)."""
@@ -57,6 +56,13 @@ class CheckContext:
         self.start_engines(block)
         assert self._hits is not None
         return await asyncio.shield(self._hits)
+
+
+async def run_work(pool: Executor, inline: bool, fn: Callable[..., T], *args: object) -> T:
+    """``fn(*args)`` in ``pool``, or right here when ``inline`` (see ``CheckContext``)."""
+    if inline:
+        return fn(*args)
+    return await asyncio.get_running_loop().run_in_executor(pool, partial(fn, *args))
 
 
 class Agent(Protocol):

@@ -134,7 +134,7 @@ def evaluate(args: argparse.Namespace) -> list[Row]:
     settings = Settings(profile=Profile(args.profile),
                         rules={rule: False for rule in args.disable})
     started = time.monotonic()
-    pipeline = Pipeline(engines=EngineHub(use_lingo=False)) if args.lite else None
+    pipeline = Pipeline(engines=EngineHub.for_batch(lite=True)) if args.lite else None
     try:
         reviews = check_texts(texts, settings, args.concurrency, args.saved, pipeline=pipeline)
     finally:

@@ -13,12 +13,10 @@ the text, and those touching the edit are dropped (they are stale).
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from prosewise.agents.engines.hits import EngineHit
+from prosewise.agents.engines.hits import EngineHit, Hits
 from prosewise.agents.lru import LRU
-
-Hits = tuple[EngineHit, ...]
 
 KEY_CHARS = 16
 """Length of the head and tail a previous version is looked up by: an edit leaves at
@@ -41,7 +39,7 @@ def carry(old: str, hits: Hits, new: str) -> Hits | None:
         if hit.end < head:
             out.append(hit)
         elif hit.start > old_end:
-            out.append(replace(hit, start=hit.start + delta, end=hit.end + delta))
+            out.append(hit.moved(delta))
     return tuple(out)
 
 

@@ -32,7 +32,8 @@ class HarperEngine:
 
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="harper"), repr=False)
-    """The one thread harper runs on (see the module docstring)."""
+    """The thread harper runs on (see the module docstring); batch runs without
+    lingotweaker use several (``threaded``)."""
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _descriptions: dict[str, str] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from prosewise.agents.model import Replacement
 
@@ -24,13 +24,21 @@ class EngineHit:
     explanation: str = ""
     """The engine's description of the rule (harper: Markdown), if it has one."""
 
+    def moved(self, delta: int) -> EngineHit:
+        """The same hit ``delta`` code points further on (into another text's offsets)."""
+        return replace(self, start=self.start + delta, end=self.end + delta) if delta else self
+
+
+Hits = tuple[EngineHit, ...]
+"""One text's hits of one engine."""
+
 
 @dataclass(frozen=True)
 class EngineHits:
     """Everything the engines found in one text."""
 
-    harper: tuple[EngineHit, ...] = ()
-    lingo: tuple[EngineHit, ...] = ()
+    harper: Hits = ()
+    lingo: Hits = ()
     failed: tuple[str, ...] = ()
     """Engines that raised on this text (their hits are missing, the other's are kept)."""
     pending: tuple[str, ...] = ()
@@ -39,6 +47,6 @@ class EngineHits:
     """Engines that checked spelling: a lone spelling hit means disagreement only when
     the other engine could have agreed (lingotweaker has no en-AU/CA/IN speller)."""
 
-    def all(self) -> tuple[EngineHit, ...]:
+    def all(self) -> Hits:
         """Both engines' hits."""
         return self.harper + self.lingo

@@ -22,7 +22,7 @@ from functools import partial
 
 from prosewise.agents.engines.carry import Predecessors, carry
 from prosewise.agents.engines.harper_engine import HarperEngine
-from prosewise.agents.engines.hits import HARPER, LINGO, EngineHit, EngineHits
+from prosewise.agents.engines.hits import HARPER, LINGO, EngineHit, EngineHits, Hits
 from prosewise.agents.engines.lingo_engine import SPELLERS, LingoEngine, byte_to_char_offsets
 from prosewise.agents.engines.units import Units, runs
 from prosewise.agents.lru import LRU
@@ -32,7 +32,6 @@ __all__ = ["HARPER", "LINGO", "EngineHit", "EngineHits", "EngineHub", "byte_to_c
 
 log = logging.getLogger(__name__)
 
-Hits = tuple[EngineHit, ...]
 _EngineFn = Callable[[str, Dialect, tuple[str, ...]], Hits]
 SENTENCE_CACHE = 50_000
 """Sentences whose engine hits are kept (≈ 20 open 10k-word documents, twice over)."""
@@ -73,11 +72,10 @@ class EngineHub:
         """
         dialect, words = settings.goals.dialect, settings.words
         on = {HARPER: self.use_harper, LINGO: self.use_lingo}
-        pending = tuple(name for name in (HARPER, LINGO)
-                        if on[name] and not self.wait_for_engines and not self.ready(name, dialect))
+        pending = () if self.wait_for_engines else tuple(self.missing(dialect))
         units = Units.of(text)
         early = (early and on[LINGO] and LINGO not in pending and on[HARPER]
-                 and HARPER not in pending and self._uncached(HARPER, units, dialect, words))
+                 and HARPER not in pending and None in self._cached(HARPER, units, dialect, words))
 
         def start(name: str) -> Awaitable[Hits]:
             if not on[name] or name in pending:
@@ -126,18 +124,18 @@ class EngineHub:
         except asyncio.CancelledError:  # superseded, as ``gather`` would cancel it
             first.cancel()
             raise
-        if not self._uncached(LINGO, units, dialect, words):
+        if None not in self._cached(LINGO, units, dialect, words):
             return [first, lingo()], ()
         self._keep(asyncio.ensure_future(lingo()))
         return [first, _done(self._carried(LINGO, units, dialect, words))], (LINGO,)
 
-    def _uncached(self, name: str, units: Units, dialect: Dialect,
-                  words: tuple[str, ...]) -> bool:
-        """Whether the engine has a sentence of ``units`` to check. Early answers are for
-        fresh harper hits: when harper has none (a re-check once lingotweaker has
+    def _cached(self, name: str, units: Units, dialect: Dialect,
+                words: tuple[str, ...]) -> list[Hits | None]:
+        """The engine's cached hits per unit (None: not checked yet). Early answers are
+        for fresh harper hits: when harper has none (a re-check once lingotweaker has
         loaded), waiting for lingotweaker saves publishing the same diagnostics twice."""
-        return any(self._sentences.get((name, dialect, words, units.piece(i))) is None
-                   for i in range(len(units)))
+        return [self._sentences.get((name, dialect, words, units.piece(i)))
+                for i in range(len(units))]
 
     def _keep(self, task: asyncio.Future[Hits]) -> None:
         """Hold a check nobody awaits until it is done (its hits go to the cache)."""
@@ -153,14 +151,9 @@ class EngineHub:
                  words: tuple[str, ...]) -> Hits:
         """Cached hits per unit; for a unit not checked yet, its previous version's."""
         context = (name, dialect, words)
-        per_unit: list[Hits] = []
-        for i in range(len(units)):
-            piece = units.piece(i)
-            hits = self._sentences.get((*context, piece))
-            if hits is None:
-                hits = self._carry(context, piece)
-            per_unit.append(hits)
-        return units.join(per_unit)
+        cached = self._cached(name, units, dialect, words)
+        return units.join([self._carry(context, units.piece(i)) if hits is None else hits
+                           for i, hits in enumerate(cached)])
 
     def _carry(self, context: tuple[str, Dialect, tuple[str, ...]], piece: str) -> Hits:
         for old in self._predecessors.candidates(context, piece):
@@ -180,18 +173,17 @@ class EngineHub:
     ) -> Awaitable[Hits]:
         """One engine's hits, from the sentence cache where it has them (units.py);
         the runs of uncached sentences are handed to ``pool`` at once, in one job."""
-        keys = [(name, dialect, words, units.piece(i)) for i in range(len(units))]
-        per_unit = [self._sentences.get(k) for k in keys]
+        per_unit = self._cached(name, units, dialect, words)
         missing = runs([i for i, hits in enumerate(per_unit) if hits is None])
         if not missing:
             return _done(units.join([hits or () for hits in per_unit]))
         texts = [units.text[slice(*units.span(*run))] for run in missing]
         job = asyncio.get_running_loop().run_in_executor(
             pool, _check_all, fn, texts, dialect, words)
-        return self._collect(job, keys, per_unit, missing, units)
+        return self._collect(job, (name, dialect, words), per_unit, missing, units)
 
     async def _collect(
-        self, job: Awaitable[list[Hits]], keys: list[tuple[str, Dialect, tuple[str, ...], str]],
+        self, job: Awaitable[list[Hits]], context: tuple[str, Dialect, tuple[str, ...]],
         per_unit: list[Hits | None], missing: list[tuple[int, int]], units: Units,
     ) -> Hits:
         """The checked runs' hits, cached per unit, joined with the cached ones."""
@@ -199,8 +191,8 @@ class EngineHub:
         for (first, stop), hits in zip(missing, found, strict=True):
             for i, unit_hits in enumerate(units.split(hits, first, stop), first):
                 per_unit[i] = unit_hits
-                self._sentences.put(keys[i], unit_hits)
-                self._predecessors.add(keys[i][:3], keys[i][3])
+                self._sentences.put((*context, units.piece(i)), unit_hits)
+                self._predecessors.add(context, units.piece(i))
         return units.join([hits or () for hits in per_unit])
 
     @classmethod
@@ -221,15 +213,20 @@ class EngineHub:
         hub.loading(HARPER, dialect)
         return hub
 
+    def missing(self, dialect: Dialect) -> list[str]:
+        """The engines in use that have not loaded yet (a check now goes without them)."""
+        used = [name for name, on in ((HARPER, self.use_harper), (LINGO, self.use_lingo)) if on]
+        return [name for name in used if not self.ready(name, dialect)]
+
     def ready(self, engine: str, dialect: Dialect) -> bool:
         """Whether the engine has finished loading for the dialect (see ``loading``)."""
         future = self._loading.get((engine, dialect))
         return future is not None and future.done()
 
     def loading(self, engine: str, dialect: Dialect) -> Future[object]:
-        """The engine, loading from the first call: harper on its own thread (where it
-        will run), lingotweaker on its loader thread (not in the pool, so checks do not
-        queue behind it). lingotweaker's load holds the GIL for 1-2 s, stalling the
+        """The engine, loading from the first call: each on its own thread (where harper
+        runs, and lingotweaker's early checks; not the pool, so checks do not queue
+        behind a load). lingotweaker's load holds the GIL for 1-2 s, stalling the
         event loop too: the server starts it once the first diagnostics are out."""
         with self._lock:
             future = self._loading.get((engine, dialect))

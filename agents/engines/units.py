@@ -16,15 +16,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
+from prosewise.agents.engines.hits import EngineHit, Hits
 from prosewise.agents.text import sentences
-
-if TYPE_CHECKING:
-    from prosewise.agents.engines.hits import EngineHit
-
-Hits = tuple["EngineHit", ...]
 
 
 @dataclass(frozen=True)
@@ -62,16 +57,14 @@ class Units:
             i = _unit_at(self.bounds, at, first, stop)
             begin, end = self.bounds[i], self.bounds[i + 1]
             if base + hit.end <= end:
-                out[i - first].append(replace(hit, start=at - begin, end=base + hit.end - begin))
+                out[i - first].append(hit.moved(base - begin))
         return [tuple(h) for h in out]
 
     def join(self, per_unit: Sequence[Hits]) -> Hits:
         """Every unit's hits in text offsets, in order."""
         out: list[EngineHit] = []
         for i, hits in enumerate(per_unit):
-            begin = self.bounds[i]
-            out.extend(replace(h, start=h.start + begin, end=h.end + begin) if begin else h
-                       for h in hits)
+            out.extend(h.moved(self.bounds[i]) for h in hits)
         return tuple(out)
 
 

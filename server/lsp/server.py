@@ -198,7 +198,7 @@ class ProsewiseServer(LanguageServer):
         dialect = settings.goals.dialect
         if not self.partial:
             await self.waves.harper_loaded(dialect)
-        loading = bool(self.waves.missing(dialect))
+        loading = bool(self.pipeline.engines.missing(dialect))
         early = self.partial and not self.pull  # a pull client would be asked to pull twice
         async with slow_work(self, f"Prosewise: checking {path.name}"):
             review = await self.pipeline.review(text, language, settings, self.feedback(path),

@@ -40,12 +40,6 @@ class Waves:
     version, so an engine that keeps failing cannot make checks loop)."""
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
-    def missing(self, dialect: Dialect) -> list[str]:
-        """The engines in use that have not loaded yet (a review now will lack them)."""
-        hub = self.engines()
-        used = [name for name, on in ((HARPER, hub.use_harper), (LINGO, hub.use_lingo)) if on]
-        return [name for name in used if not hub.ready(name, dialect)]
-
     async def harper_loaded(self, dialect: Dialect) -> None:
         """Wait for harper (a failed load is logged; the check then reports harper failed)."""
         try:
@@ -82,7 +76,7 @@ class Waves:
             return
         self._loading.add(uri)
         loop = asyncio.get_running_loop()
-        if HARPER in self.missing(dialect):
+        if HARPER in self.engines().missing(dialect):
             self._on_load(HARPER, dialect, uri, loop)
         else:
             loop.call_later(LINGO_DELAY, self._on_load, LINGO, dialect, uri, loop)
