@@ -10,9 +10,10 @@ O(document), so it is done only when someone reads ``shown``, ``decisions`` or
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from prosewise.agents.model import Block, Finding, Segment, ToneSummary
 from prosewise.agents.registry import tone_summary
@@ -31,6 +32,9 @@ class Part:
     decisions: tuple[Decision, ...]
     complete: bool = True
     """False when an engine was missing or failed: such a part is never cached."""
+    fronts: dict[Hashable, object] = field(default_factory=dict, repr=False)
+    """What a front derives from the part (the server's diagnostics per placement),
+    kept with it so it is forgotten with it."""
     _placed: dict[int, tuple[Finding, ...]] = field(default_factory=dict, repr=False)
 
     def shown_at(self, start: int) -> tuple[Finding, ...]:
@@ -44,11 +48,12 @@ class Part:
         return found
 
 
-@dataclass(frozen=True, eq=False)
-class Placed:
-    """A part at its place in the document."""
+class Placed(NamedTuple):
+    """A part at its place in the document (a tuple: a review makes one per chunk)."""
 
     start: int
+    chunk: str
+    """The chunk's text (``resplit`` of the next version starts from it)."""
     part: Part
 
 
@@ -90,6 +95,10 @@ class Review:
     goals: Goals = field(default_factory=Goals)
     checked_blocks: int = 0
     """How many (agent, block) pairs actually ran; the rest came from the cache."""
+    language: str = ""
+    context: str = ""
+    """Everything besides its text the review depended on (language, settings, feedback):
+    its parts can stand in for the next version's equal chunks only in the same context."""
 
     @property
     def complete(self) -> bool:

@@ -28,7 +28,7 @@ from prosewise.agents.text import sentences
 from prosewise.merge.model import Layout, Ranking, RuleFeedback
 from prosewise.merge.rank import rank
 from prosewise.server.cache import FindingCache
-from prosewise.server.chunks import split
+from prosewise.server.chunks import resplit, split
 from prosewise.server.incremental import Part, Placed, Review
 from prosewise.server.markup import extract
 
@@ -99,6 +99,7 @@ class Pipeline:
         settings: Settings,
         feedback: Mapping[str, RuleFeedback] | None = None,
         early: bool = False,
+        previous: Review | None = None,
     ) -> Review:
         """Review a whole document; unchanged chunks come from the cache.
 
@@ -106,13 +107,18 @@ class Pipeline:
         lets the ranking agent demote rules the writer keeps dismissing. ``early``:
         a keystroke's review may go without lingotweaker's hits on the edited
         sentences (``EngineHub.check``); it then says it is not ``complete``.
+        ``previous``, the review of the version this text was edited from, makes a
+        keystroke's work independent of the document's size: only the edited chunk
+        is cut again and looked up (``resplit``); the others keep their parts.
         """
         context = _context_key(language, settings, feedback)
-        chunks = split(text, language)
-        found: dict[str, Part] = {}
+        found = _reusable(previous, language, context)
+        if previous is not None and previous.language == language:
+            chunks = resplit([(p.start, p.chunk) for p in previous.parts], text, language)
+        else:
+            chunks = split(text, language)
         for _, chunk in chunks:
-            part = self.parts.get((context, chunk))
-            if part is not None:
+            if chunk not in found and (part := self.parts.get((context, chunk))) is not None:
                 found[chunk] = part
         missing = list(dict.fromkeys(c for _, c in chunks if c not in found))
         run = _Run(language, settings, settings.digest(), feedback,
@@ -123,8 +129,9 @@ class Pipeline:
             if part.complete:
                 self.parts.put((context, chunk), part)
         return Review(
-            text=text, parts=tuple(Placed(start, found[c]) for start, c in chunks),
+            text=text, parts=tuple(Placed(start, c, found[c]) for start, c in chunks),
             goals=settings.goals, checked_blocks=sum(n for _, n in checked),
+            language=language, context=context,
         )
 
     async def _check_chunk(self, chunk: str, run: _Run) -> tuple[Part, int]:
@@ -185,6 +192,14 @@ class Pipeline:
         """Stop the worker pool and the engines' own threads."""
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.engines.close()
+
+
+def _reusable(previous: Review | None, language: str, context: str) -> dict[str, Part]:
+    """The previous review's complete parts by chunk text, if it was made in the same
+    context (an unchanged chunk then needs no cache lookup)."""
+    if previous is None or previous.language != language or previous.context != context:
+        return {}
+    return {p.chunk: p.part for p in previous.parts if p.part.complete}
 
 
 def _agent_key(agent: Agent, block: Block, digest: str) -> Hashable:

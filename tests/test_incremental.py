@@ -173,3 +173,24 @@ async def test_findings_without_an_engine_are_not_cached(pipeline: Pipeline) -> 
     assert done.complete and done.checked_blocks == first.checked_blocks
     cached = await p.review(CRAFTED, "markdown", settings)
     assert cached.checked_blocks == 0
+
+
+async def test_review_from_previous_matches_scratch(pipeline: Pipeline) -> None:
+    """``previous``: the unchanged chunks keep their parts (no lookup, no check) and
+    the result is what a from-scratch review gives, also after the settings change."""
+    settings = Settings()
+    first = await pipeline.review(CRAFTED, "markdown", settings)
+    edited = CRAFTED.replace("nice today", "nice this morning")
+    review = await pipeline.review(edited, "markdown", settings, previous=first)
+    assert 0 < review.checked_blocks <= 4
+    kept = {id(p.part) for p in first.parts}
+    assert sum(id(p.part) in kept for p in review.parts) == len(review.parts) - 1
+    fresh = Pipeline(pool=pipeline.pool, engines=pipeline.engines)
+    scratch = await fresh.review(edited, "markdown", settings)
+    assert [(p.start, p.chunk) for p in review.parts] == [(p.start, p.chunk)
+                                                          for p in scratch.parts]
+    assert review.shown == scratch.shown and review.decisions == scratch.decisions
+    picky = Settings(profile="picky")
+    again = await pipeline.review(edited, "markdown", picky, previous=review)
+    assert not {id(p.part) for p in again.parts} & {id(p.part) for p in review.parts}
+    assert again.shown == (await fresh.review(edited, "markdown", picky)).shown

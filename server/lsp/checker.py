@@ -5,227 +5,20 @@ starts a new one after a short pause; a finished check is kept (and announced)
 only if the document is still at the version it checked. Pull requests wait
 for the check of the current version.
 
-Diagnostics are converted per review part (one chunk of the document, see
-server/incremental.py) and cached by (part, where it starts, encoding, uri): a
-keystroke converts and serialises only the edited chunk's diagnostics, so the
-server's own per-edit work does not grow with the document's findings.
+Results are ``Checked`` diagnostics (diagnostics.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import inspect
-import json
 import logging
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
-from functools import cached_property, partial
-from typing import Any
-from weakref import WeakKeyDictionary
+from collections.abc import Awaitable, Callable
+from functools import partial
 
-from cattrs import Converter
-from lsprotocol import types
-from lsprotocol.converters import get_converter
-from pygls.protocol import JsonRPCProtocol
-
-from prosewise.agents.model import Finding
-from prosewise.server.incremental import Part, Placed, shift_finding
-from prosewise.server.lsp.convert import LineIndex, to_diagnostic
+from prosewise.server.lsp.diagnostics import Checked, DiagnosticCache
 from prosewise.server.lsp.documents import Document, Documents
-from prosewise.server.pipeline import Review
 
 log = logging.getLogger(__name__)
-
-PLACES = 4
-"""Placements remembered per part (a part reused at several places: equal chunks)."""
-
-Keep = Callable[[tuple[Finding, ...]], tuple[Finding, ...]]
-"""Filters shown findings (document offsets), e.g. the writer's ignored occurrences."""
-
-
-@dataclass(frozen=True, eq=False)
-class Converted:
-    """One part's shown findings as diagnostics at one place in one document."""
-
-    diagnostics: tuple[types.Diagnostic, ...]
-    converter: Converter
-
-    @cached_property
-    def json(self) -> tuple[str, ...]:
-        """Each diagnostic serialised once per placement: a push message is then a join
-        of ready strings (``json.dumps`` of 2,000 diagnostics costs ≈30 ms per keystroke)."""
-        return tuple(json.dumps(self.converter.unstructure(d)) for d in self.diagnostics)
-
-    @cached_property
-    def key(self) -> int:
-        """Hash of what a pull client sees of these diagnostics."""
-        return hash(tuple(map(_diagnostic_key, self.diagnostics)))
-
-
-@dataclass(frozen=True, eq=False)
-class Slice:
-    """One chunk of a checked document: its part, its span and its diagnostics."""
-
-    start: int
-    end: int
-    part: Part
-    converted: Converted
-    kept: tuple[int, ...] | None = None
-    """Indexes into ``part.shown`` that the writer has not ignored; None = all."""
-
-    def indexes(self) -> range | tuple[int, ...]:
-        """Indexes of the shown findings kept in this slice."""
-        return range(len(self.part.shown)) if self.kept is None else self.kept
-
-    def pairs(self) -> Iterator[tuple[int, Finding, types.Diagnostic]]:
-        """(index in ``part.shown``, finding in document offsets, diagnostic)."""
-        shown = self.part.shown_at(self.start)
-        for i in self.indexes():
-            yield i, shown[i], self.converted.diagnostics[i]
-
-    def json(self) -> tuple[str, ...]:
-        """The kept diagnostics, serialised."""
-        done = self.converted.json
-        return done if self.kept is None else tuple(done[i] for i in self.kept)
-
-    @property
-    def key(self) -> int:
-        """Hash of the kept diagnostics (see ``Checked.result_id``)."""
-        if self.kept is None:
-            return self.converted.key
-        return hash(tuple(_diagnostic_key(self.converted.diagnostics[i]) for i in self.kept))
-
-
-@dataclass(frozen=True)
-class Checked:
-    """The outcome of checking one version of one document."""
-
-    uri: str
-    version: int
-    review: Review | None
-    slices: tuple[Slice, ...]
-    """The chunks that have shown findings, in document order."""
-    lines: LineIndex
-
-    @cached_property
-    def findings(self) -> tuple[Finding, ...]:
-        """Every kept shown finding in document order and offsets (built on request)."""
-        return tuple(f for s in self.slices for _, f, _ in s.pairs())
-
-    @cached_property
-    def diagnostics(self) -> list[types.Diagnostic]:
-        """The diagnostics, one per finding in ``findings``."""
-        return [d for s in self.slices for _, _, d in s.pairs()]
-
-    def json(self) -> list[str]:
-        """The diagnostics as ``publish`` sends them, each serialised."""
-        return [d for s in self.slices for d in s.json()]
-
-    def items(self) -> list[dict[str, Any]]:
-        """The diagnostics as the client receives them (parsed from ``json``)."""
-        return [json.loads(d) for d in self.json()]
-
-    def overlapping(self, start: int, end: int) -> Iterator[tuple[Slice, int, Finding,
-                                                                  types.Diagnostic]]:
-        """Kept findings touching ``[start, end]``, looking only into the chunks there."""
-        for s in self.slices:
-            if s.start <= end and start <= s.end:
-                for i, f, d in s.pairs():
-                    if f.start <= end and start <= f.end:
-                        yield s, i, f, d
-
-    @property
-    def result_id(self) -> str:
-        """Identifies these diagnostics for pull clients (``previousResultId``): equal
-        diagnostics give equal ids, so an edit that changes none gets "unchanged"."""
-        keys = tuple(s.key for s in self.slices)
-        return f"{hash(keys) & 0xFFFFFFFFFFFF:012x}"
-
-
-def _diagnostic_key(d: types.Diagnostic) -> tuple[object, ...]:
-    r = d.range
-    return (d.code, d.message, r.start.line, r.start.character, r.end.line, r.end.character)
-
-
-class DiagnosticCache:
-    """Converted diagnostics per part and placement, forgotten with the part.
-
-    Chunks start in column 0, so a part's diagnostics depend only on its text,
-    its first line, the encoding and the uri; part objects are reused while their
-    chunk is unchanged.
-    """
-
-    def __init__(self) -> None:
-        self.converter = get_converter()
-        self._parts: WeakKeyDictionary[Part, dict[tuple[int, str, str], Converted]] = (
-            WeakKeyDictionary())
-
-    def converted(self, placed: Placed, lines: LineIndex, uri: str) -> Converted:
-        """The part's diagnostics where it is placed now."""
-        line = lines.line_of(placed.start)
-        if lines.starts[line] != placed.start:  # mid-line: positions depend on the line
-            return self._convert(placed, lines, uri)
-        known = self._parts.setdefault(placed.part, {})
-        key = (line, lines.encoding, uri)
-        found = known.get(key)
-        if found is None:
-            if len(known) >= PLACES:
-                known.clear()
-            found = known[key] = self._convert(placed, lines, uri)
-        return found
-
-    def _convert(self, placed: Placed, lines: LineIndex, uri: str) -> Converted:
-        diagnostics = tuple(to_diagnostic(shift_finding(f, placed.start), lines, uri)
-                            for f in placed.part.shown)
-        return Converted(diagnostics, self.converter)
-
-    def checked(self, uri: str, version: int, review: Review, lines: LineIndex,
-                keep: Keep | None = None) -> Checked:
-        """``review`` of one version as diagnostics; ``keep`` filters shown findings."""
-        parts = review.parts
-        ends = [*(p.start for p in parts[1:]), len(review.text)]
-        slices = tuple(self._slice(p, end, lines, uri, keep)
-                       for p, end in zip(parts, ends, strict=True) if p.part.shown)
-        return Checked(uri, version, review, slices, lines)
-
-    def _slice(self, placed: Placed, end: int, lines: LineIndex, uri: str,
-               keep: Keep | None) -> Slice:
-        kept = None
-        if keep is not None:
-            shown = placed.part.shown_at(placed.start)
-            survivors = {id(f) for f in keep(shown)}
-            kept = tuple(i for i, f in enumerate(shown) if id(f) in survivors)
-        return Slice(placed.start, end, placed.part, self.converted(placed, lines, uri), kept)
-
-
-def publish(protocol: JsonRPCProtocol, checked: Checked) -> None:
-    """Push a document's diagnostics as a message assembled from each part's
-    serialised diagnostics: a keystroke serialises only the edited chunk's, instead
-    of ``json.dumps`` (or cattrs) over every diagnostic of the document."""
-    diagnostics = ",".join(checked.json())
-    params = json.dumps({"uri": checked.uri, "version": checked.version})
-    body = (f'{{"jsonrpc": "2.0", "method": "{types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS}", '
-            f'"params": {params[:-1]}, "diagnostics": [{diagnostics}]}}}}')
-    send_body(protocol, body)
-
-
-def send_body(protocol: JsonRPCProtocol, body: str) -> None:
-    """Write one ready JSON-RPC message with pygls' stdio/TCP framing but without its
-    ``json.dumps`` (pygls has no public way to send an already serialised message).
-    Other transports (websockets: headerless, async writers) take pygls' own path."""
-    writer = protocol.writer
-    if writer is None or not protocol._include_headers or _is_async(writer):
-        protocol._send_data(json.loads(body))
-        return
-    data = body.encode(protocol.CHARSET)
-    header = (f"Content-Length: {len(data)}\r\n"
-              f"Content-Type: {protocol.CONTENT_TYPE}; charset={protocol.CHARSET}\r\n\r\n")
-    writer.write(header.encode(protocol.CHARSET) + data)
-
-
-def _is_async(writer: object) -> bool:
-    return inspect.iscoroutinefunction(getattr(writer, "write", None))
-
 
 ReviewFn = Callable[[Document], Awaitable[Checked]]
 Listener = Callable[[Checked], None]
@@ -242,6 +35,9 @@ class Checker:
         self.debounce = debounce
         self.cache = DiagnosticCache()
         self.results: dict[str, Checked] = {}
+        self.latest: dict[str, Checked] = {}
+        """The newest result of each open document, whatever its version: the next
+        version's review starts from it (``Pipeline.review``'s ``previous``)."""
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._waiters: dict[str, asyncio.Future[Checked]] = {}
 
@@ -263,6 +59,7 @@ class Checker:
         if (task := self._tasks.pop(uri, None)) is not None:
             task.cancel()
         self.results.pop(uri, None)
+        self.latest.pop(uri, None)
         if (waiter := self._waiters.pop(uri, None)) is not None:
             waiter.cancel()
 
@@ -292,7 +89,7 @@ class Checker:
         if doc is None or doc.version != checked.version:
             log.debug("dropping results for %s version %s: now at a newer version", uri, version)
             return
-        self.results[uri] = checked
+        self.results[uri] = self.latest[uri] = checked
         if (waiter := self._waiters.pop(uri, None)) is not None and not waiter.done():
             waiter.set_result(checked)
         self.listener(checked)

@@ -4,15 +4,18 @@ must not be converted again."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 import pytest
 from lsprotocol.converters import get_converter
+from pygls.protocol import JsonRPCProtocol
 
+from bench.lsp_latency import PUBLISH_HEAD
 from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.settings import Settings
-from prosewise.server.lsp.checker import DiagnosticCache
 from prosewise.server.lsp.convert import LineIndex, to_diagnostic
+from prosewise.server.lsp.diagnostics import DiagnosticCache, publish
 from prosewise.server.pipeline import Pipeline
 
 URI = "file:///notes.md"
@@ -71,3 +74,35 @@ async def test_ignored_findings_are_left_out(pipeline: Pipeline) -> None:
     assert "utilize" in {f.text for f in review.shown} and "utilize" not in texts
     assert texts == [d.data["text"] for d in checked.diagnostics]  # type: ignore[index]
     assert [f.text for f in checked.findings] == texts
+
+
+class Pipe:
+    """A stdio writer that keeps what the protocol writes."""
+
+    def __init__(self) -> None:
+        self.data = b""
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+async def test_publish_frames_one_message_the_bench_reads(pipeline: Pipeline) -> None:
+    """``publish`` assembles the JSON by hand: it must be one framed JSON-RPC message
+    equal to the diagnostics, with the head ``bench.lsp_latency`` reads uri and
+    version from (it skips parsing the diagnostics)."""
+    checked = DiagnosticCache().checked(URI, 7, await pipeline.review(TEXT, "markdown", PICKY),
+                                        LineIndex(TEXT))
+    protocol, pipe = JsonRPCProtocol(None, get_converter()), Pipe()  # type: ignore[arg-type]
+    protocol.set_writer(pipe)
+    publish(protocol, checked)
+    header, body = pipe.data.split(b"\r\n\r\n", 1)
+    assert f"Content-Length: {len(body)}".encode() in header
+    message = json.loads(body)
+    assert message["method"] == "textDocument/publishDiagnostics"
+    assert message["params"] == {"uri": URI, "version": 7, "diagnostics": checked.items()}
+    head = PUBLISH_HEAD.match(body)
+    assert head is not None and json.loads(head["uri"]) == URI and head["version"] == b"7"
+    assert body.count(b'"range": ') == len(checked.items()) >= 2

@@ -1,0 +1,77 @@
+"""``resplit`` (chunks from the previous version's) always equals ``split`` from scratch."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from prosewise.server.chunks import resplit, split
+from tests.test_incremental import CRAFTED, _documents
+
+PIECES = ["a", "x", " ", "\n", "\n\n", "\n\n\n", "  ", "\t", "`", "```", "~~~", "$$", "<",
+          ">", "<!--", "-->", "<pre>", "</pre>", "[", "]", "[^", "]:", "---\n", "- ", "😀",
+          "\r\n", "\r\n\r\n", "Word. ", "#", "|"]
+
+
+def _edit(text: str, rng: random.Random) -> str:
+    """A random edit: mostly a keystroke inside the text, sometimes structure."""
+    at = rng.randrange(len(text) + 1)
+    kind = rng.random()
+    if kind < 0.5:
+        return text[:at] + rng.choice("abcxyz ") + text[at:]
+    if kind < 0.7:
+        return text[:at] + text[at + rng.randint(1, 3):]
+    if kind < 0.9:
+        return text[:at] + rng.choice(PIECES) + text[at:]
+    end = min(len(text), at + rng.randint(0, 200))
+    return text[:at] + rng.choice(PIECES) + text[end:]
+
+
+PROSE = "".join(
+    f"## Part {n}\n\nThe weather are nice. We walk to the park and talk.\n"
+    f"It has many words in it, {n} of them.\n\n- one item\n- two items\n\n"
+    + ("```\ncode here\n\nmore code\n```\n\n" if n % 7 == 0 else "")
+    for n in range(30))
+
+
+def _texts() -> dict[str, str]:
+    return {**_documents(), "prose": PROSE}
+
+
+@pytest.mark.parametrize("language", ["markdown", "plaintext"])
+@pytest.mark.parametrize("name", list(_texts()))
+def test_resplit_equals_split(name: str, language: str) -> None:
+    rng = random.Random(f"{name}/{language}")
+    original = _texts()[name]
+    text, chunks = original, split(original, language)
+    reused = 0
+    for step in range(300):
+        if step % 20 == 0:  # start again before structure edits pile up into one chunk
+            text, chunks = original, split(original, language)
+        text = _edit(text, rng) or CRAFTED
+        before, chunks = chunks, resplit(chunks, text, language)
+        assert chunks == split(text, language)
+        reused += len(chunks) > 2 and chunks[-1][1] is before[-1][1]
+    if name == "prose":  # the incremental path was taken, not only the fallback
+        assert reused > 100
+
+
+def test_keystroke_reuses_the_other_chunks() -> None:
+    """The point of resplit: a keystroke in one paragraph leaves every other chunk the
+    same string object, so caches keyed by chunk text hit without rehashing."""
+    text = "".join(f"Paragraph {n} has words.\n\n" for n in range(50))
+    before = split(text, "markdown")
+    at = text.index("Paragraph 20") + 3
+    after = resplit(before, text[:at] + "x" + text[at:], "markdown")
+    assert [c for _, c in after].count("Parxagraph 20 has words.\n\n") == 1
+    assert sum(a[1] is b[1] for a, b in zip(after, before, strict=True)) == 49
+    assert after[21][0] == before[21][0] + 1
+
+
+def test_dashes_mid_document_are_not_front_matter() -> None:
+    """A chunk that starts with ``---`` would be front matter if split alone."""
+    text = "Intro.\n\nC.\n\nEnd.\n"
+    edited = text.replace("C.", "---\nA.\n\nBC.")
+    assert resplit(split(text, "markdown"), edited, "markdown") == split(edited, "markdown")
+    assert len(split(edited, "markdown")) == 4
