@@ -129,25 +129,22 @@ def severity(finding: Finding) -> types.DiagnosticSeverity:
     return _SEVERITY[finding.severity]
 
 
-def finding_data(finding: Finding, uri: str) -> dict[str, Any]:
-    """What a code action needs back from a diagnostic, as plain JSON. No version and
-    no offsets: they change on every edit above the finding, and diagnostics are
-    cached per chunk (the range says where the finding is)."""
+def finding_data(finding: Finding) -> dict[str, Any]:
+    """What a client may want besides the range, code and message, as plain JSON:
+    the agent, the category, the quoted text and the fixes. Nothing the params of a
+    code action already hold (uri, rule = ``code``) and no version or offsets (they
+    change on every edit above the finding, and diagnostics are cached per chunk):
+    every byte here is sent again on each keystroke for every suggestion."""
     return {
-        "uri": uri,
         "agent": finding.agent.value,
-        "rule": finding.rule,
         "category": finding.category.value,
         "text": finding.text,
         "fixes": [r.apply(finding.text) for r in finding.replacements],
     }
 
 
-def to_diagnostic(
-    finding: Finding, lines: LineIndex, uri: str, version: int | None = None
-) -> types.Diagnostic:
-    """A diagnostic for one shown finding; the agent is named in the message.
-    ``version`` is accepted for older callers and deliberately not recorded."""
+def to_diagnostic(finding: Finding, lines: LineIndex) -> types.Diagnostic:
+    """A diagnostic for one shown finding; the agent is named in the message."""
     tags = [types.DiagnosticTag.Unnecessary] if finding.category is Category.REDUNDANCY else None
     return types.Diagnostic(
         range=lines.range(finding.start, finding.end),
@@ -156,7 +153,7 @@ def to_diagnostic(
         code=finding.rule,
         source=SOURCE,
         tags=tags,
-        data=finding_data(finding, uri),
+        data=finding_data(finding),
     )
 
 
@@ -194,11 +191,11 @@ def quick_fixes(
     finding: Finding,
     diagnostic: types.Diagnostic,
     lines: LineIndex,
+    uri: str,
     version: int | None,
     document_changes: bool,
 ) -> list[types.CodeAction]:
     """One quick fix per replacement, best first (the first is preferred)."""
-    uri = str(diagnostic.data["uri"]) if isinstance(diagnostic.data, dict) else ""
     actions = []
     for i, replacement in enumerate(finding.replacements):
         new_text = replacement.apply(finding.text)

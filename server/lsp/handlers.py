@@ -118,7 +118,7 @@ async def code_action(
     start, end = lines.offset(params.range.start), lines.offset(params.range.end)
     actions: list[types.CodeAction | types.Command] = []
     for _, _, finding, diagnostic in checked.overlapping(start, end):
-        actions.extend(quick_fixes(finding, diagnostic, lines, checked.version, doc_changes))
+        actions.extend(quick_fixes(finding, diagnostic, lines, uri, checked.version, doc_changes))
         actions.extend(persistent_actions(finding, diagnostic, uri, lines.text))
     return actions
 

@@ -62,20 +62,21 @@ def _finding(text: str, quoted: str, *fixes: str, category: Category = Category.
 def test_diagnostic_carries_rule_agent_and_fix_data() -> None:
     text = "😀 the the end"
     finding = _finding(text, "the the", "the", category=Category.REDUNDANCY)
-    d = to_diagnostic(finding, LineIndex(text), "file:///a.md", 3)
+    d = to_diagnostic(finding, LineIndex(text))
     assert d.code == "grammar.example" and d.source == "prosewise"
     assert d.range == types.Range(start=types.Position(0, 3), end=types.Position(0, 10))
     assert d.tags == [types.DiagnosticTag.Unnecessary]
     assert d.severity == types.DiagnosticSeverity.Warning
-    assert d.data["fixes"] == ["the"] and d.data["agent"] == "grammar"
+    assert d.data == {"agent": "grammar", "category": "redundancy", "text": "the the",
+                      "fixes": ["the"]}
 
 
 def test_one_quick_fix_per_replacement_best_first() -> None:
     text = "We recieve it."
     finding = _finding(text, "recieve", "receive", "relieve")
     lines = LineIndex(text)
-    d = to_diagnostic(finding, lines, "file:///a.md", 1)
-    fixes = quick_fixes(finding, d, lines, 1, document_changes=True)
+    d = to_diagnostic(finding, lines)
+    fixes = quick_fixes(finding, d, lines, "file:///a.md", 1, document_changes=True)
     assert [f.title for f in fixes] == ["Replace with “receive”", "Replace with “relieve”"]
     assert [f.is_preferred for f in fixes] == [True, False]
     change = fixes[0].edit.document_changes[0]
