@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 _BOUNDARY = re.compile(r"\n(?:[ \t\r]*\n)+(?=\S)")
 """Blank line(s) then a line starting in column 0; the chunk starts at the match end."""
@@ -53,41 +54,62 @@ def split(text: str, language: str) -> Chunks:
     return [(s, text[s:e]) for s, e in zip(starts, ends, strict=True) if e > s]
 
 
+@dataclass(frozen=True)
+class Rechunked:
+    """The chunks of an edited text in terms of its previous version's: the first
+    ``before`` and the last ``after`` previous chunks are unchanged (the latter moved
+    by ``delta``), ``middle`` (text offsets) replaces the ones between."""
+
+    before: int
+    middle: Chunks
+    after: int
+    delta: int
+
+
+def rechunk(starts: Sequence[int], chunks: Sequence[str], text: str,
+            language: str) -> Rechunked | None:
+    """How ``split(text, language)`` differs from the previous version's chunks
+    (``starts``, ``chunks``), when the edit is local (else None: split it all)."""
+    changed = _changed(starts, chunks, text)
+    if changed is None or not _local(chunks, changed[0], changed[1], language):
+        return None
+    i, chunk = changed
+    middle = [(starts[i] + s, c) for s, c in split(chunk, language)]
+    return Rechunked(i, middle, len(chunks) - i - 1, len(chunk) - len(chunks[i]))
+
+
 def resplit(previous: Sequence[tuple[int, str]], text: str, language: str) -> Chunks:
     """``split(text, language)``, computed from ``previous`` (the chunks of the text
     ``text`` was edited from) when the edit is local; unchanged chunks are the
     previous string objects, so their hashes and cache keys come for free."""
-    changed = _changed(previous, text)
-    if changed is None:
+    starts, chunks = [s for s, _ in previous], [c for _, c in previous]
+    found = rechunk(starts, chunks, text, language)
+    if found is None:
         return split(text, language)
-    i, chunk = changed
-    if not _local(previous, i, chunk, language):
-        return split(text, language)
-    start, delta = previous[i][0], len(chunk) - len(previous[i][1])
-    return [*previous[:i], *((start + s, c) for s, c in split(chunk, language)),
-            *((s + delta, c) for s, c in previous[i + 1:])]
+    tail = len(previous) - found.after
+    return [*previous[:found.before], *found.middle,
+            *((s + found.delta, c) for s, c in previous[tail:])]
 
 
-def _changed(previous: Sequence[tuple[int, str]], text: str) -> tuple[int, str] | None:
+def _changed(starts: Sequence[int], chunks: Sequence[str], text: str) -> tuple[int, str] | None:
     """The one previous chunk ``text`` differs in, and what it became (None: none or
     several). Chunks are compared in place, without copying the text."""
-    if not previous:
+    if not chunks:
         return None
-    i = 0
-    while i < len(previous) and text.startswith(previous[i][1], previous[i][0]):
+    i, n = 0, len(chunks)
+    while i < n and text.startswith(chunks[i], starts[i]):
         i += 1
-    last_start, last = previous[-1]
-    delta = len(text) - (last_start + len(last))
-    if i == len(previous):
-        return None if delta else (i - 1, last)
-    j = len(previous) - 1
-    while j > i and text.startswith(previous[j][1], previous[j][0] + delta):
+    if i == n:  # typed at the very end: the last chunk is a prefix of what follows
+        return n - 1, text[starts[-1]:]
+    delta = len(text) - (starts[-1] + len(chunks[-1]))
+    j = n - 1
+    while j > i and text.startswith(chunks[j], starts[j] + delta):
         j -= 1
-    start, end = previous[i][0], previous[i][0] + len(previous[i][1]) + delta
+    start, end = starts[i], starts[i] + len(chunks[i]) + delta
     return (i, text[start:end]) if j == i and end >= start else None
 
 
-def _local(previous: Sequence[tuple[int, str]], i: int, chunk: str, language: str) -> bool:
+def _local(chunks: Sequence[str], i: int, chunk: str, language: str) -> bool:
     """Whether replacing chunk ``i`` by ``chunk`` changes no chunk but that one.
 
     It must still start a chunk (non-space first character after the previous
@@ -98,11 +120,11 @@ def _local(previous: Sequence[tuple[int, str]], i: int, chunk: str, language: st
     """
     if i > 0 and (not chunk or chunk[0].isspace()):
         return False
-    if i < len(previous) - 1 and _TAIL.search(chunk) is None:
+    if i < len(chunks) - 1 and _TAIL.search(chunk) is None:
         return False
     if language != "markdown":
         return True
-    return (i > 0 and not _REACHING.search(previous[i][1]) and not _REACHING.search(chunk)
+    return (i > 0 and not _REACHING.search(chunks[i]) and not _REACHING.search(chunk)
             and _FRONT.match(chunk) is None)
 
 

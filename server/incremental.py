@@ -85,13 +85,21 @@ def shift_block(b: Block, delta: int) -> Block:
 class Review:
     """The result of reviewing one document.
 
-    ``shown`` (document order, document offsets), ``decisions`` (one per finding;
-    ``into`` indexes ``shown``), ``blocks`` and ``tone`` are computed on first read
-    from ``parts``; a front that converts per part can skip them altogether.
+    The document's chunks are three parallel tuples (``starts``, ``chunks``,
+    ``results``): after a keystroke the next review slices the unchanged ends out of
+    them instead of making an object per chunk. ``parts`` (the same as ``Placed``
+    tuples), ``shown`` (document order, document offsets), ``decisions`` (one per
+    finding; ``into`` indexes ``shown``), ``blocks`` and ``tone`` are computed on
+    first read; a front that converts per part can skip them altogether.
     """
 
     text: str
-    parts: tuple[Placed, ...] = ()
+    starts: tuple[int, ...] = ()
+    chunks: tuple[str, ...] = ()
+    results: tuple[Part, ...] = ()
+    """Each chunk's part, in chunk offsets."""
+    incomplete: tuple[int, ...] = ()
+    """Indexes of the parts an engine was missing from (loading or failed)."""
     goals: Goals = field(default_factory=Goals)
     checked_blocks: int = 0
     """How many (agent, block) pairs actually ran; the rest came from the cache."""
@@ -103,7 +111,12 @@ class Review:
     @property
     def complete(self) -> bool:
         """Whether every engine contributed (False while one is loading or after it failed)."""
-        return all(p.part.complete for p in self.parts)
+        return not self.incomplete
+
+    @cached_property
+    def parts(self) -> tuple[Placed, ...]:
+        """Each chunk's part at its place."""
+        return tuple(map(Placed, self.starts, self.chunks, self.results))
 
     @cached_property
     def shown(self) -> tuple[Finding, ...]:

@@ -17,6 +17,7 @@ import os
 from collections.abc import Hashable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import cast
 
 from prosewise.agents.base import Agent, CheckContext, run_work
 from prosewise.agents.engines.hub import EngineHits, EngineHub
@@ -28,8 +29,8 @@ from prosewise.agents.text import sentences
 from prosewise.merge.model import Layout, Ranking, RuleFeedback
 from prosewise.merge.rank import rank
 from prosewise.server.cache import FindingCache
-from prosewise.server.chunks import resplit, split
-from prosewise.server.incremental import Part, Placed, Review
+from prosewise.server.chunks import Rechunked, rechunk, split
+from prosewise.server.incremental import Part, Review
 from prosewise.server.markup import extract
 
 __all__ = ["Pipeline", "Review", "layout_of", "to_document"]
@@ -59,6 +60,49 @@ class _TrackedContext(CheckContext):
         if hits.failed or hits.pending:
             self.incomplete = True
         return hits
+
+
+@dataclass
+class _Layout:
+    """A review's chunks before checking: each one's part where it is already known
+    (from the previous version's review), and the indexes still to look up."""
+
+    starts: list[int]
+    chunks: list[str]
+    known: list[Part | None]
+    todo: Sequence[int]
+
+    @classmethod
+    def of(cls, previous: Review | None, text: str, language: str, context: str) -> _Layout:
+        """After a keystroke, the previous review's unchanged ends, sliced (no work per
+        chunk but shifting starts); otherwise every chunk of ``split``, to look up."""
+        if previous is not None and previous.language == language:
+            edit = rechunk(previous.starts, previous.chunks, text, language)
+            if edit is not None:
+                return cls._edited(previous, edit, previous.context == context)
+        chunks = split(text, language)
+        return cls([s for s, _ in chunks], [c for _, c in chunks], [None] * len(chunks),
+                   range(len(chunks)))
+
+    @classmethod
+    def _edited(cls, previous: Review, edit: Rechunked, same_context: bool) -> _Layout:
+        tail = len(previous.chunks) - edit.after
+        middle = range(edit.before, edit.before + len(edit.middle))
+        starts = [*previous.starts[:edit.before], *(s for s, _ in edit.middle),
+                  *(s + edit.delta for s in previous.starts[tail:])]
+        chunks = [*previous.chunks[:edit.before], *(c for _, c in edit.middle),
+                  *previous.chunks[tail:]]
+        if not same_context:
+            return cls(starts, chunks, [None] * len(chunks), range(len(chunks)))
+        known: list[Part | None] = [*previous.results[:edit.before], *([None] * len(middle)),
+                                    *previous.results[tail:]]
+        todo = list(middle)
+        for i in previous.incomplete:  # parts an engine was missing from: look up again
+            j = i if i < edit.before else i + len(chunks) - len(previous.chunks)
+            if i < edit.before or i >= tail:
+                known[j] = None
+                todo.append(j)
+        return cls(starts, chunks, known, sorted(todo))
 
 
 @dataclass(frozen=True)
@@ -112,26 +156,28 @@ class Pipeline:
         is cut again and looked up (``resplit``); the others keep their parts.
         """
         context = _context_key(language, settings, feedback)
-        found = _reusable(previous, language, context)
-        if previous is not None and previous.language == language:
-            chunks = resplit([(p.start, p.chunk) for p in previous.parts], text, language)
-        else:
-            chunks = split(text, language)
-        for _, chunk in chunks:
-            if chunk not in found and (part := self.parts.get((context, chunk))) is not None:
-                found[chunk] = part
-        missing = list(dict.fromkeys(c for _, c in chunks if c not in found))
+        layout = _Layout.of(previous, text, language, context)
+        known, chunks = layout.known, layout.chunks
+        for i in layout.todo:
+            if known[i] is None:
+                known[i] = self.parts.get((context, chunks[i]))
+        missing = list(dict.fromkeys(chunks[i] for i in layout.todo if known[i] is None))
         run = _Run(language, settings, settings.digest(), feedback,
                    early and len(missing) <= EARLY_CHUNKS)
         checked = await asyncio.gather(*(self._check_chunk(c, run) for c in missing))
-        for chunk, (part, _) in zip(missing, checked, strict=True):
-            found[chunk] = part
+        fresh = dict(zip(missing, (part for part, _ in checked), strict=True))
+        for chunk, part in fresh.items():
             if part.complete:
                 self.parts.put((context, chunk), part)
+        for i in layout.todo:
+            if known[i] is None:
+                known[i] = fresh[chunks[i]]
+        results = cast(list[Part], known)
         return Review(
-            text=text, parts=tuple(Placed(start, c, found[c]) for start, c in chunks),
-            goals=settings.goals, checked_blocks=sum(n for _, n in checked),
-            language=language, context=context,
+            text=text, starts=tuple(layout.starts), chunks=tuple(chunks),
+            results=tuple(results), goals=settings.goals,
+            incomplete=tuple(i for i in layout.todo if not results[i].complete),
+            checked_blocks=sum(n for _, n in checked), language=language, context=context,
         )
 
     async def _check_chunk(self, chunk: str, run: _Run) -> tuple[Part, int]:
@@ -192,14 +238,6 @@ class Pipeline:
         """Stop the worker pool and the engines' own threads."""
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.engines.close()
-
-
-def _reusable(previous: Review | None, language: str, context: str) -> dict[str, Part]:
-    """The previous review's complete parts by chunk text, if it was made in the same
-    context (an unchanged chunk then needs no cache lookup)."""
-    if previous is None or previous.language != language or previous.context != context:
-        return {}
-    return {p.chunk: p.part for p in previous.parts if p.part.complete}
 
 
 def _agent_key(agent: Agent, block: Block, digest: str) -> Hashable:

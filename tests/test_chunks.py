@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from prosewise.server.chunks import resplit, split
+from prosewise.server.chunks import rechunk, resplit, split
 from tests.test_incremental import CRAFTED, _documents
 
 PIECES = ["a", "x", " ", "\n", "\n\n", "\n\n\n", "  ", "\t", "`", "```", "~~~", "$$", "<",
@@ -75,3 +75,10 @@ def test_dashes_mid_document_are_not_front_matter() -> None:
     edited = text.replace("C.", "---\nA.\n\nBC.")
     assert resplit(split(text, "markdown"), edited, "markdown") == split(edited, "markdown")
     assert len(split(edited, "markdown")) == 4
+
+
+def test_typing_at_the_end_cuts_only_the_last_chunk() -> None:
+    text = "One.\n\nTwo.\n\nThree"
+    found = rechunk([0, 6, 12], ["One.\n\n", "Two.\n\n", "Three"], text + "s", "markdown")
+    assert found is not None and (found.before, found.after, found.delta) == (2, 0, 1)
+    assert found.middle == [(12, "Threes")]

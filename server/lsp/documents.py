@@ -32,6 +32,8 @@ class Document:
     language: str
     _lines: LineIndex | None = field(default=None, repr=False)
     _encoding: str = types.PositionEncodingKind.Utf16
+    _nuls: int | None = field(default=None, repr=False)
+    """How many NUL characters the text holds (counted once, then kept up per edit)."""
 
     def lines(self) -> LineIndex:
         """The line index of the current text (built once per version)."""
@@ -48,16 +50,20 @@ class Document:
             start, end = lines.offset(change.range.start), lines.offset(change.range.end)
             if end < start:
                 raise DocumentError(f"range {change.range} ends before it starts")
+            if self._nuls is not None:
+                self._nuls += change.text.count("\0") - self.text.count("\0", start, end)
             self.text = self.text[:start] + change.text + self.text[end:]
             self._lines = lines.edited(start, end, change.text, self.text)
         else:
             self.text = change.text
-            self._lines = None
+            self._lines = self._nuls = None
 
     @property
     def checkable(self) -> bool:
         """Whether the document is prose we can check (not huge, not binary)."""
-        return len(self.text) <= MAX_CHARS and "\0" not in self.text
+        if self._nuls is None:
+            self._nuls = self.text.count("\0")
+        return len(self.text) <= MAX_CHARS and not self._nuls
 
 
 class Documents:

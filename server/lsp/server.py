@@ -203,7 +203,7 @@ class ProsewiseServer(LanguageServer):
         path = Path(to_fs_path(uri) or uri)
         if not doc.checkable:
             log.warning("not checking %s: too large or binary", uri)
-            return Checked(uri, version, None, (), lines)
+            return Checked(uri, version, None, lines)
         settings = self.settings_for(path)
         dialect = settings.goals.dialect
         if not self.partial:
@@ -220,7 +220,7 @@ class ProsewiseServer(LanguageServer):
         memory = self.memory(path)
         ignores = memory.ignores.occurrences.get(memory.relative(path))
         keep = (lambda shown: memory.keep(path, text, shown)) if ignores else None
-        checked = self.checker.cache.checked(uri, version, review, lines, keep)
+        checked = self.checker.cache.checked(uri, version, review, lines, keep, latest)
         if review.checked_blocks >= FREEZE_BLOCKS:
             gc.freeze()
         return checked

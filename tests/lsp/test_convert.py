@@ -102,6 +102,27 @@ def test_incremental_change_uses_the_negotiated_encoding() -> None:
         doc.apply(types.TextDocumentContentChangePartial(range=far, text="x"))
 
 
+def test_a_nul_typed_or_deleted_makes_the_document_binary_or_not() -> None:
+    """NULs are counted per edit (a scan of a large document per keystroke is slow)."""
+    doc = Document(uri="file:///a.md", text="ab\0c\n", version=1, language="markdown")
+    assert not doc.checkable
+
+    def edit(start: int, end: int, text: str) -> None:
+        at = types.Range(start=types.Position(0, start), end=types.Position(0, end))
+        doc.apply(types.TextDocumentContentChangePartial(range=at, text=text))
+
+    edit(2, 3, "")
+    assert doc.text == "abc\n" and doc.checkable
+    edit(0, 0, "x\0\0")
+    assert not doc.checkable
+    edit(1, 2, "")
+    assert not doc.checkable
+    edit(1, 2, "y")
+    assert doc.text == "xyabc\n" and doc.checkable
+    doc.apply(types.TextDocumentContentChangeWholeDocument(text="\0"))
+    assert not doc.checkable
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_an_edited_line_index_equals_a_fresh_one(seed: int) -> None:
     """Random edits (line breaks of every kind, emoji) against a full re-scan."""

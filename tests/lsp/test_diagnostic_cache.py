@@ -5,6 +5,7 @@ must not be converted again."""
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import AsyncIterator
 
 import pytest
@@ -48,7 +49,8 @@ async def test_cached_diagnostics_equal_a_fresh_conversion(pipeline: Pipeline,
     fresh = [to_diagnostic(f, lines) for f in review.shown]
     assert len(fresh) >= 2
     assert checked.diagnostics == fresh
-    assert checked.items() == [get_converter().unstructure(d) for d in fresh]
+    converter = get_converter()
+    assert checked.items() == [converter.unstructure(d) for d in fresh]
 
 
 async def test_unchanged_chunks_reuse_their_diagnostics(pipeline: Pipeline) -> None:
@@ -106,3 +108,34 @@ async def test_publish_frames_one_message_the_bench_reads(pipeline: Pipeline) ->
     head = PUBLISH_HEAD.match(body)
     assert head is not None and json.loads(head["uri"]) == URI and head["version"] == b"7"
     assert body.count(b'"range":') == len(checked.items()) >= 2
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+async def test_keystrokes_from_the_previous_result_equal_a_fresh_conversion(
+        pipeline: Pipeline, encoding: str) -> None:
+    """Random edits (letters, line breaks, deletions) checked from the previous review
+    and result: the diagnostics equal a conversion of the whole review, and a letter
+    typed into one paragraph converts nothing in the others."""
+    rng = random.Random(encoding)
+    text = TEXT * 6
+    cache, converter = DiagnosticCache(), get_converter()
+    scratch = Pipeline(pool=pipeline.pool, engines=pipeline.engines)  # no previous reviews
+    review = await pipeline.review(text, "markdown", PICKY)
+    checked = cache.checked(URI, 0, review, LineIndex(text, encoding))
+    for version in range(1, 40):
+        at = rng.randrange(len(text) + 1)
+        piece = rng.choice(["x", "x", "x", "\n", "\n\n", ""])
+        end = at + (rng.randint(1, 3) if piece == "" else 0)
+        text = text[:at] + piece + text[end:]
+        before = checked
+        review = await pipeline.review(text, "markdown", PICKY, previous=review)
+        lines = LineIndex(text, encoding)
+        checked = cache.checked(URI, version, review, lines, previous=before)
+        fresh = [converter.unstructure(to_diagnostic(f, lines)) for f in review.shown]
+        assert checked.items() == fresh
+        assert review.shown == (await scratch.review(text, "markdown", PICKY)).shown
+        assert json.loads(b"[" + checked.body() + b"]") == fresh
+        if piece == "x" and "\n" not in text[at - 1:at + 2]:
+            same = sum(a is b for a, b in zip(before.converted, checked.converted, strict=True)
+                       if b is not None)
+            assert same >= sum(c is not None for c in checked.converted) - 1
