@@ -7,18 +7,12 @@ data is read here.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from bench import calibrate, corpus, evalsets, evaluate, throughput
 from prosewise.agents.model import AgentName, Category, Finding
 from prosewise.agents.settings import Dialect, Profile, Settings
 from prosewise.server.pipeline import Pipeline
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # bench/ is a folder of scripts beside the package
-    sys.path.insert(0, str(ROOT))
-
-from bench import calibrate, corpus, evalsets, evaluate, throughput  # noqa: E402
 
 SENTENCES = [
     "😀 Their going to the libary tomorow to return a book.",
