@@ -64,11 +64,12 @@ def serve_guarded() -> None:
     main([])
 TICKS = os.sysconf("SC_CLK_TCK")
 PUBLISH_HEAD = re.compile(
-    rb'\{"jsonrpc":"2\.0","method":"textDocument/publishDiagnostics",'
-    rb'"params":\{"uri":(?P<uri>"(?:[^"\\]|\\.)*"),"version":(?P<version>\d+|null),'
-    rb'"diagnostics":\[')
-"""The head of Prosewise's publishes: the client takes uri and version from it and
-counts the diagnostics instead of parsing them (others are parsed in full)."""
+    rb'\{"jsonrpc": ?"2\.0", ?"method": ?"textDocument/publishDiagnostics", ?'
+    rb'"params": ?\{"uri": ?(?P<uri>"(?:[^"\\]|\\.)*"), ?"version": ?(?P<version>\d+|null), ?'
+    rb'"diagnostics": ?\[')
+"""The head of Prosewise's publishes (compact or, as before 2026-12-02, spaced JSON):
+the client takes uri and version from it and counts the diagnostics instead of
+parsing them (other messages are parsed in full)."""
 CAPABILITIES: dict[str, Any] = {
     "general": {"positionEncodings": ["utf-16"]},
     "window": {"workDoneProgress": True},
@@ -151,7 +152,7 @@ class Client:
             if (head := PUBLISH_HEAD.match(body)) is not None:
                 version = int(head["version"]) if head["version"] != b"null" else 0
                 self._published(json.loads(head["uri"]), version,
-                                body.count(b'"range":'), received)
+                                len(re.findall(rb'"range": ?\{', body)), received)
             else:
                 self._dispatch(json.loads(body), received)
 
