@@ -153,7 +153,7 @@ class Pipeline:
         sentences (``EngineHub.check``); it then says it is not ``complete``.
         ``previous``, the review of the version this text was edited from, makes a
         keystroke's work independent of the document's size: only the edited chunk
-        is cut again and looked up (``resplit``); the others keep their parts.
+        is cut again and looked up (``rechunk``); the others keep their parts.
         """
         context = _context_key(language, settings, feedback)
         layout = _Layout.of(previous, text, language, context)

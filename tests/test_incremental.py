@@ -194,3 +194,21 @@ async def test_review_from_previous_matches_scratch(pipeline: Pipeline) -> None:
     again = await pipeline.review(edited, "markdown", picky, previous=review)
     assert not {id(p.part) for p in again.parts} & {id(p.part) for p in review.parts}
     assert again.shown == (await fresh.review(edited, "markdown", picky)).shown
+
+
+async def test_parts_an_engine_missed_are_checked_again_after_an_edit(
+        pipeline: Pipeline) -> None:
+    """A review made while an engine was loading lends its parts to the next version,
+    except the incomplete ones (all of them here): those are checked again."""
+    hub = LoadingHub(use_lingo=False)
+    p = Pipeline(pool=pipeline.pool, engines=hub)
+    settings = Settings(goals={"dialect": Dialect.EN_CA})
+    first = await p.review(CRAFTED, "markdown", settings)
+    assert not first.complete and first.incomplete
+    hub.loaded = True
+    edited = CRAFTED.replace("nice today", "nice at noon")
+    review = await p.review(edited, "markdown", settings, previous=first)
+    assert review.complete and all(part.complete for part in review.results)
+    assert review.checked_blocks > 4
+    scratch = await Pipeline(pool=pipeline.pool, engines=hub).review(edited, "markdown", settings)
+    assert review.shown == scratch.shown
