@@ -53,7 +53,7 @@ class Placed(NamedTuple):
 
     start: int
     chunk: str
-    """The chunk's text (``resplit`` of the next version starts from it)."""
+    """The chunk's text."""
     part: Part
 
 

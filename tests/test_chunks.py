@@ -1,13 +1,27 @@
-"""``resplit`` (chunks from the previous version's) always equals ``split`` from scratch."""
+"""``rechunk`` (chunks from the previous version's) always gives what ``split`` gives."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 import pytest
 
-from prosewise.server.chunks import rechunk, resplit, split
+from prosewise.server.chunks import Chunks, rechunk, split
 from tests.test_incremental import CRAFTED, _documents
+
+
+def resplit(previous: Sequence[tuple[int, str]], text: str, language: str) -> Chunks:
+    """The chunks of ``text`` built from ``rechunk`` as the pipeline does (``split`` when
+    the edit is not local)."""
+    starts, chunks = [s for s, _ in previous], [c for _, c in previous]
+    found = rechunk(starts, chunks, text, language)
+    if found is None:
+        return split(text, language)
+    tail = len(previous) - found.after
+    return [*previous[:found.before], *found.middle,
+            *((s + found.delta, c) for s, c in previous[tail:])]
+
 
 PIECES = ["a", "x", " ", "\n", "\n\n", "\n\n\n", "  ", "\t", "`", "```", "~~~", "$$", "<",
           ">", "<!--", "-->", "<pre>", "</pre>", "[", "]", "[^", "]:", "---\n", "- ", "😀",

@@ -34,7 +34,7 @@ Keep = Callable[[tuple[Finding, ...]], tuple[Finding, ...]]
 
 @dataclass(frozen=True, eq=False)
 class Converted:
-    """One part's shown findings as diagnostics at one place in one document."""
+    """One part's shown findings as diagnostics at one place (first line, encoding)."""
 
     diagnostics: tuple[types.Diagnostic, ...]
     converter: Converter
@@ -204,7 +204,8 @@ class DiagnosticCache:
                 keep: Keep | None = None, previous: Checked | None = None) -> Checked:
         """``review`` of one version as diagnostics; ``keep`` filters shown findings.
         ``previous``, the document's last result, lends its diagnostics for the chunks
-        at both ends that a keystroke left alone (``_reused``)."""
+        at both ends that a keystroke left alone (``_unchanged_ends``): the tail only
+        when no line was added or removed."""
         if keep is not None:
             kept = tuple(_kept(start, part, keep) if part.shown else None
                          for start, part in zip(review.starts, review.results, strict=True))
@@ -213,13 +214,16 @@ class DiagnosticCache:
 
     def _converted(self, review: Review, lines: LineIndex,
                    previous: Checked | None) -> tuple[Converted | None, ...]:
-        reused = _reused(previous, review, lines)
-        if reused is None:
+        ends = _unchanged_ends(previous, review, lines)
+        if previous is None or ends is None:
             return self._each(review, lines)
-        head, middle, tail = reused
-        if isinstance(tail, range):
-            tail = self._each(review, lines, tail)
-        return (*head, *self._each(review, lines, middle), *tail)
+        head, tail = ends
+        old, n = previous.converted, len(review.results)
+        if len(lines.starts) == len(previous.lines.starts):  # the tail's lines kept their numbers
+            last = old[len(old) - tail:]
+        else:
+            last = self._each(review, lines, range(n - tail, n))
+        return (*old[:head], *self._each(review, lines, range(head, n - tail)), *last)
 
     def _each(self, review: Review, lines: LineIndex,
               indexes: range | None = None) -> tuple[Converted | None, ...]:
@@ -235,14 +239,11 @@ def _kept(start: int, part: Part, keep: Keep) -> tuple[int, ...]:
     return tuple(i for i, f in enumerate(shown) if id(f) in survivors)
 
 
-Reused = tuple[tuple[Converted | None, ...], range, tuple[Converted | None, ...] | range]
-
-
-def _reused(previous: Checked | None, review: Review, lines: LineIndex) -> Reused | None:
-    """The previous result's diagnostics for the unchanged chunks at the start and,
-    unless lines were added or removed (their line numbers changed), at the end; and
-    the indexes left to convert. The same part objects at both ends mean the same
-    text there; what lies between is converted (mostly from the parts' caches)."""
+def _unchanged_ends(previous: Checked | None, review: Review,
+                    lines: LineIndex) -> tuple[int, int] | None:
+    """How many chunks at the start and at the end hold the same part objects as in
+    ``previous`` (so the same text; their diagnostics can be lent), or None when
+    ``previous`` cannot lend any."""
     if (previous is None or previous.review is None or previous.kept is not None
             or previous.lines.encoding != lines.encoding):
         return None
@@ -254,11 +255,7 @@ def _reused(previous: Checked | None, review: Review, lines: LineIndex) -> Reuse
     tail = 0
     while tail < n - head and old[-1 - tail] is new[-1 - tail]:
         tail += 1
-    rest = range(len(new) - tail, len(new))
-    ends: tuple[Converted | None, ...] | range = rest
-    if len(lines.starts) == len(previous.lines.starts):
-        ends = previous.converted[len(old) - tail:]
-    return previous.converted[:head], range(head, len(new) - tail), ends
+    return head, tail
 
 
 def publish(protocol: JsonRPCProtocol, checked: Checked) -> None:
