@@ -102,3 +102,27 @@ async def test_harper_hits_carry_the_rule_description(
 ) -> None:
     hits = await hub.check("This is a apple.", us(), pool)
     assert "article" in hits.harper[0].explanation.lower()
+
+
+@pytest.mark.parametrize(("text", "misread"), [
+    ("It reminded me of the 70s hit, in the summertime.", "s hit"),  # → "shit"
+    ("People in their 50s and 60s fell ill.", "s and"),              # → "sand"
+    ("It was big in the early 90s.", "s"),                           # → "so"
+    ("I read it on Megogo.net.", "net"),                            # → "Net"
+])
+async def test_harper_misreadings_of_glued_words_are_dropped(
+    hub: EngineHub, pool: ThreadPoolExecutor, text: str, misread: str
+) -> None:
+    hits = await hub.check(text, us(), pool)
+    assert [h.rule for h in hits.harper if text[h.start:h.end] == misread] == []
+
+
+@pytest.mark.parametrize(("text", "flagged", "rule"), [
+    ("I passed the 2th exam.", "th", "CorrectNumberSuffix"),
+    ("I came home. then I slept.", "then", "SentenceCapitalization"),
+])
+async def test_harper_hits_next_to_the_glued_cases_stay(
+    hub: EngineHub, pool: ThreadPoolExecutor, text: str, flagged: str, rule: str
+) -> None:
+    hits = await hub.check(text, us(), pool)
+    assert rule in [h.rule for h in hits.harper if text[h.start:h.end] == flagged]

@@ -75,6 +75,7 @@ def test_rule_routes_to_one_id(engine: str, rule: str, kind: str, expected: str)
     ("harper", "Dashes", "Formatting"),
     ("lingotweaker", "MISSING_COMMA_AFTER_YEAR", "AMERICAN_ENGLISH_STYLE/style"),
     ("lingotweaker", "OXFORD_SPELLING_Z_NOT_S", "TYPOS/misspelling"),
+    ("lingotweaker", "EN_DATE_WEEKDAY_CURRENTYEAR", "SEMANTICS/inconsistency"),
 ])
 def test_noisy_engine_rules_are_switched_off(engine: str, rule: str, kind: str) -> None:
     assert route(hit(engine, rule, kind)) is None

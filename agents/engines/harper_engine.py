@@ -21,6 +21,8 @@ from prosewise.agents.settings import Dialect
 _DIALECTS = {
     Dialect.EN_US: 0, Dialect.EN_GB: 1, Dialect.EN_AU: 2, Dialect.EN_CA: 3, Dialect.EN_IN: 4,
 }
+NUMBER_SUFFIX_RULES = frozenset({"CorrectNumberSuffix"})
+"""harper rules whose job is the letters after a number ("2th" → "2nd")."""
 WARM_UP_TEXT = "Edgecombq wrote this sentense."
 """A capitalised unknown word triggers the lazy suggestion index ("Edgecombe" took
 1.3 s on first sight, a second unknown word 6 ms)."""
@@ -83,12 +85,33 @@ class HarperEngine:
                 start, end = lint.span.start, lint.span.end
                 if lint.lint_kind == "Spelling" and text[start:end].lower() in personal:
                     continue
+                if misread(rule, text, start):
+                    continue
                 out.append(EngineHit(
                     engine=HARPER, rule=rule, kind=lint.lint_kind, start=start, end=end,
                     message=lint.message, explanation=self._descriptions.get(rule, ""),
                     replacements=tuple(_replacement(s) for s in lint.suggestions),
                 ))
         return tuple(sorted(out, key=lambda h: (h.start, h.end)))
+
+
+def misread(rule: str, text: str, start: int) -> bool:
+    """Whether a hit at ``start`` comes from harper misreading the text's words, not
+    from the writer.
+
+    - Letters glued to a number ("the 90s", "the 70s hit") are a word of their own to
+      harper: "s" → "so", "s hit" → "shit". On the dev sets: 56 such hits on
+      corrected native text; on learner text 2 true hits, both number suffixes.
+    - A word glued to a full stop ("Megogo.net", ".disk") is a name's part, not a
+      sentence start: 8 capitalization hits on corrected native text, none on
+      learner text.
+    """
+    if start == 0 or start >= len(text):
+        return False
+    before = text[start - 1]
+    if before.isdigit() and text[start].isalpha():
+        return rule not in NUMBER_SUFFIX_RULES
+    return rule == "SentenceCapitalization" and before == "."
 
 
 def _replacement(suggestion: object) -> Replacement:
