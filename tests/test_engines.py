@@ -109,6 +109,10 @@ async def test_harper_hits_carry_the_rule_description(
     ("People in their 50s and 60s fell ill.", "s and"),              # → "sand"
     ("It was big in the early 90s.", "s"),                           # → "so"
     ("I read it on Megogo.net.", "net"),                            # → "Net"
+    ("A-I started off this hobby.", "A"),                            # → "AN"
+    ("New funding to a) assist schools.", "a"),                     # → "an"
+    ("It's simple -- just follow the steps.", "It's"),               # → "Its"
+    ("It's February, which means rain.", "It's"),
 ])
 async def test_harper_misreadings_of_glued_words_are_dropped(
     hub: EngineHub, pool: ThreadPoolExecutor, text: str, misread: str
@@ -120,6 +124,8 @@ async def test_harper_misreadings_of_glued_words_are_dropped(
 @pytest.mark.parametrize(("text", "flagged", "rule"), [
     ("I passed the 2th exam.", "th", "CorrectNumberSuffix"),
     ("I came home. then I slept.", "then", "SentenceCapitalization"),
+    ("This is a apple.", "a", "AnA"),
+    ("It had a style unique for it's time.", "it's", "ItsPossessive"),
 ])
 async def test_harper_hits_next_to_the_glued_cases_stay(
     hub: EngineHub, pool: ThreadPoolExecutor, text: str, flagged: str, rule: str

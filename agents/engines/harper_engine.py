@@ -85,7 +85,7 @@ class HarperEngine:
                 start, end = lint.span.start, lint.span.end
                 if lint.lint_kind == "Spelling" and text[start:end].lower() in personal:
                     continue
-                if misread(rule, text, start):
+                if misread(rule, text, start, end):
                     continue
                 out.append(EngineHit(
                     engine=HARPER, rule=rule, kind=lint.lint_kind, start=start, end=end,
@@ -95,23 +95,29 @@ class HarperEngine:
         return tuple(sorted(out, key=lambda h: (h.start, h.end)))
 
 
-def misread(rule: str, text: str, start: int) -> bool:
-    """Whether a hit at ``start`` comes from harper misreading the text's words, not
-    from the writer.
+def misread(rule: str, text: str, start: int, end: int) -> bool:
+    """Whether a hit on ``text[start:end]`` comes from harper misreading the text, not
+    from the writer. Measured on the dev sets (corrected native text: false alarms;
+    learner text: true hits):
 
     - Letters glued to a number ("the 90s", "the 70s hit") are a word of their own to
-      harper: "s" → "so", "s hit" → "shit". On the dev sets: 56 such hits on
-      corrected native text; on learner text 2 true hits, both number suffixes.
+      harper: "s" → "so", "s hit" → "shit". 56 false alarms; 2 true hits, both
+      number suffixes ("2th"), whose rule is kept.
     - A word glued to a full stop ("Megogo.net", ".disk") is a name's part, not a
-      sentence start: 8 capitalization hits on corrected native text, none on
-      learner text.
+      sentence start: 8 false alarms, no true hit.
+    - "A" or "a" glued to what follows ("A-I", "a)") is a label, not an article.
+    - "It's" opening a sentence ("It's February", "It's simple") is the contraction,
+      never the possessive: 5 false alarms, no true hit.
     """
-    if start == 0 or start >= len(text):
-        return False
-    before = text[start - 1]
-    if before.isdigit() and text[start].isalpha():
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if before.isdigit() and text[start:start + 1].isalpha():
         return rule not in NUMBER_SUFFIX_RULES
-    return rule == "SentenceCapitalization" and before == "."
+    if rule == "SentenceCapitalization":
+        return before == "."
+    if rule == "AnA":
+        return bool(after) and not after.isspace()
+    return rule == "ItsPossessive" and text[start:end] == "It's"
 
 
 def _replacement(suggestion: object) -> Replacement:
