@@ -12,6 +12,10 @@ Every source and reference sentence is reviewed as a plain-text document. Views:
 * ``-ws`` variants leave out whole-sentence flags (long-sentence warnings), which
   overlap any edit and inflate recall (see the eval README).
 
+``--by-source`` then lists, for each view, what raised the findings (engine rules,
+rule files; joined when merged): true hits and flags on the learner sets against
+false alarms on the native references, worst first: where to look for noise.
+
 Flag files (score.py's JSONL format) are written under ``--out`` for inspection.
 """
 
@@ -29,6 +33,8 @@ from typing import Any
 from bench.corpus import DEFAULT_EVAL_DIR
 from bench.evalsets import (
     DEV_SETS,
+    GRAMMAR_SETS,
+    NATIVE_SETS,
     Checked,
     Flag,
     Record,
@@ -89,13 +95,20 @@ def write_flags(path: Path, items: list[tuple[str, list[Flag]]]) -> None:
             fh.write(json.dumps({"id": sid, "flags": flags}, ensure_ascii=False) + "\n")
 
 
+def by_source(f: Finding) -> Flag:
+    """A flag whose category is what raised the finding, so that score.py's
+    per-category tables are per engine rule or rule file."""
+    return {**to_flag(f), "category": "+".join(sorted(f.sources))}
+
+
 def score_view(
     score: ModuleType, recs: list[Record], reviews: dict[str, Checked], view: View, out: Path,
+    flag: Callable[[Finding], Flag] = to_flag,
 ) -> dict[str, Any]:
     """Write the view's flag files and score them with score.py."""
-    src = [(r["id"], [to_flag(f) for f in view(reviews[r["source"]])]) for r in recs]
+    src = [(r["id"], [flag(f) for f in view(reviews[r["source"]])]) for r in recs]
     refs = [
-        (ref_id(r["id"], k), [to_flag(f) for f in view(reviews[ref])])
+        (ref_id(r["id"], k), [flag(f) for f in view(reviews[ref])])
         for r in recs for k, ref in enumerate(r["references"])
     ]
     src_path = out.with_name(out.name + "-src.jsonl")
@@ -143,10 +156,34 @@ def evaluate(args: argparse.Namespace) -> list[Row]:
     print(f"reviewed {len(texts)} distinct sentences in {time.monotonic() - started:.0f}s "
           f"(profile {args.profile})")
     args.out.mkdir(parents=True, exist_ok=True)
+    flag = by_source if args.by_source else to_flag
     return [
-        Row(name, view, score_view(score, recs, reviews, VIEWS[view], args.out / f"{name}-{view}"))
+        Row(name, view, score_view(score, recs, reviews, VIEWS[view],
+                                   args.out / f"{name}-{view}", flag))
         for name, recs in sets.items() for view in args.views
     ]
+
+
+def print_sources(rows: Sequence[Row], top: int) -> None:
+    """Per view, the sources with the most false alarms beyond their true hits."""
+    for view in dict.fromkeys(r.view for r in rows):
+        hits: dict[str, list[int]] = {}
+        alarms: dict[str, int] = {}
+        for row in (r for r in rows if r.view == view):
+            if row.set in GRAMMAR_SETS:
+                for source, c in row.metrics["categories_source"].items():
+                    tp_flags = hits.setdefault(source, [0, 0])
+                    tp_flags[0] += c["tp"]
+                    tp_flags[1] += c["flags"]
+            elif row.set in NATIVE_SETS:
+                for source, n in row.metrics["categories_refs"].items():
+                    alarms[source] = alarms.get(source, 0) + n
+        worst = sorted(set(hits) | set(alarms),
+                       key=lambda s: hits.get(s, [0, 0])[0] - alarms.get(s, 0))[:top]
+        print(f"\n{view}: learner true hits / flags, native false alarms, by source")
+        for source in worst:
+            tp, flags = hits.get(source, [0, 0])
+            print(f"  {source[:64]:64} {tp:5} / {flags:<5} {alarms.get(source, 0):5}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -167,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write all metrics here")
     ap.add_argument("--saved", type=Path,
                     help="pickle of checked sentences to reuse/extend (shared with calibrate)")
+    ap.add_argument("--by-source", type=int, nargs="?", const=30, default=0, metavar="N",
+                    help="also list the N sources with the most false alarms per view")
     args = ap.parse_args(argv)
     unknown = set(args.views) - set(VIEWS)
     if unknown:
@@ -175,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ap.error("--saved holds checks made with lingotweaker: not with --lite")
     rows = evaluate(args)
     print_table(rows)
+    if args.by_source:
+        print_sources(rows, args.by_source)
     if args.json:
         payload = [{"set": r.set, "view": r.view, **r.metrics} for r in rows]
         args.json.write_text(json.dumps(payload, indent=1), encoding="utf-8")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bench import calibrate, corpus, evalsets, evaluate, throughput
 from prosewise.agents.model import AgentName, Category, Finding
 from prosewise.agents.settings import Dialect, Profile, Settings
@@ -86,3 +88,18 @@ def test_lingotweaker_slow_rule_stays_off(pipeline: Pipeline) -> None:
     """NUMBERS_IN_WORDS costs seconds per word like "w3schools" (found by bench.throughput)."""
     hits = pipeline.engines.lingo_hits("I read w3schools today.", Dialect.EN_US, ())
     assert "NUMBERS_IN_WORDS" not in {h.rule for h in hits}
+
+
+def test_by_source_lists_the_noisiest_sources_first(capsys: pytest.CaptureFixture[str]) -> None:
+    merged = finding(0, 4, "harper:AnA")
+    merged = merged.model_copy(update={"sources": ("lingotweaker:EN_A_VS_AN", "harper:AnA")})
+    assert evaluate.by_source(merged)["category"] == "harper:AnA+lingotweaker:EN_A_VS_AN"
+    rows = [
+        evaluate.Row("jfleg-dev", "shown", {"categories_source": {
+            "a": {"tp": 9, "flags": 10}, "b": {"tp": 1, "flags": 1}}}),
+        evaluate.Row("cweb-g-dev", "shown", {"categories_refs": {"a": 3, "b": 7, "c": 2}}),
+    ]
+    evaluate.print_sources(rows, top=2)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines[2:]] == ["b", "c"]  # 7 - 1, then 2 - 0
+    assert lines[2].split()[1:] == ["1", "/", "1", "7"]
