@@ -19,6 +19,7 @@ unchanged chunks stay the previous string objects.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,6 +42,10 @@ _TAIL = re.compile(r"\n(?:[ \t\r]*\n)+\Z")
 """How a chunk followed by another one ends (the blank lines of ``_BOUNDARY``)."""
 
 Chunks = list[tuple[int, str]]
+Edited = tuple[int, int]
+"""Bounds of an edit between two texts: at least the first ``prefix`` and the last
+``suffix`` characters of both are the same (the server knows them from its edits;
+they may overlap when little changed)."""
 
 
 def split(text: str, language: str) -> Chunks:
@@ -68,10 +73,15 @@ class Rechunked:
 
 
 def rechunk(starts: Sequence[int], chunks: Sequence[str], text: str,
-            language: str) -> Rechunked | None:
+            language: str, edited: Edited | None = None) -> Rechunked | None:
     """How ``split(text, language)`` differs from the previous version's chunks
-    (``starts``, ``chunks``), when the edit is local (else None: split it all)."""
-    changed = _changed(starts, chunks, text)
+    (``starts``, ``chunks``), when the edit is local (else None: split it all).
+    ``edited`` bounds the edit, so the changed chunk is found by bisection instead of
+    comparing every chunk (about 1 ms for a 100k-word document's 2,000 chunks)."""
+    if edited is not None and chunks:
+        changed = _bounded(starts, chunks, text, edited)
+    else:
+        changed = _changed(starts, chunks, text)
     if changed is None or not _local(chunks, changed[0], changed[1], language):
         return None
     i, chunk = changed
@@ -95,6 +105,20 @@ def _changed(starts: Sequence[int], chunks: Sequence[str], text: str) -> tuple[i
         j -= 1
     start, end = starts[i], starts[i] + len(chunks[i]) + delta
     return (i, text[start:end]) if j == i and end >= start else None
+
+
+def _bounded(starts: Sequence[int], chunks: Sequence[str], text: str,
+             edited: Edited) -> tuple[int, str] | None:
+    """``_changed`` from the edit's bounds: the chunk holding the first character that
+    may differ must also hold the last one (else None)."""
+    old = starts[-1] + len(chunks[-1])
+    prefix = max(0, min(edited[0], old, len(text)))
+    i = bisect_right(starts, prefix) - 1 if prefix < old else len(chunks) - 1
+    last = max(prefix, old - edited[1] - 1)  # the last old character that may differ
+    if last < old and bisect_right(starts, last) - 1 != i:
+        return None
+    start, end = starts[i], starts[i] + len(chunks[i]) + len(text) - old
+    return (i, text[start:end]) if end >= start else None
 
 
 def _local(chunks: Sequence[str], i: int, chunk: str, language: str) -> bool:

@@ -29,7 +29,7 @@ from prosewise.agents.text import sentences
 from prosewise.merge.model import Layout, Ranking, RuleFeedback
 from prosewise.merge.rank import rank
 from prosewise.server.cache import FindingCache
-from prosewise.server.chunks import Rechunked, rechunk, split
+from prosewise.server.chunks import Edited, Rechunked, rechunk, split
 from prosewise.server.incremental import Part, Review
 from prosewise.server.markup import extract
 
@@ -73,11 +73,12 @@ class _Layout:
     todo: Sequence[int]
 
     @classmethod
-    def of(cls, previous: Review | None, text: str, language: str, context: str) -> _Layout:
+    def of(cls, previous: Review | None, text: str, language: str, context: str,
+           edited: Edited | None = None) -> _Layout:
         """After a keystroke, the previous review's unchanged ends, sliced (no work per
         chunk but shifting starts); otherwise every chunk of ``split``, to look up."""
         if previous is not None and previous.language == language:
-            edit = rechunk(previous.starts, previous.chunks, text, language)
+            edit = rechunk(previous.starts, previous.chunks, text, language, edited)
             if edit is not None:
                 return cls._edited(previous, edit, previous.context == context)
         chunks = split(text, language)
@@ -144,6 +145,7 @@ class Pipeline:
         feedback: Mapping[str, RuleFeedback] | None = None,
         early: bool = False,
         previous: Review | None = None,
+        edited: Edited | None = None,
     ) -> Review:
         """Review a whole document; unchanged chunks come from the cache.
 
@@ -154,9 +156,10 @@ class Pipeline:
         ``previous``, the review of the version this text was edited from, makes a
         keystroke's work independent of the document's size: only the edited chunk
         is cut again and looked up (``rechunk``); the others keep their parts.
+        ``edited`` bounds what changed since ``previous`` (see ``chunks.Edited``).
         """
         context = _context_key(language, settings, feedback)
-        layout = _Layout.of(previous, text, language, context)
+        layout = _Layout.of(previous, text, language, context, edited)
         known, chunks = layout.known, layout.chunks
         for i in layout.todo:
             if known[i] is None:

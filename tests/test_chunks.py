@@ -96,3 +96,56 @@ def test_typing_at_the_end_cuts_only_the_last_chunk() -> None:
     found = rechunk([0, 6, 12], ["One.\n\n", "Two.\n\n", "Three"], text + "s", "markdown")
     assert found is not None and (found.before, found.after, found.delta) == (2, 0, 1)
     assert found.middle == [(12, "Threes")]
+
+
+def _common_ends(old: str, new: str) -> tuple[int, int]:
+    """The exact shared prefix and suffix lengths (not overlapping)."""
+    p = 0
+    while p < min(len(old), len(new)) and old[p] == new[p]:
+        p += 1
+    q = 0
+    while q < min(len(old), len(new)) - p and old[-1 - q] == new[-1 - q]:
+        q += 1
+    return p, q
+
+
+@pytest.mark.parametrize("loose", [False, True])
+@pytest.mark.parametrize("name", ["prose", *list(_documents())[:4]])
+def test_rechunk_from_edit_bounds_equals_split(name: str, loose: bool) -> None:
+    """With the server's edit bounds (exact, or looser: a smaller prefix and suffix, as
+    after several edits) the changed chunk found by bisection gives what ``split``
+    gives."""
+    rng = random.Random(f"bounds/{name}/{loose}")
+    original = _texts()[name]
+    text, chunks = original, split(original, "markdown")
+    bisected = 0
+    for step in range(300):
+        if step % 20 == 0:
+            text, chunks = original, split(original, "markdown")
+        new = _edit(text, rng) or CRAFTED
+        prefix, suffix = _common_ends(text, new)
+        if loose:
+            prefix -= rng.randint(0, min(prefix, 40))
+            suffix -= rng.randint(0, min(suffix, 40))
+        starts, strings = [s for s, _ in chunks], [c for _, c in chunks]
+        found = rechunk(starts, strings, new, "markdown", (prefix, suffix))
+        if found is None:
+            chunks = split(new, "markdown")
+        else:
+            bisected += 1
+            tail = len(chunks) - found.after
+            chunks = [*chunks[:found.before], *found.middle,
+                      *((s + found.delta, c) for s, c in chunks[tail:])]
+        assert chunks == split(new, "markdown")
+        text = new
+    if name == "prose":  # the bisection was taken, not only the fallback
+        assert bisected > (50 if loose else 100)
+
+
+def test_unchanged_text_with_overlapping_bounds_keeps_its_chunks() -> None:
+    text = "One.\n\nTwo.\n\nThree.\n"
+    chunks = split(text, "markdown")
+    found = rechunk([s for s, _ in chunks], [c for _, c in chunks], text, "markdown",
+                    (len(text), len(text)))
+    assert found is not None and found.delta == 0
+    assert found.before + len(found.middle) + found.after == len(chunks)

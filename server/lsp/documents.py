@@ -16,6 +16,9 @@ from prosewise.server.lsp.convert import LineIndex
 
 MAX_CHARS = 5_000_000
 """Documents larger than this are not checked (a log line says so)."""
+EDIT_BASES = 64
+"""Versions whose edit bounds are kept (``changed_since``): enough for checks to fall
+that far behind typing; a document nobody checks (too large) keeps no more."""
 
 
 class DocumentError(ValueError):
@@ -34,6 +37,8 @@ class Document:
     _encoding: str = types.PositionEncodingKind.Utf16
     _nuls: int | None = field(default=None, repr=False)
     """How many NUL characters the text holds (counted once, then kept up per edit)."""
+    _since: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    """Per earlier version, bounds of what changed since (see ``changed_since``)."""
 
     def lines(self) -> LineIndex:
         """The line index of the current text (built once per version)."""
@@ -52,11 +57,34 @@ class Document:
                 raise DocumentError(f"range {change.range} ends before it starts")
             if self._nuls is not None:
                 self._nuls += change.text.count("\0") - self.text.count("\0", start, end)
+            for bounds in self._since.values():
+                bounds[0] = min(bounds[0], start)
+                bounds[1] = min(bounds[1], len(self.text) - end)
             self.text = self.text[:start] + change.text + self.text[end:]
             self._lines = lines.edited(start, end, change.text, self.text)
         else:
             self.text = change.text
             self._lines = self._nuls = None
+            self._since.clear()
+
+    def at_version(self, version: int) -> None:
+        """Mark the current text as ``version`` (after a didChange's changes)."""
+        self.version = version
+        self._since[version] = [len(self.text), len(self.text)]
+        if len(self._since) > EDIT_BASES:
+            del self._since[min(self._since)]
+
+    def changed_since(self, version: int) -> tuple[int, int] | None:
+        """Bounds of what changed since ``version``: at least that many characters at
+        the start and at the end are the same in both texts (None: not known, e.g. after
+        a whole-text change). Earlier versions are forgotten: checks move forward.
+
+        Why: the next review then finds the edited chunk by bisection, instead of
+        comparing every chunk of the document with the new text."""
+        for old in [v for v in self._since if v < version]:
+            del self._since[old]
+        bounds = self._since.get(version)
+        return (bounds[0], bounds[1]) if bounds is not None else None
 
     @property
     def checkable(self) -> bool:
@@ -77,6 +105,7 @@ class Documents:
         """Track a newly opened document."""
         doc = Document(uri=item.uri, text=item.text, version=item.version,
                        language=item.language_id or "plaintext", _encoding=self.encoding)
+        doc.at_version(item.version)
         self._docs[item.uri] = doc
         return doc
 
@@ -87,7 +116,7 @@ class Documents:
             raise DocumentError(f"change for a closed document: {params.text_document.uri}")
         for change in params.content_changes:
             doc.apply(change)
-        doc.version = params.text_document.version
+        doc.at_version(params.text_document.version)
         return doc
 
     def close(self, uri: str) -> None:

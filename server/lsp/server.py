@@ -199,6 +199,9 @@ class ProsewiseServer(LanguageServer):
     async def check(self, doc: Document) -> Checked:
         """Review one version of a document and convert the shown findings."""
         uri, version, text, language = doc.uri, doc.version, doc.text, doc.language
+        latest = self.checker.latest.get(uri)
+        previous = latest.review if latest is not None else None
+        edited = doc.changed_since(latest.version) if latest is not None else None
         lines = doc.lines()
         path = Path(to_fs_path(uri) or uri)
         if not doc.checkable:
@@ -210,11 +213,9 @@ class ProsewiseServer(LanguageServer):
             await self.waves.harper_loaded(dialect)
         loading = bool(self.pipeline.engines.missing(dialect))
         early = self.partial and not self.pull  # a pull client would be asked to pull twice
-        latest = self.checker.latest.get(uri)
-        previous = latest.review if latest is not None else None
         async with slow_work(self, f"Prosewise: checking {path.name}"):
             review = await self.pipeline.review(text, language, settings, self.feedback(path),
-                                                early, previous)
+                                                early, previous, edited)
         if not review.complete:
             self.waves.after(uri, version, dialect, loading)
         memory = self.memory(path)

@@ -138,3 +138,44 @@ def test_an_edited_line_index_equals_a_fresh_one(seed: int) -> None:
         index = index.edited(start, end, new, text)
         assert index.starts == LineIndex(text).starts
         assert index.text is text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_edit_bounds_since_each_version_hold(seed: int) -> None:
+    """``changed_since(v)``: the text at version v and now share at least that prefix and
+    suffix, over several changes per version (what the pipeline's rechunk trusts)."""
+    rng = random.Random(seed)
+    doc = Document(uri="file:///a.md", text="", version=0, language="markdown")
+    doc.apply(types.TextDocumentContentChangeWholeDocument(text="One two.\n\nThree 😀 four.\n"))
+    doc.at_version(1)
+    texts = {1: doc.text}
+    for version in range(2, 40):
+        for _ in range(rng.randint(1, 3)):
+            lines = doc.lines()
+            a, b = sorted(rng.randrange(len(doc.text) + 1) for _ in range(2))
+            change = types.TextDocumentContentChangePartial(
+                range=types.Range(lines.position(a), lines.position(b)),
+                text=rng.choice(["", "x", "\n\n", "é😀", "word "]))
+            doc.apply(change)
+        doc.at_version(version)
+        texts[version] = doc.text
+        base = rng.choice(sorted(texts)[-5:])
+        bounds = doc.changed_since(base)
+        assert bounds is not None
+        prefix, suffix = bounds
+        old = texts[base]
+        assert old[:prefix] == doc.text[:prefix]
+        assert suffix == 0 or old[-suffix:] == doc.text[-suffix:]
+        texts = {v: t for v, t in texts.items() if v >= base}
+    doc.apply(types.TextDocumentContentChangeWholeDocument(text="new"))
+    doc.at_version(40)
+    assert doc.changed_since(39) is None and doc.changed_since(40) == (3, 3)
+
+
+def test_edit_bounds_of_one_keystroke_are_tight() -> None:
+    doc = Document(uri="file:///a.md", text="abc\ndef\n", version=1, language="markdown")
+    doc.at_version(1)
+    at = types.Range(types.Position(1, 1), types.Position(1, 1))
+    doc.apply(types.TextDocumentContentChangePartial(range=at, text="X"))
+    doc.at_version(2)
+    assert doc.changed_since(1) == (5, 3)  # "abc\nd" before the "X", "ef\n" after
