@@ -78,10 +78,9 @@ def rechunk(starts: Sequence[int], chunks: Sequence[str], text: str,
     (``starts``, ``chunks``), when the edit is local (else None: split it all).
     ``edited`` bounds the edit, so the changed chunk is found by bisection instead of
     comparing every chunk (about 1 ms for a 100k-word document's 2,000 chunks)."""
-    if edited is not None and chunks:
-        changed = _bounded(starts, chunks, text, edited)
-    else:
-        changed = _changed(starts, chunks, text)
+    if not chunks:
+        return None
+    changed = _changed(starts, chunks, text, edited or _compared(starts, chunks, text))
     if changed is None or not _local(chunks, changed[0], changed[1], language):
         return None
     i, chunk = changed
@@ -89,28 +88,27 @@ def rechunk(starts: Sequence[int], chunks: Sequence[str], text: str,
     return Rechunked(i, middle, len(chunks) - i - 1, len(chunk) - len(chunks[i]))
 
 
-def _changed(starts: Sequence[int], chunks: Sequence[str], text: str) -> tuple[int, str] | None:
-    """The one previous chunk ``text`` differs in, and what it became (None: none or
-    several). Chunks are compared in place, without copying the text."""
-    if not chunks:
-        return None
+def _compared(starts: Sequence[int], chunks: Sequence[str], text: str) -> Edited:
+    """The edit's bounds in whole chunks: the chunks ``text`` still holds in place at
+    its start, and moved by the change in length at its end (compared without
+    copying the text)."""
     i, n = 0, len(chunks)
     while i < n and text.startswith(chunks[i], starts[i]):
         i += 1
+    old = starts[-1] + len(chunks[-1])
     if i == n:  # typed at the very end: the last chunk is a prefix of what follows
-        return n - 1, text[starts[-1]:]
-    delta = len(text) - (starts[-1] + len(chunks[-1]))
+        return old, 0
+    delta = len(text) - old
     j = n - 1
     while j > i and text.startswith(chunks[j], starts[j] + delta):
         j -= 1
-    start, end = starts[i], starts[i] + len(chunks[i]) + delta
-    return (i, text[start:end]) if j == i and end >= start else None
+    return starts[i], old - starts[j] - len(chunks[j])
 
 
-def _bounded(starts: Sequence[int], chunks: Sequence[str], text: str,
+def _changed(starts: Sequence[int], chunks: Sequence[str], text: str,
              edited: Edited) -> tuple[int, str] | None:
-    """``_changed`` from the edit's bounds: the chunk holding the first character that
-    may differ must also hold the last one (else None)."""
+    """The one previous chunk the edit lies in, and what it became (None: the chunk
+    holding the first character that may differ does not hold the last one)."""
     old = starts[-1] + len(chunks[-1])
     prefix = max(0, min(edited[0], old, len(text)))
     i = bisect_right(starts, prefix) - 1 if prefix < old else len(chunks) - 1

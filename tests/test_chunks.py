@@ -149,3 +149,15 @@ def test_unchanged_text_with_overlapping_bounds_keeps_its_chunks() -> None:
                     (len(text), len(text)))
     assert found is not None and found.delta == 0
     assert found.before + len(found.middle) + found.after == len(chunks)
+
+
+@pytest.mark.parametrize("bounds", [None, (8, 6)])
+def test_an_edit_across_two_chunks_cuts_both_again(bounds: tuple[int, int] | None) -> None:
+    """Each chunk still ends in blank lines, so only the comparison can tell that the
+    second one changed too."""
+    text = "Intro.\n\nA.\n\nB.\n\nC.\n"
+    edited = text.replace("A.\n\nB", "X.\n\nY")
+    assert resplit(split(text, "markdown"), edited, "markdown") == split(edited, "markdown")
+    chunks = split(text, "markdown")
+    found = rechunk([s for s, _ in chunks], [c for _, c in chunks], edited, "markdown", bounds)
+    assert found is None or found.before + found.after < len(chunks) - 1

@@ -117,8 +117,7 @@ async def test_harper_hits_carry_the_rule_description(
 async def test_harper_misreadings_of_glued_words_are_dropped(
     hub: EngineHub, pool: ThreadPoolExecutor, text: str, misread: str
 ) -> None:
-    hits = await hub.check(text, us(), pool)
-    assert [h.rule for h in hits.harper if text[h.start:h.end] == misread] == []
+    assert await harper_rules_on(hub, pool, text, misread) == []
 
 
 @pytest.mark.parametrize(("text", "flagged", "rule"), [
@@ -130,5 +129,11 @@ async def test_harper_misreadings_of_glued_words_are_dropped(
 async def test_harper_hits_next_to_the_glued_cases_stay(
     hub: EngineHub, pool: ThreadPoolExecutor, text: str, flagged: str, rule: str
 ) -> None:
+    assert rule in await harper_rules_on(hub, pool, text, flagged)
+
+
+async def harper_rules_on(hub: EngineHub, pool: ThreadPoolExecutor, text: str,
+                          quoted: str) -> list[str]:
+    """The harper rules that flag exactly ``quoted`` in ``text``."""
     hits = await hub.check(text, us(), pool)
-    assert rule in [h.rule for h in hits.harper if text[h.start:h.end] == flagged]
+    return [h.rule for h in hits.harper if text[h.start:h.end] == quoted]
