@@ -13,6 +13,14 @@ _END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+|$)""")
 _NEXT = re.compile(r"\s*(\S)")
 _WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 
+LONGEST_TOKEN = 64
+"""The longest run without white space that is still prose (the longest English words
+are about 45 letters). Longer runs are data: a base64 data URI, a hash, a minified
+line. harper's speller allocates memory that grows with the square of a word's
+length (2,000 characters: 670 MB; 100,000: an abort that kills the process)."""
+UNBROKEN = re.compile(rf"\S{{{LONGEST_TOKEN + 1},}}")
+"""A run of non-space characters longer than ``LONGEST_TOKEN``."""
+
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences in ``text`` (stripped of surrounding space).

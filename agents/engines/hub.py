@@ -27,6 +27,7 @@ from prosewise.agents.engines.lingo_engine import SPELLERS, LingoEngine, byte_to
 from prosewise.agents.engines.units import Units, runs
 from prosewise.agents.lru import LRU
 from prosewise.agents.settings import Dialect, Settings
+from prosewise.agents.text import UNBROKEN
 
 __all__ = ["HARPER", "LINGO", "EngineHit", "EngineHits", "EngineHub", "byte_to_char_offsets"]
 
@@ -257,7 +258,22 @@ class EngineHub:
 def _check_all(
     fn: _EngineFn, texts: list[str], dialect: Dialect, words: tuple[str, ...]
 ) -> list[Hits]:
-    return [fn(text, dialect, words) for text in texts]
+    return [_check_guarded(fn, text, dialect, words) for text in texts]
+
+
+def _check_guarded(fn: _EngineFn, text: str, dialect: Dialect, words: tuple[str, ...]) -> Hits:
+    """The engine's hits on ``text`` without its runs longer than any word (``UNBROKEN``):
+    the pieces between them are checked one by one, and no engine ever sees such a run
+    (one of 100,000 characters makes harper abort the whole process)."""
+    if UNBROKEN.search(text) is None:
+        return fn(text, dialect, words)
+    out: list[EngineHit] = []
+    at = 0
+    for piece in [*(m.span() for m in UNBROKEN.finditer(text)), (len(text), len(text))]:
+        if text[at:piece[0]].strip():
+            out.extend(h.moved(at) for h in fn(text[at:piece[0]], dialect, words))
+        at = piece[1]
+    return tuple(out)
 
 
 def _done(value: Hits) -> asyncio.Future[Hits]:

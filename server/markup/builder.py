@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from prosewise.agents.model import Block, BlockKind, Segment
+from prosewise.agents.text import UNBROKEN
 
 PLACEHOLDER = "X"
 """Stands for inline code, math or a URL: a noun harper and lingotweaker accept
@@ -19,6 +20,9 @@ BARE_URL = re.compile(
     r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 )
 """URLs and e-mail addresses typed as plain text (angle-bracket autolinks are tokens)."""
+NOT_PROSE = re.compile(f"{BARE_URL.pattern}|{UNBROKEN.pattern}")
+"""What a placeholder stands for in running text: bare URLs and runs too long to be a
+word (a data URI, a hash; ``UNBROKEN``)."""
 
 Piece = tuple[str, int | None]
 """Block text and the document offset it was copied from (None: not verbatim)."""
@@ -53,8 +57,8 @@ class BlockBuilder:
         if not text.strip():
             return None
         pieces = self.pieces
-        if "@" in text or "/" in text or "www." in text:
-            pieces = _without_urls(pieces, text)
+        if "@" in text or "/" in text or "www." in text or UNBROKEN.search(text):
+            pieces = _masked(pieces, text)
             text = "".join(t for t, _ in pieces)
         segments = _segments(pieces)
         if not segments:
@@ -71,13 +75,14 @@ def _placeholder_after(before: str) -> str:
     return PLACEHOLDER_AFTER_A if after_a else PLACEHOLDER
 
 
-def _without_urls(pieces: list[Piece], text: str) -> list[Piece]:
-    """``pieces`` with every bare URL or e-mail address replaced by a placeholder."""
+def _masked(pieces: list[Piece], text: str) -> list[Piece]:
+    """``pieces`` with every bare URL, e-mail address or overlong run replaced by a
+    placeholder (``NOT_PROSE``)."""
     pieces = list(pieces)  # split pieces are rewritten in place
     out: list[Piece] = []
     at = 0  # block offset where pieces[i] starts
     i = 0
-    for m in BARE_URL.finditer(text):
+    for m in NOT_PROSE.finditer(text):
         at, i = _copy_until(pieces, out, at, i, m.start())
         out.append((_placeholder_after(text[:m.start()][-3:]), None))
         at, i = _skip_until(pieces, at, i, m.end())

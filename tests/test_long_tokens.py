@@ -1,0 +1,71 @@
+"""Runs too long to be words (a base64 data URI, a hash, a minified line) never reach
+an engine: one of 100,000 characters made harper abort the whole process, in the CLI
+and in the language server. The server side is tested in lsp/test_robust.py."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+
+import pytest
+from test_cli import prosewise
+
+from prosewise.agents.engines.hub import EngineHit, EngineHub
+from prosewise.agents.settings import Dialect, Settings
+from prosewise.agents.text import LONGEST_TOKEN, UNBROKEN
+from prosewise.server.markup.markdown import extract_markdown
+from prosewise.server.markup.plaintext import extract_plaintext
+
+DATA_URI = "data:image/png;base64," + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB" * 3_000
+"""About 96,000 characters without a space, as pasted into a Markdown file."""
+
+
+@dataclass
+class RecordingHub(EngineHub):
+    """The real engines, noting every text they are given."""
+
+    seen: list[str] = field(default_factory=list)
+
+    def harper_hits(self, text: str, dialect: Dialect,
+                    words: tuple[str, ...]) -> tuple[EngineHit, ...]:
+        self.seen.append(text)
+        return super().harper_hits(text, dialect, words)
+
+    def lingo_hits(self, text: str, dialect: Dialect,
+                   words: tuple[str, ...]) -> tuple[EngineHit, ...]:
+        self.seen.append(text)
+        return super().lingo_hits(text, dialect, words)
+
+
+def test_engines_never_see_a_run_longer_than_a_word(pool: Executor) -> None:
+    hub = RecordingHub()
+    text = f"We recieve {DATA_URI[:300]} and {'f0' * 40} teh letters. Then she go home."
+    hits = asyncio.run(hub.check(text, Settings(), pool))
+    assert hub.seen and not any(UNBROKEN.search(seen) for seen in hub.seen)
+    quoted = {text[h.start:h.end] for h in hits.all()}
+    assert {"recieve", "teh"} <= quoted  # around the runs, at exact offsets
+    assert hits.failed == ()
+
+
+@pytest.mark.parametrize("extract", [extract_markdown, extract_plaintext])
+def test_an_overlong_run_is_a_placeholder_like_a_url(extract: object) -> None:
+    doc = f"Token: {DATA_URI} and a {'x' * (LONGEST_TOKEN + 1)} here.\n\nA word of {'y' * 40}."
+    blocks = extract(doc)  # type: ignore[operator]
+    assert [b.text for b in blocks] == ["Token: X and a Y here.", f"A word of {'y' * 40}."]
+    for block in blocks:
+        for seg in block.segments:
+            assert doc[seg.doc_start:seg.doc_start + seg.length] == \
+                block.text[seg.block_start:seg.block_start + seg.length]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("flags", [(), ("--lite",)])
+def test_review_of_a_file_with_a_huge_token_finishes(tmp_path: object, flags: tuple[str, ...]
+                                                     ) -> None:
+    text = f"Token: {'x' * 100_000} here.\n\nWe recieve teh letters.\n"
+    run = prosewise("review", "-", "--format", "json", *flags, cwd=tmp_path,  # type: ignore[arg-type]
+                    stdin=text.encode())
+    assert run.code == 1, run.err
+    (entry,) = run.json()["files"]
+    assert {s["text"] for s in entry["suggestions"]} >= {"recieve", "teh"}
