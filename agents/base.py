@@ -48,7 +48,7 @@ class CheckContext:
     def start_engines(self, block: Block) -> None:
         """Start the engines on this block (they take longest: start them first)."""
         if self._hits is None:
-            job = self.engines.check(block.text, self.settings, self.pool, self.early)
+            job = self.engines.check(block.text, self.settings, self.pool, early=self.early)
             self._hits = asyncio.ensure_future(job)
 
     async def engine_hits(self, block: Block) -> EngineHits:

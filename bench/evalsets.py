@@ -20,8 +20,7 @@ from typing import Any, TypeVar
 
 from prosewise.agents.model import Category, Finding
 from prosewise.agents.settings import Settings
-from prosewise.server.incremental import shift_finding
-from prosewise.server.pipeline import Pipeline, Review
+from prosewise.server.pipeline import Pipeline
 
 Record = dict[str, Any]
 Flag = dict[str, Any]
@@ -144,16 +143,7 @@ class Checked:
 async def check(pipeline: Pipeline, text: str, settings: Settings) -> Checked:
     """One sentence reviewed as a plain-text document: shown and raw findings."""
     review = await pipeline.review(text, "plaintext", settings)
-    return Checked(text, review.shown, raw_findings(review))
-
-
-def raw_findings(review: Review) -> tuple[Finding, ...]:
-    """Every enabled finding of every agent, before ranking, in document offsets.
-
-    Why not ``Review.decisions``: the ranking agent may rewrite merged findings
-    (sources joined), and calibration must not depend on the ranking.
-    """
-    return tuple(shift_finding(f, p.start) for p in review.parts for f in p.part.findings)
+    return Checked(text, review.shown, review.findings)
 
 
 def check_texts(

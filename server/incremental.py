@@ -1,19 +1,24 @@
-"""A document's review as a list of per-chunk results, made document-wide lazily.
+"""A document's review: one record per chunk, in one table, made document-wide lazily.
 
 Why: ranking decides locally (duplicates and overlaps share a span, density caps
 count per sentence and paragraph), so each chunk of the document (see chunks.py)
-is ranked alone and its result cached by content. A review is then the chunks'
-results placed at their offsets; copying every finding into document offsets is
-O(document), so it is done only when someone reads ``shown``, ``decisions`` or
-``blocks``, and ``tone`` (a whole-document pass) only when someone asks for it.
+is ranked alone and its result cached by content. A review is the table of its
+chunks (``Chunk``: where it starts, its text, its ranked result); an edit replaces
+the records of the edited chunks and keeps the others' results. Copying every
+finding into document offsets is O(document), so it is done only when someone
+reads ``shown``, ``decisions`` or ``blocks``, and ``tone`` (a whole-document pass)
+only when someone asks for it.
+
+A result that went without a source (an engine still loading, an engine answering
+late, a failure) says so in ``Part.waiting``: it is never cached, and the chunk is
+checked again on the next review; nothing else about late sources lives here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
 
 from prosewise.agents.model import Block, Finding, Segment, ToneSummary
 from prosewise.agents.registry import tone_summary
@@ -23,38 +28,43 @@ from prosewise.merge.model import Decision
 
 @dataclass(frozen=True, eq=False)
 class Part:
-    """One chunk's review in chunk offsets (0 = the chunk's first character)."""
+    """One chunk's ranked result in chunk offsets (0 = the chunk's first character)."""
 
     blocks: tuple[Block, ...]
     findings: tuple[Finding, ...]
     """Every enabled finding of every agent (the ranking's input; the tone summary reads it)."""
     shown: tuple[Finding, ...]
     decisions: tuple[Decision, ...]
-    complete: bool = True
-    """False when an engine was missing or failed: such a part is never cached."""
-    fronts: dict[Hashable, object] = field(default_factory=dict, repr=False)
-    """What a front derives from the part (the server's diagnostics per placement),
-    kept with it so it is forgotten with it."""
-    _placed: dict[int, tuple[Finding, ...]] = field(default_factory=dict, repr=False)
-
-    def shown_at(self, start: int) -> tuple[Finding, ...]:
-        """``shown`` moved to ``start``; the last placement is remembered, so after an
-        edit the chunks before it cost nothing."""
-        found = self._placed.get(start)
-        if found is None:
-            found = tuple(shift_finding(f, start) for f in self.shown)
-            self._placed.clear()
-            self._placed[start] = found
-        return found
+    waiting: frozenset[str] = frozenset()
+    """The sources this result went without (engines loading, late or failed, agents
+    that failed): such a part is never cached and its chunk is checked again."""
 
 
-class Placed(NamedTuple):
-    """A part at its place in the document (a tuple: a review makes one per chunk)."""
+@dataclass(frozen=True, slots=True, eq=False)
+class Chunk:
+    """One chunk of a reviewed document: where it starts, its text, its result."""
 
     start: int
-    chunk: str
-    """The chunk's text."""
+    text: str
     part: Part
+
+    @property
+    def end(self) -> int:
+        """Where the chunk ends in the document."""
+        return self.start + len(self.text)
+
+    @property
+    def waiting(self) -> frozenset[str]:
+        """The sources the chunk's result still waits for."""
+        return self.part.waiting
+
+    def shown(self) -> tuple[Finding, ...]:
+        """The part's shown findings in document offsets."""
+        return tuple(shift_finding(f, self.start) for f in self.part.shown)
+
+    def moved(self, delta: int) -> Chunk:
+        """The same chunk ``delta`` code points further on (an edit before it)."""
+        return self if delta == 0 else Chunk(self.start + delta, self.text, self.part)
 
 
 def shift_finding(f: Finding, delta: int) -> Finding:
@@ -83,64 +93,74 @@ def shift_block(b: Block, delta: int) -> Block:
 
 @dataclass(frozen=True, eq=False)
 class Review:
-    """The result of reviewing one document.
+    """The result of reviewing one document: its chunks, in document order.
 
-    The document's chunks are three parallel tuples (``starts``, ``chunks``,
-    ``results``): after a keystroke the next review slices the unchanged ends out of
-    them instead of making an object per chunk. ``parts`` (the same as ``Placed``
-    tuples), ``shown`` (document order, document offsets), ``decisions`` (one per
-    finding; ``into`` indexes ``shown``), ``blocks`` and ``tone`` are computed on
-    first read; a front that converts per part can skip them altogether.
+    ``shown`` (document order, document offsets), ``decisions`` (one per finding;
+    ``into`` indexes ``shown``), ``blocks`` and ``tone`` are computed on first read;
+    a front that converts per chunk can skip them altogether.
     """
 
     text: str
-    starts: tuple[int, ...] = ()
-    chunks: tuple[str, ...] = ()
-    results: tuple[Part, ...] = ()
-    """Each chunk's part, in chunk offsets."""
-    incomplete: tuple[int, ...] = ()
-    """Indexes of the parts an engine was missing from (loading or failed)."""
+    chunks: tuple[Chunk, ...] = ()
     goals: Goals = field(default_factory=Goals)
     checked_blocks: int = 0
     """How many (agent, block) pairs actually ran; the rest came from the cache."""
     language: str = ""
     context: str = ""
     """Everything besides its text the review depended on (language, settings, feedback):
-    its parts can stand in for the next version's equal chunks only in the same context."""
+    its results can stand in for the next version's equal chunks only in the same context."""
+
+    @cached_property
+    def waiting(self) -> frozenset[str]:
+        """The sources some chunk's result still waits for (empty: complete)."""
+        return frozenset().union(*(c.part.waiting for c in self.chunks if c.part.waiting))
 
     @property
     def complete(self) -> bool:
-        """Whether every engine contributed (False while one is loading or after it failed)."""
-        return not self.incomplete
+        """Whether every source contributed (False while an engine loads or after it failed)."""
+        return not self.waiting
 
     @cached_property
-    def parts(self) -> tuple[Placed, ...]:
-        """Each chunk's part at its place."""
-        return tuple(map(Placed, self.starts, self.chunks, self.results))
+    def starts(self) -> tuple[int, ...]:
+        """Each chunk's start (derived from the records, for bisection)."""
+        return tuple(c.start for c in self.chunks)
+
+    @cached_property
+    def texts(self) -> tuple[str, ...]:
+        """Each chunk's text (derived from the records, for ``rechunk``)."""
+        return tuple(c.text for c in self.chunks)
 
     @cached_property
     def shown(self) -> tuple[Finding, ...]:
         """The suggestions to show, in document order and offsets."""
-        return tuple(f for p in self.parts for f in p.part.shown_at(p.start))
+        return tuple(f for c in self.chunks for f in c.shown())
 
     @cached_property
     def decisions(self) -> tuple[Decision, ...]:
         """The ranking's decision for every finding, in document offsets."""
         out: list[Decision] = []
         before = 0
-        for p in self.parts:
-            out.extend(shift_decision(d, p.start, before) for d in p.part.decisions)
-            before += len(p.part.shown)
+        for c in self.chunks:
+            out.extend(shift_decision(d, c.start, before) for d in c.part.decisions)
+            before += len(c.part.shown)
         return tuple(out)
 
     @cached_property
     def blocks(self) -> tuple[Block, ...]:
         """The prose blocks, in document offsets."""
-        return tuple(shift_block(b, p.start) for p in self.parts for b in p.part.blocks)
+        return tuple(shift_block(b, c.start) for c in self.chunks for b in c.part.blocks)
+
+    @cached_property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every enabled finding of every agent before ranking, in document offsets.
+
+        Why not ``decisions``: the ranking agent may rewrite merged findings (sources
+        joined), and calibration must not depend on the ranking."""
+        return tuple(shift_finding(f, c.start) for c in self.chunks for f in c.part.findings)
 
     @cached_property
     def tone(self) -> ToneSummary | None:
         """How the whole document sounds (None for short documents)."""
-        blocks: list[Block] = [b for p in self.parts for b in p.part.blocks]
-        findings: Sequence[Finding] = [f for p in self.parts for f in p.part.findings]
+        blocks: list[Block] = [b for c in self.chunks for b in c.part.blocks]
+        findings: Sequence[Finding] = [f for c in self.chunks for f in c.part.findings]
         return tone_summary(self.text, blocks, findings, self.goals)

@@ -17,7 +17,7 @@ import os
 from collections.abc import Hashable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple
 
 from prosewise.agents.base import Agent, CheckContext, run_work
 from prosewise.agents.engines.hub import EngineHits, EngineHub
@@ -29,11 +29,11 @@ from prosewise.agents.text import sentences
 from prosewise.merge.model import Layout, Ranking, RuleFeedback
 from prosewise.merge.rank import rank
 from prosewise.server.cache import FindingCache
-from prosewise.server.chunks import Edited, Rechunked, rechunk, split
-from prosewise.server.incremental import Part, Review
+from prosewise.server.chunks import Edited, rechunk, split
+from prosewise.server.incremental import Chunk, Part, Review
 from prosewise.server.markup import extract
 
-__all__ = ["Pipeline", "Review", "layout_of", "to_document"]
+__all__ = ["Chunk", "Pipeline", "Review", "layout_of", "to_document"]
 
 log = logging.getLogger(__name__)
 
@@ -50,60 +50,46 @@ on a 1.6k-word document). The engines never run on the loop.
 
 @dataclass
 class _TrackedContext(CheckContext):
-    """A check context that notes whether the engines' hits were complete."""
+    """A check context that notes the engines the hits went without."""
 
-    incomplete: bool = False
+    waiting: frozenset[str] = frozenset()
 
     async def engine_hits(self, block: Block) -> EngineHits:
-        """The engines' hits; remembers a missing (loading or failed) engine."""
+        """The engines' hits; remembers a missing (loading, late or failed) engine."""
         hits = await super().engine_hits(block)
         if hits.failed or hits.pending:
-            self.incomplete = True
+            self.waiting = self.waiting.union(hits.failed, hits.pending)
         return hits
 
 
-@dataclass
-class _Layout:
-    """A review's chunks before checking: each one's part where it is already known
-    (from the previous version's review), and the indexes still to look up."""
+class _Todo(NamedTuple):
+    """A chunk of the new version whose result is still to be found."""
 
-    starts: list[int]
-    chunks: list[str]
-    known: list[Part | None]
-    todo: Sequence[int]
+    start: int
+    text: str
 
-    @classmethod
-    def of(cls, previous: Review | None, text: str, language: str, context: str,
-           edited: Edited | None = None) -> _Layout:
-        """After a keystroke, the previous review's unchanged ends, sliced (no work per
-        chunk but shifting starts); otherwise every chunk of ``split``, to look up."""
-        if previous is not None and previous.language == language:
-            edit = rechunk(previous.starts, previous.chunks, text, language, edited)
-            if edit is not None:
-                return cls._edited(previous, edit, previous.context == context)
-        chunks = split(text, language)
-        return cls([s for s, _ in chunks], [c for _, c in chunks], [None] * len(chunks),
-                   range(len(chunks)))
 
-    @classmethod
-    def _edited(cls, previous: Review, edit: Rechunked, same_context: bool) -> _Layout:
-        tail = len(previous.chunks) - edit.after
-        middle = range(edit.before, edit.before + len(edit.middle))
-        starts = [*previous.starts[:edit.before], *(s for s, _ in edit.middle),
-                  *(s + edit.delta for s in previous.starts[tail:])]
-        chunks = [*previous.chunks[:edit.before], *(c for _, c in edit.middle),
-                  *previous.chunks[tail:]]
-        if not same_context:
-            return cls(starts, chunks, [None] * len(chunks), range(len(chunks)))
-        known: list[Part | None] = [*previous.results[:edit.before], *([None] * len(middle)),
-                                    *previous.results[tail:]]
-        todo = list(middle)
-        for i in previous.incomplete:  # parts an engine was missing from: look up again
-            j = i if i < edit.before else i + len(chunks) - len(previous.chunks)
-            if i < edit.before or i >= tail:
-                known[j] = None
-                todo.append(j)
-        return cls(starts, chunks, known, sorted(todo))
+def _layout(previous: Review | None, text: str, language: str, context: str,
+            edited: Edited | None) -> list[Chunk | _Todo]:
+    """The new version's chunks: after a keystroke, the previous review's records for
+    the chunks the edit left alone (the ones after it moved), and the edited ones to
+    look up; otherwise every chunk of ``split``, to look up. Records whose result
+    waits for a source are looked up again."""
+    layout: list[Chunk | _Todo]
+    edit = (rechunk(previous.starts, previous.texts, text, language, edited)
+            if previous is not None and previous.language == language else None)
+    if previous is None or edit is None:
+        layout = [_Todo(s, c) for s, c in split(text, language)]
+    else:
+        old = previous.chunks
+        layout = [*old[:edit.before], *(_Todo(s, c) for s, c in edit.middle),
+                  *(c.moved(edit.delta) for c in old[len(old) - edit.after:])]
+        if previous.context != context:
+            layout = [_Todo(c.start, c.text) for c in layout]
+    if previous is not None and previous.waiting:
+        layout = [_Todo(c.start, c.text) if isinstance(c, Chunk) and c.waiting else c
+                  for c in layout]
+    return layout
 
 
 @dataclass(frozen=True)
@@ -143,6 +129,7 @@ class Pipeline:
         language: str,
         settings: Settings,
         feedback: Mapping[str, RuleFeedback] | None = None,
+        *,
         early: bool = False,
         previous: Review | None = None,
         edited: Edited | None = None,
@@ -159,29 +146,24 @@ class Pipeline:
         ``edited`` bounds what changed since ``previous`` (see ``chunks.Edited``).
         """
         context = _context_key(language, settings, feedback)
-        layout = _Layout.of(previous, text, language, context, edited)
-        known, chunks = layout.known, layout.chunks
-        for i in layout.todo:
-            if known[i] is None:
-                known[i] = self.parts.get((context, chunks[i]))
-        missing = list(dict.fromkeys(chunks[i] for i in layout.todo if known[i] is None))
+        layout = _layout(previous, text, language, context, edited)
+        todo = [i for i, c in enumerate(layout) if isinstance(c, _Todo)]
+        for i in todo:
+            if (part := self.parts.get((context, layout[i].text))) is not None:
+                layout[i] = Chunk(layout[i].start, layout[i].text, part)
+        missing = list(dict.fromkeys(c.text for c in layout if isinstance(c, _Todo)))
         run = _Run(language, settings, settings.digest(), feedback,
                    early and len(missing) <= EARLY_CHUNKS)
         checked = await asyncio.gather(*(self._check_chunk(c, run) for c in missing))
         fresh = dict(zip(missing, (part for part, _ in checked), strict=True))
         for chunk, part in fresh.items():
-            if part.complete:
+            if not part.waiting:
                 self.parts.put((context, chunk), part)
-        for i in layout.todo:
-            if known[i] is None:
-                known[i] = fresh[chunks[i]]
-        results = cast(list[Part], known)
-        return Review(
-            text=text, starts=tuple(layout.starts), chunks=tuple(chunks),
-            results=tuple(results), goals=settings.goals,
-            incomplete=tuple(i for i in layout.todo if not results[i].complete),
-            checked_blocks=sum(n for _, n in checked), language=language, context=context,
-        )
+        chunks = tuple(c if isinstance(c, Chunk) else Chunk(c.start, c.text, fresh[c.text])
+                       for c in layout)
+        return Review(text=text, chunks=chunks, goals=settings.goals,
+                      checked_blocks=sum(n for _, n in checked), language=language,
+                      context=context)
 
     async def _check_chunk(self, chunk: str, run: _Run) -> tuple[Part, int]:
         """Extract, check and rank one chunk, in chunk offsets.
@@ -198,14 +180,15 @@ class Pipeline:
         ranking = await run_work(self.pool, inline, _rank_chunk, findings, run.settings,
                                  blocks, run.feedback)
         part = Part(blocks=tuple(blocks), findings=tuple(findings), shown=ranking.shown,
-                    decisions=ranking.decisions, complete=all(ok for _, _, ok in per_block))
+                    decisions=ranking.decisions,
+                    waiting=frozenset().union(*(waits for _, _, waits in per_block)))
         return part, sum(n for _, n, _ in per_block)
 
     async def _check_block(
         self, block: Block, run: _Run, inline: bool = False
-    ) -> tuple[list[Finding], int, bool]:
-        """Findings in chunk offsets, how many agents ran, whether all of them and every
-        engine took part (only then are the fresh findings cached)."""
+    ) -> tuple[list[Finding], int, frozenset[str]]:
+        """Findings in chunk offsets, how many agents ran, and the engines and agents
+        that did not take part (only when none is missing are the findings cached)."""
         ctx = _TrackedContext(settings=run.settings, pool=self.pool, engines=self.engines,
                               early=run.early, inline=inline)
         enabled = [a for a in self.agents if run.settings.agent_enabled(a.name)]
@@ -216,14 +199,16 @@ class Pipeline:
         results = await asyncio.gather(
             *(self._run_agent(a, block, ctx, hit) for a, hit in zip(enabled, cached, strict=True))
         )
-        complete = not ctx.incomplete and all(status != "failed" for _, status in results)
-        if complete:
+        failed = {a.name.value for a, (_, status) in zip(enabled, results, strict=True)
+                  if status == "failed"}
+        waiting = ctx.waiting.union(failed)
+        if not waiting:
             for key, (fresh, status) in zip(keys, results, strict=True):
                 if status == "ran":
                     self.cache.put(key, fresh)
         found = [f for fs, _ in results for f in fs]
         ran = sum(1 for _, status in results if status != "cached")
-        return to_document(block, found), ran, complete
+        return to_document(block, found), ran, waiting
 
     async def _run_agent(
         self, agent: Agent, block: Block, ctx: CheckContext, cached: list[Finding] | None

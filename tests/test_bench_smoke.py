@@ -86,7 +86,7 @@ def test_saved_checks_are_reused_and_views_apply(tmp_path: Path) -> None:
 
 def test_lingotweaker_slow_rule_stays_off(pipeline: Pipeline) -> None:
     """NUMBERS_IN_WORDS costs seconds per word like "w3schools" (found by bench.throughput)."""
-    hits = pipeline.engines.lingo_hits("I read w3schools today.", Dialect.EN_US, ())
+    hits = pipeline.engines.lingo.hits("I read w3schools today.", Dialect.EN_US, ())
     assert "NUMBERS_IN_WORDS" not in {h.rule for h in hits}
 
 

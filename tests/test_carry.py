@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import threading
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
 
 import pytest
+from spy_engine import SpyEngine, crash
 
 from prosewise.agents.engines.carry import MAX_EDIT, Predecessors, carry
+from prosewise.agents.engines.hits import HARPER
 from prosewise.agents.engines.hub import LINGO, EngineHit, EngineHub
-from prosewise.agents.settings import Dialect, Settings
+from prosewise.agents.settings import Settings
 
 OLD = "She have a car and teh dog."
 
@@ -56,50 +57,31 @@ def test_predecessors_find_the_latest_version_by_head_or_tail() -> None:
     assert index.candidates("ctx", OLD) == []  # itself is not a predecessor
 
 
-@dataclass
-class GatedHub(EngineHub):
-    """The real engines, with lingotweaker held back until the test opens the gate."""
-
-    gate: threading.Event = field(default_factory=threading.Event)
-
-    def lingo_hits(self, text: str, dialect: Dialect,
-                   words: tuple[str, ...]) -> tuple[EngineHit, ...]:
-        self.gate.wait(timeout=60)
-        return super().lingo_hits(text, dialect, words)
-
-
 def test_early_check_carries_lingo_hits_then_the_fresh_ones_follow(
     hub: EngineHub, pool: Executor
 ) -> None:
-    gated = GatedHub(harper=hub.harper, lingo=hub.lingo)
+    gate = threading.Event()
+    gated = EngineHub(harper=hub.harper,
+                      lingo=SpyEngine(hub.lingo, lambda _: gate.wait(timeout=60) or None))
     before = "This is an test. Yesterday she have a car. Birds sing."
     after = before.replace("a car", "a red car")
 
     async def scenario() -> None:
-        gated.gate.set()
+        gate.set()
         await gated.check(before, Settings(), pool)
-        gated.gate.clear()
+        gate.clear()
         early = await gated.check(after, Settings(), pool, early=True)
         assert early.pending == (LINGO,)
-        assert {after[h.start:h.end] for h in early.lingo} == {"an", "have"}  # cached, carried
-        assert early.harper  # harper's own, fresh
-        gated.gate.set()
+        assert {after[h.start:h.end] for h in early.of(LINGO)} == {"an", "have"}  # carried
+        assert early.of(HARPER)  # harper's own, fresh
+        gate.set()
         await gated.settled()
         late = await gated.check(after, Settings(), pool)
         assert late.pending == ()
         fresh = await EngineHub(harper=hub.harper, lingo=hub.lingo).check(after, Settings(), pool)
-        assert late.lingo == fresh.lingo
+        assert late.of(LINGO) == fresh.of(LINGO)
 
     asyncio.run(scenario())
-
-
-@dataclass
-class BrokenLingoHub(EngineHub):
-    """The real harper; a lingotweaker that raises, as a crashed native engine would."""
-
-    def lingo_hits(self, text: str, dialect: Dialect,
-                   words: tuple[str, ...]) -> tuple[EngineHit, ...]:
-        raise RuntimeError("lingotweaker crashed")
 
 
 def test_a_late_lingo_failure_is_logged_and_the_recheck_reports_it(
@@ -107,13 +89,13 @@ def test_a_late_lingo_failure_is_logged_and_the_recheck_reports_it(
 ) -> None:
     """The language server's follow-up check (harper's hits cached by then) waits for
     lingotweaker, so the failure is reported as such, not as pending again."""
-    broken = BrokenLingoHub(harper=hub.harper, lingo=hub.lingo)
+    broken = EngineHub(harper=hub.harper, lingo=SpyEngine(hub.lingo, crash))
     text = "Yesterday she have a car. Birds sing."
 
     async def scenario() -> None:
         first = await broken.check(text, Settings(), pool, early=True)
         assert first.pending == (LINGO,) and first.failed == ()
-        assert "have" in {text[h.start:h.end] for h in first.harper}
+        assert "have" in {text[h.start:h.end] for h in first.of(HARPER)}
         await broken.settled()
         again = await broken.check(text, Settings(), pool, early=True)
         assert again.pending == () and again.failed == (LINGO,)

@@ -6,8 +6,10 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from spy_engine import SpyEngine, crash
 
-from prosewise.agents.engines.hub import EngineHit, EngineHub, byte_to_char_offsets
+from prosewise.agents.engines.hits import HARPER, LINGO
+from prosewise.agents.engines.hub import EngineHub, byte_to_char_offsets
 from prosewise.agents.settings import Dialect, Goals, Settings
 
 
@@ -46,7 +48,7 @@ async def test_very_long_text_keeps_offsets_to_the_end(
     sentence = "He go to school every day. 😀 "
     text = sentence * 120
     hits = await hub.check(text, us(), pool)
-    for engine in (hits.harper, hits.lingo):
+    for engine in (hits.of(HARPER), hits.of(LINGO)):
         verbs = [h for h in engine if text[h.start:h.end] == "go"]
         assert len(verbs) == 120
         assert verbs[-1].start == len(sentence) * 119 + 3
@@ -77,23 +79,15 @@ async def test_personal_words_are_never_misspelled(
     assert after.all() == ()
 
 
-class BrokenLingo(EngineHub):
-    """A hub whose lingotweaker raises, as a crashed native engine would."""
-
-    def lingo_hits(
-        self, text: str, dialect: Dialect, words: tuple[str, ...]
-    ) -> tuple[EngineHit, ...]:
-        raise RuntimeError("engine crashed")
-
-
 async def test_a_failing_engine_leaves_the_other(
-    pool: ThreadPoolExecutor, caplog: pytest.LogCaptureFixture
+    hub: EngineHub, pool: ThreadPoolExecutor, caplog: pytest.LogCaptureFixture
 ) -> None:
+    broken = EngineHub(harper=hub.harper, lingo=SpyEngine(hub.lingo, crash))
     with caplog.at_level(logging.ERROR):
-        hits = await BrokenLingo().check("This is a apple.", us(), pool)
+        hits = await broken.check("This is a apple.", us(), pool)
     assert hits.failed == ("lingotweaker",)
-    assert hits.lingo == ()
-    assert [h.rule for h in hits.harper] == ["AnA"]
+    assert hits.of(LINGO) == ()
+    assert [h.rule for h in hits.of(HARPER)] == ["AnA"]
     assert "lingotweaker failed" in caplog.text
 
 
@@ -101,7 +95,7 @@ async def test_harper_hits_carry_the_rule_description(
     hub: EngineHub, pool: ThreadPoolExecutor
 ) -> None:
     hits = await hub.check("This is a apple.", us(), pool)
-    assert "article" in hits.harper[0].explanation.lower()
+    assert "article" in hits.of(HARPER)[0].explanation.lower()
 
 
 @pytest.mark.parametrize(("text", "misread"), [
@@ -136,4 +130,4 @@ async def harper_rules_on(hub: EngineHub, pool: ThreadPoolExecutor, text: str,
                           quoted: str) -> list[str]:
     """The harper rules that flag exactly ``quoted`` in ``text``."""
     hits = await hub.check(text, us(), pool)
-    return [h.rule for h in hits.harper if text[h.start:h.end] == quoted]
+    return [h.rule for h in hits.of(HARPER) if text[h.start:h.end] == quoted]

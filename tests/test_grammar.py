@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from spy_engine import SpyEngine, crash
 
 from prosewise.agents.base import CheckContext
 from prosewise.agents.engines.hub import EngineHit, EngineHub
@@ -216,17 +217,11 @@ async def test_lone_speller_dialect_keeps_spelling_visible(
     assert found[0].confidence >= 0.5
 
 
-class BrokenLingo(EngineHub):
-    """A hub whose lingotweaker raises, as a crashed native engine would."""
-
-    def lingo_hits(
-        self, text: str, dialect: Dialect, words: tuple[str, ...]
-    ) -> tuple[EngineHit, ...]:
-        raise RuntimeError("engine crashed")
-
-
-async def test_agent_keeps_harper_when_lingotweaker_fails(pool: ThreadPoolExecutor) -> None:
-    found = await check("This is a apple with a speling mistake.", BrokenLingo(), pool)
+async def test_agent_keeps_harper_when_lingotweaker_fails(
+    hub: EngineHub, pool: ThreadPoolExecutor
+) -> None:
+    broken = EngineHub(harper=hub.harper, lingo=SpyEngine(hub.lingo, crash))
+    found = await check("This is a apple with a speling mistake.", broken, pool)
     assert {(f.text, f.sources) for f in found} == {
         ("a", ("harper:AnA",)), ("speling", ("harper:SpellCheck",)),
     }

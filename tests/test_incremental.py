@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from prosewise.agents.base import CheckContext
+from prosewise.agents.engines.hits import HARPER, LINGO
 from prosewise.agents.engines.hub import EngineHits, EngineHub
 from prosewise.agents.model import AgentName, Block, Category, Finding, Replacement
 from prosewise.agents.settings import Dialect, Settings
@@ -140,7 +141,7 @@ async def test_merged_decisions_point_into_document_shown(pipeline: Pipeline) ->
     p = Pipeline(agents=agents, pool=pipeline.pool, engines=pipeline.engines)
     text = "\n\n".join(f"Para{i} has words." for i in range(5))
     review = await p.review(text, "markdown", Settings(profile="picky"))
-    assert len(review.parts) == 5 and len(review.shown) == 5
+    assert len(review.chunks) == 5 and len(review.shown) == 5
     merged = [d for d in review.decisions if d.into is not None]
     assert [d.into for d in merged] == [0, 1, 2, 3, 4]
     for d in merged:
@@ -156,8 +157,8 @@ class LoadingHub(EngineHub):
 
     async def check(self, text: str, settings: Settings, pool: object,
                     early: bool = False) -> EngineHits:
-        hits = await super().check(text, settings, pool, early)  # type: ignore[arg-type]
-        return hits if self.loaded else EngineHits(harper=hits.harper, failed=("lingotweaker",))
+        hits = await super().check(text, settings, pool, early=early)  # type: ignore[arg-type]
+        return hits if self.loaded else EngineHits(hits=hits.of(HARPER), failed=(LINGO,))
 
 
 async def test_findings_without_an_engine_are_not_cached(pipeline: Pipeline) -> None:
@@ -183,16 +184,16 @@ async def test_review_from_previous_matches_scratch(pipeline: Pipeline) -> None:
     edited = CRAFTED.replace("nice today", "nice this morning")
     review = await pipeline.review(edited, "markdown", settings, previous=first)
     assert 0 < review.checked_blocks <= 4
-    kept = {id(p.part) for p in first.parts}
-    assert sum(id(p.part) in kept for p in review.parts) == len(review.parts) - 1
+    kept = {id(c.part) for c in first.chunks}
+    assert sum(id(c.part) in kept for c in review.chunks) == len(review.chunks) - 1
     fresh = Pipeline(pool=pipeline.pool, engines=pipeline.engines)
     scratch = await fresh.review(edited, "markdown", settings)
-    assert [(p.start, p.chunk) for p in review.parts] == [(p.start, p.chunk)
-                                                          for p in scratch.parts]
+    assert [(c.start, c.text) for c in review.chunks] == [(c.start, c.text)
+                                                          for c in scratch.chunks]
     assert review.shown == scratch.shown and review.decisions == scratch.decisions
     picky = Settings(profile="picky")
     again = await pipeline.review(edited, "markdown", picky, previous=review)
-    assert not {id(p.part) for p in again.parts} & {id(p.part) for p in review.parts}
+    assert not {id(c.part) for c in again.chunks} & {id(c.part) for c in review.chunks}
     assert again.shown == (await fresh.review(edited, "markdown", picky)).shown
 
 
@@ -204,11 +205,11 @@ async def test_parts_an_engine_missed_are_checked_again_after_an_edit(
     p = Pipeline(pool=pipeline.pool, engines=hub)
     settings = Settings(goals={"dialect": Dialect.EN_CA})
     first = await p.review(CRAFTED, "markdown", settings)
-    assert not first.complete and first.incomplete
+    assert not first.complete and first.waiting == {"lingotweaker"}
     hub.loaded = True
     edited = CRAFTED.replace("nice today", "nice at noon")
     review = await p.review(edited, "markdown", settings, previous=first)
-    assert review.complete and all(part.complete for part in review.results)
+    assert review.complete and not any(c.waiting for c in review.chunks)
     assert review.checked_blocks > 4
     scratch = await Pipeline(pool=pipeline.pool, engines=hub).review(edited, "markdown", settings)
     assert review.shown == scratch.shown

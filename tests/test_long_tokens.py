@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
 
 import pytest
+from spy_engine import SpyEngine
 from test_cli import prosewise
 
-from prosewise.agents.engines.hub import EngineHit, EngineHub
-from prosewise.agents.settings import Dialect, Settings
+from prosewise.agents.engines.hub import EngineHub
+from prosewise.agents.settings import Settings
 from prosewise.agents.text import LONGEST_TOKEN, UNBROKEN
 from prosewise.server.markup.markdown import extract_markdown
 from prosewise.server.markup.plaintext import extract_plaintext
@@ -21,28 +21,13 @@ DATA_URI = "data:image/png;base64," + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB" * 3_000
 """About 96,000 characters without a space, as pasted into a Markdown file."""
 
 
-@dataclass
-class RecordingHub(EngineHub):
-    """The real engines, noting every text they are given."""
-
-    seen: list[str] = field(default_factory=list)
-
-    def harper_hits(self, text: str, dialect: Dialect,
-                    words: tuple[str, ...]) -> tuple[EngineHit, ...]:
-        self.seen.append(text)
-        return super().harper_hits(text, dialect, words)
-
-    def lingo_hits(self, text: str, dialect: Dialect,
-                   words: tuple[str, ...]) -> tuple[EngineHit, ...]:
-        self.seen.append(text)
-        return super().lingo_hits(text, dialect, words)
-
-
-def test_engines_never_see_a_run_longer_than_a_word(pool: Executor) -> None:
-    hub = RecordingHub()
+def test_engines_never_see_a_run_longer_than_a_word(hub: EngineHub, pool: Executor) -> None:
+    seen: list[str] = []
+    spied = EngineHub(harper=SpyEngine(hub.harper, seen.append),
+                      lingo=SpyEngine(hub.lingo, seen.append))
     text = f"We recieve {DATA_URI[:300]} and {'f0' * 40} teh letters. Then she go home."
-    hits = asyncio.run(hub.check(text, Settings(), pool))
-    assert hub.seen and not any(UNBROKEN.search(seen) for seen in hub.seen)
+    hits = asyncio.run(spied.check(text, Settings(), pool))
+    assert seen and not any(UNBROKEN.search(t) for t in seen)
     quoted = {text[h.start:h.end] for h in hits.all()}
     assert {"recieve", "teh"} <= quoted  # around the runs, at exact offsets
     assert hits.failed == ()

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
 
 import pytest
+from spy_engine import SpyEngine
 
+from prosewise.agents.engines.harper_engine import HarperEngine
+from prosewise.agents.engines.hits import HARPER
 from prosewise.agents.engines.hub import EngineHit, EngineHub
 from prosewise.agents.engines.units import Units, runs
-from prosewise.agents.settings import Dialect, Settings
+from prosewise.agents.settings import Settings
 
 TEXT = "First sentence here. Second one has a eror. Third is fine!  Fourth"
 
@@ -60,35 +62,24 @@ def test_join_returns_hits_in_text_offsets() -> None:
     assert [TEXT[h.start:h.end] for h in joined] == ["eror", "Third"]
 
 
-@dataclass
-class RecordingHub(EngineHub):
-    """The real harper engine, noting every text it is given."""
-
-    seen: list[str] = field(default_factory=list)
-
-    def harper_hits(self, text: str, dialect: Dialect,
-                    words: tuple[str, ...]) -> tuple[EngineHit, ...]:
-        self.seen.append(text)
-        return super().harper_hits(text, dialect, words)
-
-
 def test_an_edit_rechecks_only_its_sentence(pool: Executor) -> None:
-    hub = RecordingHub(use_lingo=False)
+    seen: list[str] = []
+    hub = EngineHub(use_lingo=False, harper=SpyEngine(HarperEngine(), seen.append))
     before = "The cat sat on teh mat. Dogs barks loudly. Birds sing."
     after = before.replace("Dogs barks", "Dogs bark")
 
     async def check(text: str) -> list[str]:
         found = await hub.check(text, Settings(), pool)
-        return [text[h.start:h.end] for h in found.harper]
+        return [text[h.start:h.end] for h in found.of(HARPER)]
 
     first = asyncio.run(check(before))
-    assert hub.seen == [before]
+    assert seen == [before]
     edited = asyncio.run(check(after))
-    assert hub.seen[1:] == ["Dogs bark loudly. "]
+    assert seen[1:] == ["Dogs bark loudly. "]
     assert "teh" in first and "teh" in edited  # the unchanged sentence's hit, from the cache
     assert edited == _fresh(after, pool)  # same as checking the edited text afresh
 
 
 def _fresh(text: str, pool: Executor) -> list[str]:
     found = asyncio.run(EngineHub(use_lingo=False).check(text, Settings(), pool))
-    return [text[h.start:h.end] for h in found.harper]
+    return [text[h.start:h.end] for h in found.of(HARPER)]

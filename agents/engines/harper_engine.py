@@ -36,6 +36,9 @@ class HarperEngine:
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="harper"), repr=False)
     """The thread harper runs on (see the module docstring); batch runs without
     lingotweaker use several (``threaded``)."""
+    name: str = field(default=HARPER, init=False)
+    pooled: bool = field(default=False, init=False)
+    """harper's linters and suggestion index are per thread: its checks stay on its own."""
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _descriptions: dict[str, str] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -66,6 +69,10 @@ class HarperEngine:
                 linter.import_words(list(words))
             linters[key] = linter
         return linters[key]
+
+    def spells(self, dialect: Dialect) -> bool:
+        """harper spells every dialect it knows."""
+        return True
 
     def warm(self, dialect: Dialect) -> object:
         """Build a linter and the suggestion index (see the module docstring)."""

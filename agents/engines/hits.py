@@ -37,16 +37,21 @@ Hits = tuple[EngineHit, ...]
 class EngineHits:
     """Everything the engines found in one text."""
 
-    harper: Hits = ()
-    lingo: Hits = ()
+    hits: Hits = ()
+    """Every engine's hits, engine by engine."""
     failed: tuple[str, ...] = ()
     """Engines that raised on this text (their hits are missing, the other's are kept)."""
     pending: tuple[str, ...] = ()
-    """Engines still loading: their hits are missing and the result must not be cached."""
+    """Engines still loading or answering late: their hits are missing (or carried from
+    an earlier version) and the result must not be cached."""
     spellers: tuple[str, ...] = (HARPER, LINGO)
     """Engines that checked spelling: a lone spelling hit means disagreement only when
     the other engine could have agreed (lingotweaker has no en-AU/CA/IN speller)."""
 
     def all(self) -> Hits:
-        """Both engines' hits."""
-        return self.harper + self.lingo
+        """Every engine's hits."""
+        return self.hits
+
+    def of(self, engine: str) -> Hits:
+        """One engine's hits."""
+        return tuple(h for h in self.hits if h.engine == engine)

@@ -1,12 +1,13 @@
-"""The offline engines (harper-py and lingotweaker), run side by side on each block.
+"""The engines (harper-py and lingotweaker, behind engine.py's ``Engine``), run side
+by side on each block.
 
-Both engines are native code that releases the GIL, so they run concurrently:
-harper on its own thread (harper_engine.py), lingotweaker in the worker pool. Their
-hits are cached per sentence (units.py). Each engine loads on a thread of its own
+Both engines are native code that releases the GIL, so they run concurrently: each
+on its own thread, or in the worker pool where it allows (``Engine.pooled``). Their
+hits are cached per sentence (units.py). Each engine loads on its own thread
 (``loading``): the language server does not wait for a loading engine (its checks
 say so in ``EngineHits.pending`` and are redone when it is ready), the CLI waits
-(complete results). In ``early`` mode (the server, per keystroke) a check does not
-wait for lingotweaker on new sentences either: see carry.py.
+(complete results). In ``early`` mode (the server, per keystroke) a check waits for
+the first engine alone on new sentences: see carry.py.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ import asyncio
 import logging
 import os
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from functools import partial
 
 from prosewise.agents.engines.carry import Predecessors, carry
+from prosewise.agents.engines.engine import Engine
 from prosewise.agents.engines.harper_engine import HarperEngine
 from prosewise.agents.engines.hits import HARPER, LINGO, EngineHit, EngineHits, Hits
-from prosewise.agents.engines.lingo_engine import SPELLERS, LingoEngine, byte_to_char_offsets
+from prosewise.agents.engines.lingo_engine import LingoEngine, byte_to_char_offsets
 from prosewise.agents.engines.units import Units, runs
 from prosewise.agents.lru import LRU
 from prosewise.agents.settings import Dialect, Settings
@@ -33,7 +34,6 @@ __all__ = ["HARPER", "LINGO", "EngineHit", "EngineHits", "EngineHub", "byte_to_c
 
 log = logging.getLogger(__name__)
 
-_EngineFn = Callable[[str, Dialect, tuple[str, ...]], Hits]
 SENTENCE_CACHE = 50_000
 """Sentences whose engine hits are kept (≈ 20 open 10k-word documents, twice over)."""
 
@@ -47,8 +47,8 @@ class EngineHub:
     wait_for_engines: bool = True
     """False in the language server: checks run without an engine that is still
     loading and say so in ``EngineHits.pending``. The CLI waits (complete results)."""
-    harper: HarperEngine = field(default_factory=HarperEngine)
-    lingo: LingoEngine = field(default_factory=LingoEngine)
+    harper: Engine = field(default_factory=HarperEngine)
+    lingo: Engine = field(default_factory=LingoEngine)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _loading: dict[tuple[str, Dialect], Future[object]] = field(default_factory=dict, repr=False)
     _sentences: LRU[Hits] = field(
@@ -59,82 +59,90 @@ class EngineHub:
     _late: set[asyncio.Future[Hits]] = field(default_factory=set, repr=False)
     """Engine checks still running that no check waits for (see ``_early``)."""
 
-    async def check(self, text: str, settings: Settings, pool: Executor,
-                    early: bool = False) -> EngineHits:
-        """Run both engines concurrently on ``text`` in ``pool``.
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        """The engines in use, the fastest first (an early check waits for it alone)."""
+        return tuple(e for e, on in ((self.harper, self.use_harper), (self.lingo, self.use_lingo))
+                     if on)
 
-        An engine that raises is logged and reported in ``failed``: the other
-        engine's hits still count (one engine's bug must not hide the other's).
-        ``early`` (a keystroke in the language server): when harper has new sentences
-        to check, return once it is done; lingotweaker's hits for sentences it has not
+    async def check(self, text: str, settings: Settings, pool: Executor, *,
+                    early: bool = False) -> EngineHits:
+        """Run the engines concurrently on ``text``.
+
+        An engine that raises is logged and reported in ``failed``: the others' hits
+        still count (one engine's bug must not hide the others'). ``early`` (a
+        keystroke in the language server): when the first engine has new sentences to
+        check, return once it is done; the others' hits for sentences they have not
         seen yet are carried from their previous versions (carry.py), the result says
-        lingotweaker is pending, and its fresh hits land in the sentence cache for the
-        next check (``settled``).
+        they are pending, and their fresh hits land in the sentence cache for the next
+        check (``settled``).
         """
         dialect, words = settings.goals.dialect, settings.words
-        on = {HARPER: self.use_harper, LINGO: self.use_lingo}
         pending = () if self.wait_for_engines else tuple(self.missing(dialect))
+        ready = [e for e in self.engines if e.name not in pending]
         units = Units.of(text)
-        early = (early and on[LINGO] and LINGO not in pending and on[HARPER]
-                 and HARPER not in pending and None in self._cached(HARPER, units, dialect, words))
+        early = (early and not pending and len(ready) > 1
+                 and None in self._cached(ready[0].name, units, dialect, words))
 
-        def start(name: str) -> Awaitable[Hits]:
-            if not on[name] or name in pending:
-                return _done(())
-            fn, runner = ((self.harper_hits, self.harper.executor) if name == HARPER else
-                          (self.lingo_hits, self.lingo.executor if early else pool))
-            return self._by_unit(name, fn, units, dialect, words, runner)
+        def start(engine: Engine) -> Awaitable[Hits]:
+            runner = pool if engine.pooled and not early else engine.executor
+            return self._by_unit(engine, units, dialect, words, runner)
 
         late: tuple[str, ...] = ()
         if early:
-            jobs, late = await self._early(start(HARPER), partial(start, LINGO), units,
-                                           dialect, words)
+            jobs, late = await self._early(start(ready[0]), ready[1:], start, units, dialect,
+                                           words)
         else:
-            jobs = [start(HARPER), start(LINGO)]
+            jobs = [start(e) for e in ready]
         results = await asyncio.gather(*jobs, return_exceptions=True)
-        found: list[Hits] = []
+        found: list[EngineHit] = []
         failed: list[str] = []
-        for name, result in zip((HARPER, LINGO), results, strict=True):
+        for engine, result in zip(ready, results, strict=True):
             if isinstance(result, BaseException):
                 if not isinstance(result, Exception):
                     raise result
-                log.error("engine %s failed on a %d-character text", name, len(text),
+                log.error("engine %s failed on a %d-character text", engine.name, len(text),
                           exc_info=result)
-                failed.append(name)
-                found.append(())
+                failed.append(engine.name)
             else:
-                found.append(result)
-        took_part = {HARPER: on[HARPER], LINGO: on[LINGO] and dialect in SPELLERS}
-        spellers = tuple(name for name, yes in took_part.items()
-                         if yes and name not in failed and name not in pending)
-        return EngineHits(harper=found[0], lingo=found[1], failed=tuple(failed),
-                          spellers=spellers, pending=pending + late)
+                found.extend(result)
+        spellers = tuple(e.name for e in ready if e.spells(dialect) and e.name not in failed)
+        return EngineHits(hits=tuple(found), failed=tuple(failed), spellers=spellers,
+                          pending=pending + late)
 
     async def _early(
-        self, harper: Awaitable[Hits], lingo: Callable[[], Awaitable[Hits]], units: Units,
-        dialect: Dialect, words: tuple[str, ...],
+        self, first: Awaitable[Hits], others: Sequence[Engine],
+        start: Callable[[Engine], Awaitable[Hits]], units: Units, dialect: Dialect,
+        words: tuple[str, ...],
     ) -> tuple[list[Awaitable[Hits]], tuple[str, ...]]:
-        """Wait for harper alone, then start lingotweaker: if it has sentences to check,
-        it goes on alone (kept in ``_late``, on its own thread) and its place is taken
-        by hits carried from earlier versions. One after the other, not side by side:
-        on two cores, harper and lingotweaker together would leave none for the agents'
-        own Python work, which runs while harper does."""
-        first = asyncio.ensure_future(harper)
+        """Wait for the first engine alone, then start the others: one with sentences to
+        check goes on alone (kept in ``_late``, on its own thread) and its place is
+        taken by hits carried from earlier versions. One after the other, not side by
+        side: on two cores, two engines together would leave none for the agents' own
+        Python work, which runs while the first engine does."""
+        done = asyncio.ensure_future(first)
         try:
-            await asyncio.wait([first])
+            await asyncio.wait([done])
         except asyncio.CancelledError:  # superseded, as ``gather`` would cancel it
-            first.cancel()
+            done.cancel()
             raise
-        if None not in self._cached(LINGO, units, dialect, words):
-            return [first, lingo()], ()
-        self._keep(asyncio.ensure_future(lingo()))
-        return [first, _done(self._carried(LINGO, units, dialect, words))], (LINGO,)
+        jobs: list[Awaitable[Hits]] = [done]
+        late: list[str] = []
+        for engine in others:
+            if None not in self._cached(engine.name, units, dialect, words):
+                jobs.append(start(engine))
+                continue
+            self._keep(asyncio.ensure_future(start(engine)))
+            jobs.append(_done(self._carried(engine.name, units, dialect, words)))
+            late.append(engine.name)
+        return jobs, tuple(late)
 
     def _cached(self, name: str, units: Units, dialect: Dialect,
                 words: tuple[str, ...]) -> list[Hits | None]:
         """The engine's cached hits per unit (None: not checked yet). Early answers are
-        for fresh harper hits: when harper has none (a re-check once lingotweaker has
-        loaded), waiting for lingotweaker saves publishing the same diagnostics twice."""
+        for fresh hits of the first engine: when it has none (a re-check once another
+        engine has loaded), waiting for the rest saves publishing the same diagnostics
+        twice."""
         return [self._sentences.get((name, dialect, words, units.piece(i)))
                 for i in range(len(units))]
 
@@ -164,24 +172,30 @@ class EngineHub:
         return ()
 
     async def settled(self) -> None:
-        """Wait for the lingotweaker checks that early checks left running (if any)."""
+        """Wait for the checks that early checks left running (if any)."""
         if self._late:
             await asyncio.wait(list(self._late))
 
+    async def answered(self, name: str, dialect: Dialect) -> None:
+        """Wait until the engine can answer every check: loaded (its load starts now if
+        it has not), and none of its checks left running."""
+        await asyncio.shield(asyncio.wrap_future(self.loading(name, dialect)))
+        await self.settled()
+
     def _by_unit(
-        self, name: str, fn: _EngineFn, units: Units, dialect: Dialect,
-        words: tuple[str, ...], pool: Executor,
+        self, engine: Engine, units: Units, dialect: Dialect, words: tuple[str, ...],
+        pool: Executor,
     ) -> Awaitable[Hits]:
         """One engine's hits, from the sentence cache where it has them (units.py);
         the runs of uncached sentences are handed to ``pool`` at once, in one job."""
-        per_unit = self._cached(name, units, dialect, words)
+        per_unit = self._cached(engine.name, units, dialect, words)
         missing = runs([i for i, hits in enumerate(per_unit) if hits is None])
         if not missing:
             return _done(units.join([hits or () for hits in per_unit]))
         texts = [units.text[slice(*units.span(*run))] for run in missing]
         job = asyncio.get_running_loop().run_in_executor(
-            pool, _check_all, fn, texts, dialect, words)
-        return self._collect(job, (name, dialect, words), per_unit, missing, units)
+            pool, _check_all, engine, texts, dialect, words)
+        return self._collect(job, (engine.name, dialect, words), per_unit, missing, units)
 
     async def _collect(
         self, job: Awaitable[list[Hits]], context: tuple[str, Dialect, tuple[str, ...]],
@@ -197,7 +211,7 @@ class EngineHub:
         return units.join([hits or () for hits in per_unit])
 
     @classmethod
-    def for_batch(cls, lite: bool = False) -> EngineHub:
+    def for_batch(cls, *, lite: bool = False) -> EngineHub:
         """A hub for the CLI. ``lite`` (no lingotweaker): harper on as many threads as
         there are cores (up to 4; each keeps a linter of 150-300 MB), since one harper
         thread is then the bottleneck. With lingotweaker, the cores are busy anyway and
@@ -207,71 +221,58 @@ class EngineHub:
 
     @classmethod
     def for_server(cls, dialect: Dialect = Dialect.EN_US) -> EngineHub:
-        """A hub that never waits for an engine, with harper already loading (≈2 s of
-        native work with the GIL released: started before the protocol modules are
-        imported, the two overlap on a cold start)."""
+        """A hub that never waits for an engine, with the first engine already loading
+        (≈2 s of native work with the GIL released: started before the protocol
+        modules are imported, the two overlap on a cold start)."""
         hub = cls(wait_for_engines=False)
-        hub.loading(HARPER, dialect)
+        hub.loading(hub.engines[0].name, dialect)
         return hub
 
     def missing(self, dialect: Dialect) -> list[str]:
         """The engines in use that have not loaded yet (a check now goes without them)."""
-        used = [name for name, on in ((HARPER, self.use_harper), (LINGO, self.use_lingo)) if on]
-        return [name for name in used if not self.ready(name, dialect)]
+        return [e.name for e in self.engines if not self.ready(e.name, dialect)]
 
     def ready(self, engine: str, dialect: Dialect) -> bool:
         """Whether the engine has finished loading for the dialect (see ``loading``)."""
         future = self._loading.get((engine, dialect))
         return future is not None and future.done()
 
-    def loading(self, engine: str, dialect: Dialect) -> Future[object]:
-        """The engine, loading from the first call: each on its own thread (where harper
-        runs, and lingotweaker's early checks; not the pool, so checks do not queue
-        behind a load). lingotweaker's load holds the GIL for 1-2 s, stalling the
-        event loop too: the server starts it once the first diagnostics are out."""
+    def loading(self, name: str, dialect: Dialect) -> Future[object]:
+        """The engine, loading from the first call, on its own thread (not the pool, so
+        checks do not queue behind a load). lingotweaker's load holds the GIL for
+        1-2 s, stalling the event loop too: the server starts it once the first
+        diagnostics are out (server/lsp/waves.py)."""
         with self._lock:
-            future = self._loading.get((engine, dialect))
+            future = self._loading.get((name, dialect))
             if future is None:
-                runner, warm = ((self.harper.executor, self.harper.warm) if engine == HARPER
-                                else (self.lingo.executor, self.lingo.warm))
-                future = self._loading[(engine, dialect)] = runner.submit(warm, dialect)
+                engine = next(e for e in (self.harper, self.lingo) if e.name == name)
+                future = self._loading[(name, dialect)] = engine.executor.submit(
+                    engine.warm, dialect)
         return future
 
     def close(self) -> None:
         """Stop the engines' own threads (the pool belongs to whoever passed it in)."""
-        self.harper.executor.shutdown(wait=False, cancel_futures=True)
-        self.lingo.executor.shutdown(wait=False, cancel_futures=True)
-
-    def harper_hits(
-        self, text: str, dialect: Dialect, words: tuple[str, ...]
-    ) -> Hits:
-        """Harper's hits on ``text`` (no cache)."""
-        return self.harper.hits(text, dialect, words)
-
-    def lingo_hits(
-        self, text: str, dialect: Dialect, words: tuple[str, ...]
-    ) -> Hits:
-        """lingotweaker's hits on ``text`` (no cache)."""
-        return self.lingo.hits(text, dialect, words)
+        for engine in (self.harper, self.lingo):
+            engine.executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _check_all(
-    fn: _EngineFn, texts: list[str], dialect: Dialect, words: tuple[str, ...]
+    engine: Engine, texts: list[str], dialect: Dialect, words: tuple[str, ...]
 ) -> list[Hits]:
-    return [_check_guarded(fn, text, dialect, words) for text in texts]
+    return [_check_guarded(engine, text, dialect, words) for text in texts]
 
 
-def _check_guarded(fn: _EngineFn, text: str, dialect: Dialect, words: tuple[str, ...]) -> Hits:
+def _check_guarded(engine: Engine, text: str, dialect: Dialect, words: tuple[str, ...]) -> Hits:
     """The engine's hits on ``text`` without its runs longer than any word (``UNBROKEN``):
     the pieces between them are checked one by one, and no engine ever sees such a run
     (one of 100,000 characters makes harper abort the whole process)."""
     if UNBROKEN.search(text) is None:
-        return fn(text, dialect, words)
+        return engine.hits(text, dialect, words)
     out: list[EngineHit] = []
     at = 0
     for piece in [*(m.span() for m in UNBROKEN.finditer(text)), (len(text), len(text))]:
         if text[at:piece[0]].strip():
-            out.extend(h.moved(at) for h in fn(text[at:piece[0]], dialect, words))
+            out.extend(h.moved(at) for h in engine.hits(text[at:piece[0]], dialect, words))
         at = piece[1]
     return tuple(out)
 

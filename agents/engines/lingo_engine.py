@@ -52,6 +52,9 @@ class LingoEngine:
     """lingotweaker's own thread. ``warm`` runs there, not in the check pool, so checks
     do not queue behind a load; so do the checks an early hub does not wait for, so
     that a backlog of them never holds up the pool (batch checks use the pool)."""
+    name: str = field(default=LINGO, init=False)
+    pooled: bool = field(default=True, init=False)
+    """One engine per dialect serves every thread."""
     _engines: dict[Dialect, object] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -67,6 +70,10 @@ class LingoEngine:
                     disabled_rules=list(_SLOW_RULES),
                 )
             return self._engines[dialect]
+
+    def spells(self, dialect: Dialect) -> bool:
+        """Only en-US and en-GB have a lingotweaker speller (see ``SPELLERS``)."""
+        return dialect in SPELLERS
 
     def warm(self, dialect: Dialect) -> object:
         """Build the dialect's engine (for a loading thread)."""

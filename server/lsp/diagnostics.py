@@ -1,32 +1,38 @@
-"""Diagnostics per review part, cached, and the push message built from them.
+"""Diagnostics per chunk, cached by the chunk's result, and the push message built from them.
 
-Diagnostics are converted per review part (one chunk of the document, see
-server/incremental.py) and cached by (part, where it starts, encoding): a
-keystroke converts and serialises only the edited chunk's diagnostics, so the
-server's own per-edit work does not grow with the document's findings.
+The pipeline's review is a table of chunks (server/incremental.py); the server keeps
+its own converted form of each chunk's shown findings in ``DiagnosticCache``, keyed by
+the chunk's result, its first line and the encoding (chunks start in column 0, so
+nothing else changes a chunk's diagnostics). A keystroke converts and serialises only
+the edited chunk's diagnostics, so the server's own per-edit work does not grow with
+the document's findings.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
+import logging
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from cattrs import Converter
 from lsprotocol import types
 from lsprotocol.converters import get_converter
 from pygls.protocol import JsonRPCProtocol
 
+from prosewise.agents.lru import LRU
 from prosewise.agents.model import Finding
-from prosewise.server.incremental import Part, shift_finding
+from prosewise.server.incremental import Chunk
 from prosewise.server.lsp.convert import LineIndex, to_diagnostic
 from prosewise.server.pipeline import Review
 
-PLACES = 4
-"""Placements remembered per part (a part reused at several places: equal chunks)."""
+log = logging.getLogger(__name__)
+
+CONVERTED = 20_000
+"""Chunk conversions kept (20 open 10k-word documents have about 4,000 with findings)."""
 
 Keep = Callable[[tuple[Finding, ...]], tuple[Finding, ...]]
 """Filters shown findings (document offsets), e.g. the writer's ignored occurrences."""
@@ -34,7 +40,7 @@ Keep = Callable[[tuple[Finding, ...]], tuple[Finding, ...]]
 
 @dataclass(frozen=True, eq=False)
 class Converted:
-    """One part's shown findings as diagnostics at one place (first line, encoding)."""
+    """One chunk's shown findings as diagnostics at one place (first line, encoding)."""
 
     diagnostics: tuple[types.Diagnostic, ...]
     converter: Converter
@@ -57,31 +63,29 @@ class Converted:
         return hash(tuple(map(_diagnostic_key, self.diagnostics)))
 
 
-class Slice(NamedTuple):
-    """One chunk of a checked document: its part, its span and its diagnostics (a
-    tuple: a check makes one per chunk with findings)."""
+class Piece(NamedTuple):
+    """One chunk of a checked document that shows something: the chunk and its
+    diagnostics (a tuple: a check makes one per chunk with findings)."""
 
-    start: int
-    end: int
-    part: Part
+    chunk: Chunk
     converted: Converted
     kept: tuple[int, ...] | None = None
-    """Indexes into ``part.shown`` that the writer has not ignored; None = all."""
-
-    def indexes(self) -> range | tuple[int, ...]:
-        """Indexes of the shown findings kept in this slice."""
-        return range(len(self.part.shown)) if self.kept is None else self.kept
+    """Indexes into the chunk's shown findings that the writer has not ignored; None = all."""
 
     def pairs(self) -> Iterator[tuple[int, Finding, types.Diagnostic]]:
-        """(index in ``part.shown``, finding in document offsets, diagnostic)."""
-        shown = self.part.shown_at(self.start)
-        for i in self.indexes():
+        """(index in the part's ``shown``, finding in document offsets, diagnostic)."""
+        shown = self.chunk.shown()
+        for i in range(len(shown)) if self.kept is None else self.kept:
             yield i, shown[i], self.converted.diagnostics[i]
 
     def json(self) -> tuple[str, ...]:
         """The kept diagnostics, serialised."""
         done = self.converted.json
         return done if self.kept is None else tuple(done[i] for i in self.kept)
+
+    def body(self) -> bytes:
+        """The kept diagnostics as publish sends them, without brackets."""
+        return self.converted.joined if self.kept is None else ",".join(self.json()).encode()
 
     @property
     def key(self) -> int:
@@ -99,62 +103,48 @@ class Checked:
     version: int
     review: Review | None
     lines: LineIndex
-    converted: tuple[Converted | None, ...] = ()
-    """Each chunk's diagnostics, aligned with ``review.results`` (None: nothing shown)."""
-    kept: tuple[tuple[int, ...] | None, ...] | None = None
-    """Per chunk, the indexes into its shown findings that the writer has not ignored
-    (None: all of them, in every chunk)."""
-
-    @cached_property
-    def slices(self) -> tuple[Slice, ...]:
-        """The chunks that have shown findings, in document order (built on request)."""
-        review = self.review
-        if review is None:
-            return ()
-        ends = (*review.starts[1:], len(review.text))
-        kept = self.kept or (None,) * len(self.converted)
-        return tuple(Slice(start, end, part, c, k) for start, end, part, c, k
-                     in zip(review.starts, ends, review.results, self.converted, kept,
-                            strict=True) if c is not None)
+    pieces: tuple[Piece, ...] = ()
+    """The chunks with findings to show, in document order."""
 
     def body(self) -> bytes:
         """The diagnostics as the ``diagnostics`` array of a publish, without brackets."""
-        if self.kept is None:
-            return b",".join(c.joined for c in self.converted if c is not None)
-        return ",".join(self.json()).encode()
+        return b",".join(body for p in self.pieces if (body := p.body()))
 
     @cached_property
     def findings(self) -> tuple[Finding, ...]:
         """Every kept shown finding in document order and offsets (built on request)."""
-        return tuple(f for s in self.slices for _, f, _ in s.pairs())
+        return tuple(f for p in self.pieces for _, f, _ in p.pairs())
 
     @cached_property
     def diagnostics(self) -> list[types.Diagnostic]:
         """The diagnostics, one per finding in ``findings``."""
-        return [d for s in self.slices for _, _, d in s.pairs()]
+        return [d for p in self.pieces for _, _, d in p.pairs()]
 
     def json(self) -> list[str]:
         """The diagnostics as ``publish`` sends them, each serialised."""
-        return [d for s in self.slices for d in s.json()]
+        return [d for p in self.pieces for d in p.json()]
 
     def items(self) -> list[dict[str, Any]]:
         """The diagnostics as the client receives them (parsed from ``json``)."""
         return [json.loads(d) for d in self.json()]
 
-    def overlapping(self, start: int, end: int) -> Iterator[tuple[Slice, int, Finding,
+    def overlapping(self, start: int, end: int) -> Iterator[tuple[Piece, int, Finding,
                                                                   types.Diagnostic]]:
         """Kept findings touching ``[start, end]``, looking only into the chunks there."""
-        for s in self.slices:
-            if s.start <= end and start <= s.end:
-                for i, f, d in s.pairs():
+        first = bisect_left(self.pieces, start, key=lambda p: p.chunk.start)
+        for p in self.pieces[max(0, first - 1):]:
+            if p.chunk.start > end:
+                return
+            if start <= p.chunk.end:
+                for i, f, d in p.pairs():
                     if f.start <= end and start <= f.end:
-                        yield s, i, f, d
+                        yield p, i, f, d
 
     @property
     def result_id(self) -> str:
         """Identifies these diagnostics for pull clients (``previousResultId``): equal
         diagnostics give equal ids, so an edit that changes none gets "unchanged"."""
-        keys = tuple(s.key for s in self.slices)
+        keys = tuple(p.key for p in self.pieces)
         return f"{hash(keys) & 0xFFFFFFFFFFFF:012x}"
 
 
@@ -171,115 +161,72 @@ def compact(value: object) -> str:
 
 
 class DiagnosticCache:
-    """Converted diagnostics per part and placement, kept in the part (``Part.fronts``)
-    and so forgotten with it.
+    """Converted diagnostics per chunk result and placement (first line, encoding).
 
-    Chunks start in column 0, so a part's diagnostics depend only on its text,
-    its first line and the encoding; part objects are reused while their chunk is
-    unchanged.
+    Chunks start in column 0, so a chunk's diagnostics depend only on its result,
+    its first line and the encoding; a result object is reused while its chunk's
+    text and the settings are unchanged.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, size: int = CONVERTED) -> None:
         self.converter = get_converter()
+        self._known: LRU[Converted] = LRU(size)
 
-    def converted(self, start: int, part: Part, lines: LineIndex) -> Converted:
-        """The part's diagnostics when it starts at ``start``."""
-        line = lines.line_of(start)
-        if lines.starts[line] != start:  # mid-line: positions depend on the line
-            return self._convert(start, part, lines)
-        known = cast(dict[tuple[int, str], Converted], part.fronts)
-        key = (line, lines.encoding)
-        found = known.get(key)
+    def converted(self, chunk: Chunk, lines: LineIndex) -> Converted:
+        """The chunk's diagnostics at its place."""
+        line = lines.line_of(chunk.start)
+        if lines.starts[line] != chunk.start:  # mid-line: positions depend on the line
+            return self._convert(chunk, lines)
+        key = (chunk.part, line, lines.encoding)
+        found = self._known.get(key)
         if found is None:
-            if len(known) >= PLACES:
-                known.clear()
-            found = known[key] = self._convert(start, part, lines)
+            found = self._convert(chunk, lines)
+            self._known.put(key, found)
         return found
 
-    def _convert(self, start: int, part: Part, lines: LineIndex) -> Converted:
-        diagnostics = tuple(to_diagnostic(shift_finding(f, start), lines) for f in part.shown)
+    def _convert(self, chunk: Chunk, lines: LineIndex) -> Converted:
+        diagnostics = tuple(to_diagnostic(f, lines) for f in chunk.shown())
         return Converted(diagnostics, self.converter)
 
     def checked(self, uri: str, version: int, review: Review, lines: LineIndex,
-                keep: Keep | None = None, previous: Checked | None = None) -> Checked:
-        """``review`` of one version as diagnostics; ``keep`` filters shown findings.
-        ``previous``, the document's last result, lends its diagnostics for the chunks
-        at both ends that a keystroke left alone (``_unchanged_ends``): the tail only
-        when no line was added or removed."""
-        if keep is not None:
-            kept = tuple(_kept(start, part, keep) if part.shown else None
-                         for start, part in zip(review.starts, review.results, strict=True))
-            return Checked(uri, version, review, lines, self._each(review, lines), kept)
-        return Checked(uri, version, review, lines, self._converted(review, lines, previous))
-
-    def _converted(self, review: Review, lines: LineIndex,
-                   previous: Checked | None) -> tuple[Converted | None, ...]:
-        ends = _unchanged_ends(previous, review, lines)
-        if previous is None or ends is None:
-            return self._each(review, lines)
-        head, tail = ends
-        old, n = previous.converted, len(review.results)
-        if len(lines.starts) == len(previous.lines.starts):  # the tail's lines kept their numbers
-            last = old[len(old) - tail:]
-        else:
-            last = self._each(review, lines, range(n - tail, n))
-        return (*old[:head], *self._each(review, lines, range(head, n - tail)), *last)
-
-    def _each(self, review: Review, lines: LineIndex,
-              indexes: range | None = None) -> tuple[Converted | None, ...]:
-        """The diagnostics of the chunks at ``indexes`` (all by default)."""
-        starts, results = review.starts, review.results
-        return tuple(self.converted(starts[i], results[i], lines) if results[i].shown else None
-                     for i in (range(len(results)) if indexes is None else indexes))
+                keep: Keep | None = None) -> Checked:
+        """``review`` of one version as diagnostics; ``keep`` filters shown findings."""
+        pieces = tuple(Piece(c, self.converted(c, lines), _kept(c, keep) if keep else None)
+                       for c in review.chunks if c.part.shown)
+        return Checked(uri, version, review, lines, pieces)
 
 
-def _kept(start: int, part: Part, keep: Keep) -> tuple[int, ...]:
-    shown = part.shown_at(start)
+def _kept(chunk: Chunk, keep: Keep) -> tuple[int, ...]:
+    shown = chunk.shown()
     survivors = {id(f) for f in keep(shown)}
     return tuple(i for i, f in enumerate(shown) if id(f) in survivors)
 
 
-def _unchanged_ends(previous: Checked | None, review: Review,
-                    lines: LineIndex) -> tuple[int, int] | None:
-    """How many chunks at the start and at the end hold the same part objects as in
-    ``previous`` (so the same text; their diagnostics can be lent), or None when
-    ``previous`` cannot lend any."""
-    if (previous is None or previous.review is None or previous.kept is not None
-            or previous.lines.encoding != lines.encoding):
-        return None
-    old, new = previous.review.results, review.results
-    n = min(len(old), len(new))
-    head = 0
-    while head < n and old[head] is new[head]:
-        head += 1
-    tail = 0
-    while tail < n - head and old[-1 - tail] is new[-1 - tail]:
-        tail += 1
-    return head, tail
-
-
 def publish(protocol: JsonRPCProtocol, checked: Checked) -> None:
-    """Push a document's diagnostics as a message assembled from each part's
+    """Push a document's diagnostics as a message assembled from each chunk's
     serialised diagnostics: a keystroke serialises only the edited chunk's, instead
     of ``json.dumps`` (or cattrs) over every diagnostic of the document."""
     params = compact({"uri": checked.uri, "version": checked.version})
     head = (f'{{"jsonrpc":"2.0","method":"{types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS}",'
             f'"params":{params[:-1]},"diagnostics":[')
-    send_body(protocol, b"".join((head.encode(), checked.body(), b"]}}")))
+    send_framed(protocol, b"".join((head.encode(), checked.body(), b"]}}")))
 
 
-def send_body(protocol: JsonRPCProtocol, data: bytes) -> None:
-    """Write one ready JSON-RPC message (UTF-8) with pygls' stdio/TCP framing but without its
-    ``json.dumps`` (pygls has no public way to send an already serialised message).
-    Other transports (websockets: headerless, async writers) take pygls' own path."""
-    writer = protocol.writer
-    if writer is None or not protocol._include_headers or _is_async(writer):
-        protocol._send_data(json.loads(data))
-        return
+def send_framed(protocol: JsonRPCProtocol, data: bytes) -> None:
+    """Write one ready JSON-RPC message (UTF-8) with the base protocol's header to the
+    protocol's public ``writer``: pygls has no public way to send an already
+    serialised message, and re-serialising every diagnostic per keystroke costs more
+    than the rest of a keystroke's work at 100k words. The server runs only on stdio
+    and TCP, whose writers take framed bytes (test_diagnostic_cache checks that this
+    framing is pygls' own)."""
     header = (f"Content-Length: {len(data)}\r\n"
-              f"Content-Type: {protocol.CONTENT_TYPE}; charset={protocol.CHARSET}\r\n\r\n")
-    writer.write(header.encode(protocol.CHARSET) + data)
-
-
-def _is_async(writer: object) -> bool:
-    return inspect.iscoroutinefunction(getattr(writer, "write", None))
+              f"Content-Type: {JsonRPCProtocol.CONTENT_TYPE}; "
+              f"charset={JsonRPCProtocol.CHARSET}\r\n\r\n")
+    writer = protocol.writer
+    if writer is None:
+        log.error("no transport to publish diagnostics on")
+        return
+    try:
+        writer.write(header.encode(JsonRPCProtocol.CHARSET) + data)
+    except BrokenPipeError:
+        log.error("the client's pipe is closed: diagnostics not sent")

@@ -130,9 +130,9 @@ async def hover(ls: ProsewiseServer, params: types.HoverParams) -> types.Hover |
         return None
     at = checked.lines.offset(params.position)
     for piece, index, _, diagnostic in checked.overlapping(at, at):
-        # the part's own findings and decisions: ``into`` indexes the part's shown
-        finding = piece.part.shown[index]
-        text = hover_markdown(finding, index, piece.part.decisions)
+        # the chunk's own findings and decisions: ``into`` indexes the part's shown
+        part = piece.chunk.part
+        text = hover_markdown(part.shown[index], index, part.decisions)
         content = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
         return types.Hover(contents=content, range=diagnostic.range)
     return None

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from prosewise.agents.engines.hub import HARPER, EngineHub
+from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.settings import Settings, load_settings
 from prosewise.merge.model import RuleFeedback
 from prosewise.server.lsp.checker import Checker
@@ -114,7 +114,9 @@ class ProsewiseServer(LanguageServer):
         after them (see waves.py): its load holds the GIL for 1-2 s."""
         root = Path(self.workspace.root_path or ".")
         settings = self.settings_for(root / "warm-up.md")
-        self.pipeline.engines.loading(HARPER, settings.goals.dialect)
+        engines = self.pipeline.engines
+        if engines.engines:
+            engines.loading(engines.engines[0].name, settings.goals.dialect)
         review = self.pipeline.review("Warm up the engines.", "plaintext", settings)
         self._warm_up = asyncio.create_task(review, name="warm up")
 
@@ -210,18 +212,17 @@ class ProsewiseServer(LanguageServer):
         settings = self.settings_for(path)
         dialect = settings.goals.dialect
         if not self.partial:
-            await self.waves.harper_loaded(dialect)
-        loading = bool(self.pipeline.engines.missing(dialect))
+            await self.waves.first_loaded(dialect)
         early = self.partial and not self.pull  # a pull client would be asked to pull twice
         async with slow_work(self, f"Prosewise: checking {path.name}"):
             review = await self.pipeline.review(text, language, settings, self.feedback(path),
-                                                early, previous, edited)
-        if not review.complete:
-            self.waves.after(uri, version, dialect, loading)
+                                                early=early, previous=previous, edited=edited)
+        if review.waiting:
+            self.waves.after(uri, version, review.waiting, dialect)
         memory = self.memory(path)
         ignores = memory.ignores.occurrences.get(memory.relative(path))
         keep = (lambda shown: memory.keep(path, text, shown)) if ignores else None
-        checked = self.checker.cache.checked(uri, version, review, lines, keep, latest)
+        checked = self.checker.cache.checked(uri, version, review, lines, keep)
         if review.checked_blocks >= FREEZE_BLOCKS:
             gc.freeze()
         return checked

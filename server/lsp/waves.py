@@ -1,98 +1,101 @@
-"""Diagnostics in waves: publish what is ready, check again when the rest is.
+"""Diagnostics in waves: publish what is ready, check again when a late source answers.
 
 Why: at start-up harper takes 2-4 s to load and lingotweaker 2-5 s more; per
 keystroke lingotweaker takes longer than harper on the edited sentence (≈11 ms
 against ≈7 ms, 40-70 ms when its speller hunts for suggestions). Writers see the
 rule agents' findings at once and each engine's as soon as it is there, instead of
-all of them only when the slowest is. A check that went without an engine asks for
-one more check of its document, when that engine is ready.
+all of them only when the slowest is.
+
+One mechanism for every late source: a check whose review waits for sources
+(``Review.waiting``: an engine still loading, an engine answering late, a failure)
+asks for one more check of its document when the first of them has answered
+(``EngineHub.answered``); that check re-checks only the chunks that waited, and
+asks again if some source is still missing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
-from prosewise.agents.engines.hub import HARPER, LINGO, EngineHub
+from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.settings import Dialect
 
 log = logging.getLogger(__name__)
 
-LINGO_DELAY = 0.1
-"""Seconds between the first diagnostics and lingotweaker's load, which holds the GIL
-(and so the event loop) for 1-2 s: long enough for those diagnostics to be sent."""
+LOAD_DELAY = 0.1
+"""Seconds between a wave's diagnostics and the load of an engine after the first,
+which holds the GIL (and so the event loop) for 1-2 s: long enough for those
+diagnostics to be sent (a pull answer comes a few loop turns after the check)."""
 
 
 @dataclass
 class Waves:
-    """Schedules the follow-up check of documents checked without an engine."""
+    """Schedules the follow-up check of documents checked without some source."""
 
     engines: Callable[[], EngineHub]
     """The pipeline's engines (the pipeline is built on first use)."""
     recheck: Callable[[str, int | None], None]
     """Checks a document again (if still at that version) and tells pull clients to pull."""
-    _loading: set[str] = field(default_factory=set)
-    """Documents waiting for an engine to load."""
-    _settling: dict[str, int] = field(default_factory=dict)
-    """Document → the version last re-checked after late engine checks (only once per
-    version, so an engine that keeps failing cannot make checks loop)."""
+    _waiting: dict[str, int] = field(default_factory=dict)
+    """Document → the newest version waiting for a source (one follow-up per document)."""
+    _answered: dict[str, tuple[int, frozenset[str | None]]] = field(default_factory=dict)
+    """Document → a version and the sources it was re-checked for: once per version and
+    source, so a source that keeps failing cannot make checks loop (None: a source
+    that is not an engine, such as an agent that failed)."""
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
-    async def harper_loaded(self, dialect: Dialect) -> None:
-        """Wait for harper (a failed load is logged; the check then reports harper failed)."""
+    async def first_loaded(self, dialect: Dialect) -> None:
+        """Wait for the first engine (a failed load is logged; the check then reports it)."""
+        hub = self.engines()
+        if not hub.engines:
+            return
         try:
-            loading = asyncio.wrap_future(self.engines().loading(HARPER, dialect))
-            await asyncio.shield(loading)  # a superseded check must not cancel the load
+            await hub.answered(hub.engines[0].name, dialect)
         except Exception:
-            log.exception("harper failed to load")
+            log.exception("%s failed to load", hub.engines[0].name)
 
-    def after(self, uri: str, version: int, dialect: Dialect, was_loading: bool) -> None:
-        """Called for a check that lacked an engine: check again when it is there."""
-        if was_loading:
-            self._when_loaded(uri, dialect)
-        elif self._settling.get(uri) != version:
-            self._settling[uri] = version
-            task = asyncio.create_task(self._when_settled(uri, version), name=f"settle {uri}")
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+    def after(self, uri: str, version: int, waiting: Collection[str], dialect: Dialect) -> None:
+        """A check of ``version`` went without ``waiting``: check again once the first of
+        them (in the hub's order) has answered."""
+        hub = self.engines()
+        first = next((e.name for e in hub.engines if e.name in waiting), None)
+        done_version, done = self._answered.get(uri, (None, frozenset()))
+        if done_version == version and first in done:
+            return
+        known = uri in self._waiting
+        self._waiting[uri] = version
+        if known:  # the follow-up already scheduled checks this newer version
+            return
+        task = asyncio.create_task(self._when_answered(uri, first, dialect),
+                                   name=f"wave {uri}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _when_answered(self, uri: str, engine: str | None, dialect: Dialect) -> None:
+        hub = self.engines()
+        if engine is not None:
+            if not hub.ready(engine, dialect) and hub.engines and engine != hub.engines[0].name:
+                await asyncio.sleep(LOAD_DELAY)
+            try:
+                await hub.answered(engine, dialect)
+            except Exception:
+                log.exception("%s failed to load", engine)
+        version = self._waiting.pop(uri, None)
+        if version is not None:
+            done_version, done = self._answered.get(uri, (None, frozenset()))
+            self._answered[uri] = (version, done | {engine} if done_version == version
+                                   else frozenset({engine}))
+            self.recheck(uri, version)
 
     def forget(self, uri: str) -> None:
         """A closed document needs no more waves."""
-        self._settling.pop(uri, None)
+        self._waiting.pop(uri, None)
+        self._answered.pop(uri, None)
 
     def close(self) -> None:
         """Stop waiting (the server is shutting down)."""
         for task in list(self._tasks):
             task.cancel()
-
-    def _when_loaded(self, uri: str, dialect: Dialect) -> None:
-        """harper loads from the start; lingotweaker only after harper, and once these
-        diagnostics are out (pushed right after this returns; a pull answer a few loop
-        turns later, hence the delay), because its load holds the GIL. Only a check that
-        started without an engine gets here, so a broken engine does not loop."""
-        if uri in self._loading:
-            return
-        self._loading.add(uri)
-        loop = asyncio.get_running_loop()
-        if HARPER in self.engines().missing(dialect):
-            self._on_load(HARPER, dialect, uri, loop)
-        else:
-            loop.call_later(LINGO_DELAY, self._on_load, LINGO, dialect, uri, loop)
-
-    def _on_load(
-        self, engine: str, dialect: Dialect, uri: str, loop: asyncio.AbstractEventLoop
-    ) -> None:
-        future = self.engines().loading(engine, dialect)
-        future.add_done_callback(lambda _: loop.call_soon_threadsafe(self._loaded, uri))
-
-    def _loaded(self, uri: str) -> None:
-        self._loading.discard(uri)
-        self.recheck(uri, None)
-
-    async def _when_settled(self, uri: str, version: int) -> None:
-        """Check again once the engine checks this one did not wait for are done: the
-        re-check finds their hits cached. A newer version is being checked anyway."""
-        await self.engines().settled()
-        self.recheck(uri, version)
