@@ -149,9 +149,9 @@ def confirmed(f: Finding, findings: Sequence[Finding], text: str) -> bool:
     """Whether another engine flags the same word and both agree on the fix: on the
     same span, either one's first suggestion among the other's first ``FIX_WINDOW``;
     on overlapping spans ("Duffey" and "Duffey's"), the same first fix."""
-    engines = {s.split(":", 1)[0] for s in f.sources}
+    engines = f.origins
     for g in findings:
-        if engines & {s.split(":", 1)[0] for s in g.sources}:
+        if engines & g.origins:
             continue
         if g.start < f.end and f.start < g.end:
             mine, theirs = fixes(f, text), fixes(g, text)
@@ -187,8 +187,7 @@ def merge_agreeing(findings: Sequence[Finding], text: str) -> list[Finding]:
 def agree(a: Finding, b: Finding, text: str) -> bool:
     """Same span, or overlapping spans whose first fixes give the same text, from
     engines not already in ``a`` (one engine's two rules are not independent)."""
-    engines_a = {s.split(":", 1)[0] for s in a.sources}
-    if any(s.split(":", 1)[0] in engines_a for s in b.sources):
+    if a.origins & b.origins:
         return False
     if (a.start, a.end) == (b.start, b.end):
         return True

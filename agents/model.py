@@ -11,6 +11,7 @@ from bisect import bisect_right
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import CoreSchema, core_schema
 
 
 class AgentName(StrEnum):
@@ -84,6 +85,34 @@ class Replacement(BaseModel):
         return self.value
 
 
+class Source(str):
+    """What raised a finding: an engine and its rule ("harper:AnA") or a rule file
+    ("rule:style/cliche.toml"). A string, so it is stored, compared and shown as one
+    (JSON output, calibration tables); ``origin`` and ``rule`` are the one place it
+    is taken apart."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, origin: str, rule: str) -> Source:
+        """The source for ``rule`` of ``origin`` (an engine's name, or "rule")."""
+        return cls(f"{origin}:{rule}")
+
+    @property
+    def origin(self) -> str:
+        """The engine's name, or "rule" for a rule file of an agent."""
+        return self.partition(":")[0]
+
+    @property
+    def rule(self) -> str:
+        """The engine's rule, or the rule file."""
+        return self.partition(":")[2]
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: object, handler: object) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(cls, core_schema.str_schema())
+
+
 class Finding(BaseModel):
     """One problem found by one agent (or, after merging, by several)."""
 
@@ -100,9 +129,14 @@ class Finding(BaseModel):
     severity: Severity = Severity.WARNING
     confidence: float = Field(default=0.5, ge=0.0, le=1.0)
     explanation: str = ""
-    sources: tuple[str, ...] = Field(
-        default=(), description="Engines or agents that raised it, e.g. 'harper:AnA'."
+    sources: tuple[Source, ...] = Field(
+        default=(), description="Engines or rule files that raised it, e.g. 'harper:AnA'."
     )
+
+    @property
+    def origins(self) -> frozenset[str]:
+        """The engines (or "rule") that raised it."""
+        return frozenset(s.origin for s in self.sources)
 
     def shifted(self, delta: int) -> Finding:
         """The same finding moved by ``delta`` code points."""

@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any
 
 from prosewise.agents.engines.hub import EngineHit
-from prosewise.agents.model import AgentName, Category, Finding, Severity
+from prosewise.agents.model import AgentName, Category, Finding, Severity, Source
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def to_finding(hit: EngineHit, text: str) -> Finding:
         start=hit.start, end=hit.end, text=quoted, message=message,
         replacements=hit.replacements, severity=spec.severity, confidence=table.prior(hit),
         explanation=strip_markdown(hit.explanation) or clean_message(hit.message),
-        sources=(f"{hit.engine}:{hit.rule}",),
+        sources=(Source.of(hit.engine, hit.rule),),
     )
 
 

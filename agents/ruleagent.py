@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from prosewise.agents.base import CheckContext
-from prosewise.agents.model import AgentName, Block, EditKind, Finding, Replacement
+from prosewise.agents.model import AgentName, Block, EditKind, Finding, Replacement, Source
 from prosewise.agents.routing import route, to_finding
 from prosewise.agents.rules import Rule, builtin_rules, parse_rule, run_rules
 from prosewise.agents.settings import file_stamp
@@ -122,7 +122,7 @@ def code_finding(
         agent=rule.agent, rule=rule.id, category=rule.category, start=start, end=end,
         text=quoted, message=template.format(match=quoted, **(fields or {})),
         replacements=tuple(replacements), severity=rule.severity, confidence=rule.confidence,
-        explanation=rule.explanation, sources=(f"rule:{rule.source}",),
+        explanation=rule.explanation, sources=(Source.of("rule", rule.source),),
     )
 
 

@@ -34,7 +34,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from prosewise.agents.model import AgentName, Category, Finding, Replacement, Severity
+from prosewise.agents.model import AgentName, Category, Finding, Replacement, Severity, Source
 from prosewise.agents.settings import Goals
 from prosewise.agents.text import match_case
 
@@ -97,7 +97,7 @@ class Rule:
             agent=self.agent, rule=self.id, category=self.category, start=start, end=end,
             text=quoted, message=self.message.format(match=quoted, replacement=shown),
             replacements=replacements, severity=self.severity, confidence=self.confidence,
-            explanation=self.explanation, sources=(f"rule:{self.source}",),
+            explanation=self.explanation, sources=(Source.of("rule", self.source),),
         )
 
 

@@ -152,5 +152,5 @@ def _overlaps_any(finding: Finding, others: list[Finding]) -> bool:
     """Whether a more specific finding covers the same words ("it is said" is a weasel)."""
     return any(
         o.start < finding.end and finding.start < o.end and o.sources[:1] != finding.sources[:1]
-        for o in others if o.sources and o.sources[0].startswith("rule:")
+        for o in others if o.sources and o.sources[0].origin == "rule"
     )

@@ -57,7 +57,7 @@ def to_flag(f: Finding) -> dict[str, Any]:
     """score.py's flag format; category = Prosewise rule, rule = the engine rules."""
     return {
         "start": f.start, "end": f.end, "replacements": [r.apply(f.text) for r in f.replacements],
-        "category": f.rule, "rule": "+".join(s.split(":", 1)[1] for s in f.sources),
+        "category": f.rule, "rule": "+".join(s.rule for s in f.sources),
     }
 
 

@@ -83,7 +83,7 @@ def is_whole_sentence(f: Finding, text: str) -> bool:
     Why: such flags hit every edit of their sentence and inflate recall, so the
     README asks for figures with and without them.
     """
-    if f.rule.endswith("long-sentence") or any(s.endswith(":LongSentences") for s in f.sources):
+    if f.rule.endswith("long-sentence") or any(s.rule == "LongSentences" for s in f.sources):
         return True
     body = len(text.strip())
     return f.category is Category.READABILITY and body > 0 and f.end - f.start >= 0.8 * body

@@ -123,13 +123,8 @@ def origins(finding: Finding) -> set[str]:
     ``harper:AnA`` → ``harper``; ``rule:style/wordy.toml`` → ``style``. Two rules of
     one engine are not independent; two engines, or an engine and an agent, are.
     """
-    found = {_origin(s, finding.agent.value) for s in finding.sources}
+    found = {finding.agent.value if o == "rule" else o for o in finding.origins}
     return found or {finding.agent.value}
-
-
-def _origin(source: str, agent: str) -> str:
-    prefix = source.split(":", 1)[0]
-    return agent if prefix == "rule" else prefix
 
 
 def agreement(confidences: Mapping[str, float], table: Calibration) -> float | None:
