@@ -21,7 +21,7 @@ from prosewise.agents.model import AgentName, Block, EditKind, Finding, Replacem
 from prosewise.agents.routing import route, to_finding
 from prosewise.agents.rules import Rule, builtin_rules, parse_rule, run_rules
 from prosewise.agents.settings import file_stamp
-from prosewise.agents.text import word_at
+from prosewise.agents.text import lead_in, word_at
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ def _tidy(f: Finding, text: str) -> Finding:
     if len(f.replacements) != 1 or f.replacements[0].kind is not EditKind.DELETE:
         return f
     s, e = f.start, f.end
-    if _at_sentence_start(text, s):
+    if _opens_sentence(text, s):
         return _drop_at_start(f, text, s, e)
     if text[max(0, s - 2):s] == ", " and text[e:e + 1] == ",":
         return _respan(f, text, s - 2, e + 1)
@@ -166,11 +166,11 @@ def _tidy(f: Finding, text: str) -> Finding:
     return _respan(f, text, s, end)
 
 
-def _at_sentence_start(text: str, i: int) -> bool:
-    j = i - 1
-    while j >= 0 and (text[j].isspace() or text[j] in _OPENERS):
-        j -= 1
-    return j < 0 or text[j] in _SENTENCE_END
+def _opens_sentence(text: str, i: int) -> bool:
+    """Whether the word at ``i`` opens a sentence, so that deleting it hands the capital
+    on to the next word (line breaks inside a block are white space here)."""
+    j = lead_in(text, i, _OPENERS)
+    return j == 0 or text[j - 1] in _SENTENCE_END
 
 
 def _drop_at_start(f: Finding, text: str, s: int, e: int) -> Finding:
