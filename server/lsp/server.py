@@ -50,13 +50,13 @@ class ProsewiseServer(LanguageServer):
     """One editor session: documents, checks, settings and workspace memory."""
 
     def __init__(
-        self, pipeline: Pipeline | None = None, debounce: float = 0.01, lite: bool = False,
+        self, pipeline: Pipeline | None = None, debounce: float = 0.01, *, lite: bool = False,
         engines: EngineHub | None = None,
     ) -> None:
         super().__init__("prosewise", "0.1.0", protocol_cls=ProsewiseProtocol)
         self._pipeline = pipeline
         self._engines = engines
-        """Engines made (and already loading) before the server, if any: see __main__."""
+        """Engines made (and already loading) before the server, if any: see cli.run_lsp."""
         self.documents = Documents()
         self.checker = Checker(self.documents, self.check, self.announce, debounce)
         self.pull = False
