@@ -89,7 +89,7 @@ class ProsewiseServer(LanguageServer):
         """Choose push or pull, the position encoding and the settings at ``initialize``."""
         self.pull = wants_pull(params.capabilities)
         encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
-        self.documents.encoding = str(encoding)
+        self.documents.encoding = types.PositionEncodingKind(encoding).value
         raw = params.initialization_options
         if isinstance(raw, dict):
             self.configure(raw.get("prosewise", raw))

@@ -9,13 +9,12 @@ are mapped line by line: (line, column) → original document offset.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 from markdown_it.common.utils import MD_TRIM_CHARS
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
+from prosewise.server.lineindex import LINE_BREAK
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class DocLines:
         lines: list[str] = []
         starts: list[int] = [0]
         newlines: list[int] = []
-        for m in _LINE_END.finditer(text):
+        for m in LINE_BREAK.finditer(text):
             lines.append(text[starts[-1]:m.start()])
             newlines.append(m.end() - 1 if m.group() != "\r" else -1)
             starts.append(m.end())
