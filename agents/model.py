@@ -104,10 +104,6 @@ class Finding(BaseModel):
         default=(), description="Engines or agents that raised it, e.g. 'harper:AnA'."
     )
 
-    def shifted(self, delta: int) -> Finding:
-        """The same finding moved by ``delta`` code points."""
-        return self.model_copy(update={"start": self.start + delta, "end": self.end + delta})
-
     def edit_key(self) -> tuple[int, int, str]:
         """Position and first fix: two findings with equal keys propose the same edit."""
         first = self.replacements[0].apply(self.text) if self.replacements else "\0"

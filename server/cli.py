@@ -259,7 +259,7 @@ def _write(reports: Sequence[FileReport], args: argparse.Namespace) -> None:
         return
     emit = _emitter(args.color)
     for r in reports:
-        for line in report.human_lines(r, args.explain):
+        for line in report.human_lines(r, explain=args.explain):
             emit(line)
     emit(Text(report.summary_line(reports), style="bold"))
 

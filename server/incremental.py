@@ -10,7 +10,7 @@ O(document), so it is done only when someone reads ``shown``, ``decisions`` or
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -142,5 +142,4 @@ class Review:
     def tone(self) -> ToneSummary | None:
         """How the whole document sounds (None for short documents)."""
         blocks: list[Block] = [b for p in self.parts for b in p.part.blocks]
-        findings: Sequence[Finding] = [f for p in self.parts for f in p.part.findings]
-        return tone_summary(self.text, blocks, findings, self.goals)
+        return tone_summary(blocks, self.goals)

@@ -91,7 +91,7 @@ def tone_json(tone: ToneSummary | None) -> dict[str, Any] | None:
     ]}
 
 
-def file_json(report: FileReport, explain: bool) -> dict[str, Any]:
+def file_json(report: FileReport, *, explain: bool) -> dict[str, Any]:
     """One entry of ``files``; ``decisions`` only with ``--explain``."""
     index = LineIndex(report.text, CODE_POINTS)
     out: dict[str, Any] = {
@@ -105,11 +105,11 @@ def file_json(report: FileReport, explain: bool) -> dict[str, Any]:
     return out
 
 
-def review_json(reports: Sequence[FileReport], explain: bool = False) -> dict[str, Any]:
+def review_json(reports: Sequence[FileReport], *, explain: bool = False) -> dict[str, Any]:
     """The whole ``--format json`` document."""
     return {
         "schema": SCHEMA_ID,
-        "files": [file_json(r, explain) for r in reports],
+        "files": [file_json(r, explain=explain) for r in reports],
         "summary": summary_counts(reports),
     }
 
@@ -179,7 +179,7 @@ def _trait(name: str, score: float, evidence: Sequence[str]) -> str:
     return f"{name} {score:.2f}" + (f": {quoted}" if quoted else "")
 
 
-def human_lines(report: FileReport, explain: bool) -> list[Text]:
+def human_lines(report: FileReport, *, explain: bool) -> list[Text]:
     """Everything printed to stdout for one file, suggestions in document order."""
     index = LineIndex(report.text, CODE_POINTS)
     lines = [suggestion_line(report.path, f, index) for f in report.suggestions]

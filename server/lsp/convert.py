@@ -112,7 +112,7 @@ def text_edit(lines: LineIndex, start: int, end: int, new_text: str) -> types.Te
 
 
 def workspace_edit(
-    uri: str, version: int | None, edits: list[types.TextEdit], document_changes: bool
+    uri: str, version: int | None, edits: list[types.TextEdit], *, document_changes: bool,
 ) -> types.WorkspaceEdit:
     """A workspace edit, versioned when the client supports ``documentChanges`` so a
     stale fix is refused instead of applied to the wrong text."""
@@ -130,6 +130,7 @@ def quick_fixes(
     lines: LineIndex,
     uri: str,
     version: int | None,
+    *,
     document_changes: bool,
 ) -> list[types.CodeAction]:
     """One quick fix per replacement, best first (the first is preferred)."""
@@ -142,7 +143,7 @@ def quick_fixes(
             kind=types.CodeActionKind.QuickFix,
             diagnostics=[diagnostic],
             is_preferred=i == 0,
-            edit=workspace_edit(uri, version, [edit], document_changes),
+            edit=workspace_edit(uri, version, [edit], document_changes=document_changes),
             command=types.Command(title="Learn", command=Commands.ACCEPTED,
                                   arguments=[uri, finding.rule]),
         ))

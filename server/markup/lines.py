@@ -101,7 +101,7 @@ def content_map(
         if column is not None and k == 0:
             col, skip = (source.find(part, column) if part else -1), 0
         else:
-            col, skip = _locate_line(part, source, k == last)
+            col, skip = _locate_line(part, source, last=k == last)
         starts.append(at)
         columns.append(col)
         skips.append(skip)
@@ -110,7 +110,7 @@ def content_map(
                       columns=tuple(columns), skips=tuple(skips))
 
 
-def _locate_line(part: str, source: str, last: bool) -> tuple[int, int]:
+def _locate_line(part: str, source: str, *, last: bool) -> tuple[int, int]:
     """(column of ``part``'s first real character in ``source``, count of invented ones).
 
     A content line is the tail of its source line, except that the last one lost
