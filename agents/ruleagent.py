@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -20,7 +20,7 @@ from prosewise.agents.base import CheckContext
 from prosewise.agents.model import AgentName, Block, EditKind, Finding, Replacement
 from prosewise.agents.routing import route, to_finding
 from prosewise.agents.rules import Rule, builtin_rules, parse_rule, run_rules
-from prosewise.agents.settings import file_stamp
+from prosewise.agents.settings import Goals, file_stamp
 from prosewise.agents.text import lead_in, word_at
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,20 @@ def data_table(agent: AgentName, filename: str) -> dict[str, Any]:
 def code_rule(agent: AgentName, rule_id: str, house: tuple[str, ...] = ()) -> Rule | None:
     """The table of a rule implemented in code (its message, goals and examples)."""
     return next((r for r in rules_for(agent, house) if r.id == rule_id), None)
+
+
+Finish = Callable[[list[Finding], str, Rule | None, Goals], list[Finding]]
+"""An agent's code step over its data rules' findings: (found, text, code rule, goals)."""
+
+
+async def finished_findings(
+    agent: AgentName, rule_id: str, finish: Finish, block: Block, ctx: CheckContext,
+) -> list[Finding]:
+    """The agent's data-rule findings passed through its ``finish`` in the worker pool,
+    with the table of its code rule ``rule_id`` (None when a house file lacks it)."""
+    found = await data_rule_findings(agent, block, ctx)
+    rule = code_rule(agent, rule_id, ctx.settings.house_rules)
+    return await ctx.run(finish, found, block.text, rule, ctx.settings.goals)
 
 
 def code_finding(

@@ -12,7 +12,7 @@ import re
 
 from prosewise.agents.base import CheckContext
 from prosewise.agents.model import AgentName, Block, Finding, Replacement, Severity
-from prosewise.agents.ruleagent import code_finding, code_rule, data_rule_findings, tidy_deletions
+from prosewise.agents.ruleagent import code_finding, finished_findings, tidy_deletions
 from prosewise.agents.rules import Rule
 from prosewise.agents.settings import Goals, Intent
 from prosewise.agents.text import lead_in, sentences
@@ -93,6 +93,4 @@ class ToneAgent:
 
     async def check(self, block: Block, ctx: CheckContext) -> list[Finding]:
         """Findings of the tone data rules plus the code checks."""
-        found = await data_rule_findings(self.name, block, ctx)
-        rule = code_rule(self.name, EXCLAMATION, ctx.settings.house_rules)
-        return await ctx.run(finish, found, block.text, rule, ctx.settings.goals)
+        return await finished_findings(self.name, EXCLAMATION, finish, block, ctx)
