@@ -43,7 +43,7 @@ class CheckContext:
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         """Run CPU-bound work in the worker pool, off the event loop (unless ``inline``)."""
-        return await run_work(self.pool, self.inline, fn, *args)
+        return await run_work(self.pool, fn, *args, inline=self.inline)
 
     def start_engines(self, block: Block) -> None:
         """Start the engines on this block (they take longest: start them first)."""
@@ -58,7 +58,7 @@ class CheckContext:
         return await asyncio.shield(self._hits)
 
 
-async def run_work(pool: Executor, inline: bool, fn: Callable[..., T], *args: object) -> T:
+async def run_work(pool: Executor, fn: Callable[..., T], *args: object, inline: bool) -> T:
     """``fn(*args)`` in ``pool``, or right here when ``inline`` (see ``CheckContext``)."""
     if inline:
         return fn(*args)

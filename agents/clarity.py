@@ -10,13 +10,7 @@ from dataclasses import dataclass
 
 from prosewise.agents.base import CheckContext
 from prosewise.agents.model import AgentName, Block, Finding
-from prosewise.agents.ruleagent import (
-    code_finding,
-    code_rule,
-    data_rule_findings,
-    data_table,
-    tidy_deletions,
-)
+from prosewise.agents.ruleagent import code_finding, data_table, finished_findings, tidy_deletions
 from prosewise.agents.rules import Rule
 from prosewise.agents.settings import Audience, Goals
 from prosewise.agents.text import reading_grade, sentences, word_count
@@ -81,6 +75,4 @@ class ClarityAgent:
 
     async def check(self, block: Block, ctx: CheckContext) -> list[Finding]:
         """Findings of the clarity data rules, engine readability hits and long sentences."""
-        found = await data_rule_findings(self.name, block, ctx)
-        rule = code_rule(self.name, LONG_SENTENCE, ctx.settings.house_rules)
-        return await ctx.run(finish, found, block.text, rule, ctx.settings.goals)
+        return await finished_findings(self.name, LONG_SENTENCE, finish, block, ctx)

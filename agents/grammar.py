@@ -20,6 +20,7 @@ from prosewise.agents.base import CheckContext
 from prosewise.agents.engines.hub import EngineHit, EngineHits
 from prosewise.agents.model import AgentName, Block, Finding, Severity
 from prosewise.agents.routing import route, routing_table, to_finding
+from prosewise.agents.text import lead_in
 
 NAME_FACTOR = 0.4
 """Confidence factor for a spelling finding on a word that looks like a name."""
@@ -54,13 +55,13 @@ def grammar_findings(hits: EngineHits, text: str) -> list[Finding]:
     """The grammar findings of one text's engine hits (pure: no engine runs here)."""
     own = [h for h in hits.all() if route(h) is AgentName.GRAMMAR]
     solo = len(hits.spellers) < 2
-    findings = [in_context(to_finding(h, text), h, text, solo) for h in own]
+    findings = [in_context(to_finding(h, text), h, text, solo=solo) for h in own]
     if not solo:
         findings = doubt_sentence_starts(findings, text)
     return merge_agreeing(findings, text)
 
 
-def in_context(finding: Finding, hit: EngineHit, text: str, solo: bool = False) -> Finding:
+def in_context(finding: Finding, hit: EngineHit, text: str, *, solo: bool = False) -> Finding:
     """The finding with its confidence adjusted for what surrounds it.
 
     ``solo``: only one engine checked spelling (a dialect lingotweaker has no speller
@@ -90,7 +91,7 @@ def looks_like_name(text: str, start: int, end: int) -> bool:
         return False
     if any(c.isupper() for c in word[1:]):
         return True
-    return word[0].isupper() and not at_sentence_start(text, start)
+    return word[0].isupper() and not capital_expected(text, start)
 
 
 def in_capitals(text: str, start: int, end: int) -> bool:
@@ -102,19 +103,16 @@ def in_capitals(text: str, start: int, end: int) -> bool:
     return len(around) >= CAPITALS_WINDOW and all(w.isupper() for w in around)
 
 
-def at_sentence_start(text: str, start: int) -> bool:
-    """Whether only spaces and opening marks separate ``start`` from a sentence end, a
-    line start or the start of the text.
+def capital_expected(text: str, start: int) -> bool:
+    """Whether the position explains a capital at ``start``: only spaces and opening
+    marks separate it from a sentence end, a line start or the start of the text.
 
     Why look through the marks: a capitalised word after a quote, bracket or dash in
     mid-sentence (``known as "Dalits"``, ``Box-Behnken``, ``moment - Mellor``) is a
     name, not a sentence start: on the native dev sets such words were 7 typos in 63
     spelling findings (on the learner sets, one finding: a name).
     """
-    i = start
-    while i > 0 and text[i - 1] != "\n" and (text[i - 1].isspace()
-                                             or text[i - 1] in _OPENING_MARKS):
-        i -= 1
+    i = lead_in(text, start, _OPENING_MARKS, within_line=True)
     if i > 0 and text[i - 1] == "." and _TITLE.search(text, 0, i):
         return False  # "Dr. Failey": a title's full stop ends no sentence
     return i == 0 or text[i - 1] == "\n" or text[i - 1] in _SENTENCE_ENDS

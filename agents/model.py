@@ -138,10 +138,6 @@ class Finding(BaseModel):
         """The engines (or "rule") that raised it."""
         return frozenset(s.origin for s in self.sources)
 
-    def shifted(self, delta: int) -> Finding:
-        """The same finding moved by ``delta`` code points."""
-        return self.model_copy(update={"start": self.start + delta, "end": self.end + delta})
-
     def edit_key(self) -> tuple[int, int, str]:
         """Position and first fix: two findings with equal keys propose the same edit."""
         first = self.replacements[0].apply(self.text) if self.replacements else "\0"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from prosewise.agents.base import Agent
 from prosewise.agents.clarity import ClarityAgent
 from prosewise.agents.grammar import GrammarAgent
-from prosewise.agents.model import Block, Finding, ToneSummary
+from prosewise.agents.model import Block, ToneSummary
 from prosewise.agents.settings import Goals
 from prosewise.agents.style import StyleAgent
 from prosewise.agents.tone import ToneAgent
@@ -19,13 +19,11 @@ def default_agents() -> list[Agent]:
     return [GrammarAgent(), ClarityAgent(), ToneAgent(), StyleAgent()]
 
 
-def tone_summary(
-    text: str, blocks: Sequence[Block], findings: Sequence[Finding], goals: Goals
-) -> ToneSummary | None:
+def tone_summary(blocks: Sequence[Block], goals: Goals) -> ToneSummary | None:
     """The document's tone: traits, evidence and a headline (None for short documents).
 
-    ``text`` is the whole document; the summary reads only its prose ``blocks`` so
-    code and markup do not colour the tone, and not ``findings``, so switching a
-    rule off does not change how the text sounds.
+    It reads only the document's prose ``blocks``, so code and markup do not colour the
+    tone, and not its findings, so switching a rule off does not change how the text
+    sounds.
     """
     return summarize(blocks, goals)

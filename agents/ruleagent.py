@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -20,8 +20,8 @@ from prosewise.agents.base import CheckContext
 from prosewise.agents.model import AgentName, Block, EditKind, Finding, Replacement, Source
 from prosewise.agents.routing import route, to_finding
 from prosewise.agents.rules import Rule, builtin_rules, parse_rule, run_rules
-from prosewise.agents.settings import file_stamp
-from prosewise.agents.text import word_at
+from prosewise.agents.settings import Goals, file_stamp
+from prosewise.agents.text import lead_in, word_at
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +111,20 @@ def code_rule(agent: AgentName, rule_id: str, house: tuple[str, ...] = ()) -> Ru
     return next((r for r in rules_for(agent, house) if r.id == rule_id), None)
 
 
+Finish = Callable[[list[Finding], str, Rule | None, Goals], list[Finding]]
+"""An agent's code step over its data rules' findings: (found, text, code rule, goals)."""
+
+
+async def finished_findings(
+    agent: AgentName, rule_id: str, finish: Finish, block: Block, ctx: CheckContext,
+) -> list[Finding]:
+    """The agent's data-rule findings passed through its ``finish`` in the worker pool,
+    with the table of its code rule ``rule_id`` (None when a house file lacks it)."""
+    found = await data_rule_findings(agent, block, ctx)
+    rule = code_rule(agent, rule_id, ctx.settings.house_rules)
+    return await ctx.run(finish, found, block.text, rule, ctx.settings.goals)
+
+
 def code_finding(
     rule: Rule, start: int, end: int, quoted: str,
     replacements: Sequence[Replacement] = (), message: str | None = None,
@@ -145,7 +159,7 @@ def _tidy(f: Finding, text: str) -> Finding:
     if len(f.replacements) != 1 or f.replacements[0].kind is not EditKind.DELETE:
         return f
     s, e = f.start, f.end
-    if _at_sentence_start(text, s):
+    if _opens_sentence(text, s):
         return _drop_at_start(f, text, s, e)
     if text[max(0, s - 2):s] == ", " and text[e:e + 1] == ",":
         return _respan(f, text, s - 2, e + 1)
@@ -166,11 +180,11 @@ def _tidy(f: Finding, text: str) -> Finding:
     return _respan(f, text, s, end)
 
 
-def _at_sentence_start(text: str, i: int) -> bool:
-    j = i - 1
-    while j >= 0 and (text[j].isspace() or text[j] in _OPENERS):
-        j -= 1
-    return j < 0 or text[j] in _SENTENCE_END
+def _opens_sentence(text: str, i: int) -> bool:
+    """Whether the word at ``i`` opens a sentence, so that deleting it hands the capital
+    on to the next word (line breaks inside a block are white space here)."""
+    j = lead_in(text, i, _OPENERS)
+    return j == 0 or text[j - 1] in _SENTENCE_END
 
 
 def _drop_at_start(f: Finding, text: str, s: int, e: int) -> Finding:

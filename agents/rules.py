@@ -20,6 +20,10 @@ A rule file holds ``[[rule]]`` tables::
       { good = "The order to leave came." },
     ]
 
+Long lists go one entry a line (tests/test_rule_files.py): ``match`` over several
+lines, swaps as a ``[rule.swap]`` table after the rule's other keys, a long pattern in
+verbose mode (``'''(?x)...'''`` over several lines).
+
 Rules whose logic is code (readability, passive voice) use the same table with
 no ``swap``/``match``/``pattern``: their examples still run as tests.
 """

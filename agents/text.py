@@ -82,6 +82,23 @@ def match_case(template: str, replacement: str) -> str:
     return replacement
 
 
+def lead_in(text: str, i: int, marks: frozenset[str], *, within_line: bool = False) -> int:
+    """Where the white space and ``marks`` (opening quotes, brackets ...) just before ``i``
+    begin: ``text[j - 1]`` is what the word at ``i`` follows (nothing when ``j`` is 0).
+    ``within_line``: a line break ends the run (``text[j - 1]`` is then the break).
+
+    The shared step of the agents' sentence-start questions, which differ in their
+    marks and in what counts as an end: does the position explain a capital (grammar's
+    name test), does a deletion leave the next word to open a sentence (tidy_deletions),
+    is a match inside a sentence (tone's name test).
+    """
+    j = i
+    while j > 0 and (text[j - 1] in marks or text[j - 1].isspace()) and not (
+            within_line and text[j - 1] == "\n"):
+        j -= 1
+    return j
+
+
 def word_at(text: str, i: int) -> int | None:
     """End of the word starting exactly at ``i``, or None if no word starts there."""
     m = _WORD.match(text, i)

@@ -12,17 +12,18 @@ import re
 
 from prosewise.agents.base import CheckContext
 from prosewise.agents.model import AgentName, Block, Finding, Replacement, Severity
-from prosewise.agents.ruleagent import code_finding, code_rule, data_rule_findings, tidy_deletions
+from prosewise.agents.ruleagent import code_finding, finished_findings, tidy_deletions
 from prosewise.agents.rules import Rule
 from prosewise.agents.settings import Goals, Intent
-from prosewise.agents.text import sentences
+from prosewise.agents.text import lead_in, sentences
 
 EXCLAMATION = "tone.exclamation"
 HEDGING = "tone.hedging"
 _BANGS = re.compile(r"!+")
 _CLOSERS = re.compile(r"[\"'”’)\]]*")
 _QUOTED = re.compile(r'"[^"\n]{2,}?"|“[^”\n]{2,}?”')
-_SENTENCE_END = frozenset(".!?…:\"“")
+_SENTENCE_END = frozenset(".!?…:")
+_OPENING_MARKS = frozenset("\"'“‘(")
 
 
 def exclamations(text: str, rule: Rule) -> list[Finding]:
@@ -59,8 +60,8 @@ def is_name(f: Finding, text: str) -> bool:
     first = f.text.split()[0] if f.text.strip() else ""
     if not first[:1].isupper() or first.isupper() or first.startswith(("I'", "I’")):
         return False
-    before = text[:f.start].rstrip(" \t\n\"'“‘(")
-    return bool(before) and before[-1] not in _SENTENCE_END
+    j = lead_in(text, f.start, _OPENING_MARKS)
+    return j > 0 and text[j - 1] not in _SENTENCE_END
 
 
 def weigh_hedging(f: Finding, goals: Goals) -> Finding:
@@ -92,6 +93,4 @@ class ToneAgent:
 
     async def check(self, block: Block, ctx: CheckContext) -> list[Finding]:
         """Findings of the tone data rules plus the code checks."""
-        found = await data_rule_findings(self.name, block, ctx)
-        rule = code_rule(self.name, EXCLAMATION, ctx.settings.house_rules)
-        return await ctx.run(finish, found, block.text, rule, ctx.settings.goals)
+        return await finished_findings(self.name, EXCLAMATION, finish, block, ctx)

@@ -127,12 +127,12 @@ def origins(finding: Finding) -> set[str]:
     return found or {finding.agent.value}
 
 
-def agreement(confidences: Mapping[str, float], table: Calibration) -> float | None:
+def agreement(confidences: Mapping[str, float]) -> float | None:
     """Confidence when several independent checkers (origin → best confidence) agree.
 
-    Noisy-OR of the checkers, never below the best single checker. The table's
-    ``agreement`` measure is informational: agreement inside one agent (harper and
-    lingotweaker on one span) is already in that finding's calibrated bin.
+    Noisy-OR of the checkers, never below the best single checker. The calibration
+    table's ``agreement`` measure is informational and not read here: agreement inside
+    one agent (harper and lingotweaker on one span) is already in that finding's bin.
     """
     if len(confidences) < 2:
         return None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from prosewise.agents.model import AgentName, Finding, Replacement
-from prosewise.merge.calibration import Calibration, Score, agree_basis, agreement, origins
+from prosewise.merge.calibration import Score, agree_basis, agreement, origins
 
 T = TypeVar("T", str, Replacement)
 
@@ -33,15 +33,13 @@ class Candidate:
     basis: str
 
 
-def merge_duplicates(
-    findings: Sequence[Finding], scores: Sequence[Score], table: Calibration
-) -> list[Candidate]:
+def merge_duplicates(findings: Sequence[Finding], scores: Sequence[Score]) -> list[Candidate]:
     """One candidate per distinct suggestion, in order of each group's first finding."""
     groups: dict[Hashable, list[int]] = {}
     for i, f in enumerate(findings):
         groups.setdefault(_key(f), []).append(i)
     merged = _absorb_fixless(list(groups.values()), findings, scores)
-    return [_candidate(m, findings, scores, table) for m in merged]
+    return [_candidate(m, findings, scores) for m in merged]
 
 
 def _key(f: Finding) -> Hashable:
@@ -80,14 +78,12 @@ def _voice_key(i: int, findings: Sequence[Finding], scores: Sequence[Score]) -> 
     return (not f.replacements, -scores[i].confidence, PRECEDENCE[f.agent], i)
 
 
-def _candidate(
-    group: list[int], findings: Sequence[Finding], scores: Sequence[Score], table: Calibration
-) -> Candidate:
+def _candidate(group: list[int], findings: Sequence[Finding], scores: Sequence[Score]) -> Candidate:
     """The merged finding: owner's agent and rule, best member's message, union of sources."""
     members = sorted(group, key=lambda i: _owner_key(i, findings, scores))
     owner = findings[members[0]]
     voice = findings[min(group, key=lambda i: _voice_key(i, findings, scores))]
-    confidence, basis = _group_confidence(members, findings, scores, table)
+    confidence, basis = _group_confidence(members, findings, scores)
     merged = owner.model_copy(update={
         "message": voice.message,
         "explanation": voice.explanation or owner.explanation,
@@ -100,7 +96,7 @@ def _candidate(
 
 
 def _group_confidence(
-    members: Sequence[int], findings: Sequence[Finding], scores: Sequence[Score], table: Calibration
+    members: Sequence[int], findings: Sequence[Finding], scores: Sequence[Score]
 ) -> tuple[float, str]:
     """Best member's score, or the agreement score when independent checkers agree.
 
@@ -111,7 +107,7 @@ def _group_confidence(
     for i in members:
         name = "+".join(sorted(origins(findings[i])))
         best[name] = max(best.get(name, 0.0), scores[i].confidence)
-    agreed = agreement(best, table) if len(members) > 1 else None
+    agreed = agreement(best) if len(members) > 1 else None
     if agreed is not None:
         return agreed, agree_basis(best)
     top = max(members, key=lambda i: scores[i].confidence)

@@ -37,7 +37,7 @@ def rank(
     """
     table = calibration if calibration is not None else load_calibration()
     scores = [score(f, table) for f in findings]
-    candidates = [_demoted(c, feedback or {}) for c in merge_duplicates(findings, scores, table)]
+    candidates = [_demoted(c, feedback or {}) for c in merge_duplicates(findings, scores)]
     hidden = _filter(candidates, settings, layout)
     order = sorted((i for i in range(len(candidates)) if i not in hidden),
                    key=lambda i: (candidates[i].finding.start, candidates[i].finding.end, i))
@@ -85,14 +85,14 @@ def _decisions(
     for cid, c in enumerate(candidates):
         owner = c.members[0]
         for member in c.members:
-            out[member] = _decision(findings[member], c, member == owner, hidden.get(cid),
-                                    slot.get(cid))
+            out[member] = _decision(findings[member], c, hidden.get(cid), slot.get(cid),
+                                    is_owner=member == owner)
     assert all(d is not None for d in out), "every finding belongs to one candidate"
     return tuple(d for d in out if d is not None)
 
 
-def _decision(finding: Finding, c: Candidate, is_owner: bool, hidden: str | None,
-              slot: int | None) -> Decision:
+def _decision(finding: Finding, c: Candidate, hidden: str | None, slot: int | None, *,
+              is_owner: bool) -> Decision:
     conf = c.finding.confidence
     owner = c.finding
     if is_owner and hidden is None:

@@ -136,10 +136,10 @@ async def review_one(pipeline: Pipeline, target: Target, resolver: SettingsResol
         log.debug("review of %s failed", source.path, exc_info=True)
         return FileReport(source.path, errors=(f"skipped: review failed ({exc!r})",),
                           skipped=True)
-    return to_report(source, review, problems, options.explain)
+    return to_report(source, review, problems, explain=options.explain)
 
 
-def to_report(source: Source, review: Review, problems: tuple[str, ...],
+def to_report(source: Source, review: Review, problems: tuple[str, ...], *,
               explain: bool) -> FileReport:
     """The parts of a review the CLI prints, suggestions in document order."""
     shown = tuple(sorted(review.shown, key=lambda f: (f.start, f.end, f.rule)))

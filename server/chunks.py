@@ -23,6 +23,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from prosewise.server.markup.frontmatter import front_matter_end, opens_front_matter
+
 _BOUNDARY = re.compile(r"\n(?:[ \t\r]*\n)+(?=\S)")
 """Blank line(s) then a line starting in column 0; the chunk starts at the match end."""
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:", re.MULTILINE)
@@ -35,7 +37,6 @@ _OPENER = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 _HTML_END = {"<!--": "-->", "<?": "?>", "<![CDATA[": "]]>"}
-_FRONT = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n")
 _REACHING = re.compile(r"[`~$<>\[]")
 """Characters of every construct whose extent is not local (see ``_local``)."""
 _TAIL = re.compile(r"\n(?:[ \t\r]*\n)+\Z")
@@ -135,7 +136,7 @@ def _local(chunks: Sequence[str], i: int, chunk: str, language: str) -> bool:
     if language != "markdown":
         return True
     return (i > 0 and not _REACHING.search(chunks[i]) and not _REACHING.search(chunk)
-            and _FRONT.match(chunk) is None)
+            and not opens_front_matter(chunk))
 
 
 def _outside(starts: list[int], protected: list[tuple[int, int]]) -> list[int]:
@@ -171,12 +172,9 @@ def _protected(text: str) -> list[tuple[int, int]]:
     """Spans (sorted, disjoint) no chunk boundary may fall inside."""
     spans: list[tuple[int, int]] = []
     pos = 0
-    front = _FRONT.match(text)
-    if front is not None:
-        closer = re.compile(r"^(?:---|\.\.\.)[ \t]*$" if front.group(1) == "---"
-                            else r"^\+\+\+[ \t]*$", re.MULTILINE)
-        closed = closer.search(text, front.end())
-        pos = closed.end() if closed is not None else len(text)
+    if opens_front_matter(text):
+        end = front_matter_end(text)  # never closed: protected to the end of the text,
+        pos = len(text) if end is None else end  # so a closer typed later is no local edit
         spans.append((0, pos))
     while (m := _openers(text, pos)) is not None:
         end = _end_of(text, m)

@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--tcp", type=host_port, metavar="HOST:PORT", help="listen on a TCP port")
     lsp.add_argument("--lite", action="store_true",
                      help="harper and the rule agents only, no lingotweaker (about 400 MB less)")
+    lsp.add_argument("--log-level", default="WARNING", type=str.upper,
+                     choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                     help="what the server logs on stderr (default: WARNING)")
     return parser
 
 
@@ -146,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     reserve_stdout()
     if args.command == "lsp":
-        return run_lsp(args.tcp, args.lite)
+        return run_lsp(args)
     if args.command == "rules":
         return list_rules(args.format)
     if args.command != "review":
@@ -160,15 +163,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def run_lsp(tcp: str | None, lite: bool = False) -> int:
-    """Start the language server (imported only here: ``review`` never loads pygls)."""
+def run_lsp(args: argparse.Namespace) -> int:
+    """Start the language server: ``prosewise lsp`` and ``python -m prosewise.server.lsp``.
+
+    The engines start loading before pygls and the server modules are imported (those
+    are imported only here: ``review`` never loads pygls), so the two overlap.
+    """
+    logging.basicConfig(stream=sys.stderr, level=args.log_level,
+                        format="%(levelname)s %(name)s: %(message)s")
     engines = EngineHub.for_server()
     try:
         from prosewise.server.lsp import serve
     except ImportError as exc:
         _error(f"the language server is not available ({exc})")
         return 2
-    serve(stdio=tcp is None, tcp=tcp, lite=lite, engines=engines)
+    serve(tcp=args.tcp, lite=args.lite, engines=engines)
     return 0
 
 
@@ -250,7 +259,7 @@ def _write(reports: Sequence[FileReport], args: argparse.Namespace) -> None:
         return
     emit = _emitter(args.color)
     for r in reports:
-        for line in report.human_lines(r, args.explain):
+        for line in report.human_lines(r, explain=args.explain):
             emit(line)
     emit(Text(report.summary_line(reports), style="bold"))
 

@@ -16,7 +16,6 @@ checked again on the next review; nothing else about late sources lives here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -162,5 +161,4 @@ class Review:
     def tone(self) -> ToneSummary | None:
         """How the whole document sounds (None for short documents)."""
         blocks: list[Block] = [b for c in self.chunks for b in c.part.blocks]
-        findings: Sequence[Finding] = [f for c in self.chunks for f in c.part.findings]
-        return tone_summary(self.text, blocks, findings, self.goals)
+        return tone_summary(blocks, self.goals)

@@ -173,19 +173,20 @@ class Pipeline:
         (a keystroke's) is checked on the loop, which is faster (``INLINE_CHARS``).
         """
         inline = len(chunk) < INLINE_CHARS
-        blocks = await run_work(self.pool, inline, extract, chunk, run.language)
-        per_block = await asyncio.gather(*(self._check_block(b, run, inline) for b in blocks))
+        blocks = await run_work(self.pool, extract, chunk, run.language, inline=inline)
+        per_block = await asyncio.gather(*(self._check_block(b, run, inline=inline)
+                                           for b in blocks))
         findings = [f for found, _, _ in per_block for f in found
                     if run.settings.rule_enabled(f.rule)]
-        ranking = await run_work(self.pool, inline, _rank_chunk, findings, run.settings,
-                                 blocks, run.feedback)
+        ranking = await run_work(self.pool, _rank_chunk, findings, run.settings, blocks,
+                                 run.feedback, inline=inline)
         part = Part(blocks=tuple(blocks), findings=tuple(findings), shown=ranking.shown,
                     decisions=ranking.decisions,
                     waiting=frozenset().union(*(waits for _, _, waits in per_block)))
         return part, sum(n for _, n, _ in per_block)
 
     async def _check_block(
-        self, block: Block, run: _Run, inline: bool = False
+        self, block: Block, run: _Run, *, inline: bool = False
     ) -> tuple[list[Finding], int, frozenset[str]]:
         """Findings in chunk offsets, how many agents ran, and the engines and agents
         that did not take part (only when none is missing are the findings cached)."""

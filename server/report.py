@@ -4,13 +4,11 @@ Everything here is a pure function of the reviews, so the formats are tested
 without a terminal. Positions for people are 1-based lines and columns counted in
 code points (what editors show for text without wide characters); tools get the
 0-based code point offsets as well. Lines end at ``\\n``, ``\\r\\n`` or ``\\r``,
-as in LSP.
+as in LSP (server/lineindex.py, the index the language server uses too).
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,9 +17,9 @@ from typing import Any
 from rich.text import Text
 
 from prosewise.agents.model import AgentName, Finding, Severity, ToneSummary
+from prosewise.server.lineindex import CODE_POINTS, LineIndex
 
 SCHEMA_ID = "prosewise.review/1"
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _STYLES = {
     Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "blue",
     Severity.HINT: "dim",
@@ -32,16 +30,10 @@ MIN_TRAIT_SCORE = 0.1
 """Weaker traits are noise in a one-line summary (JSON still has them all)."""
 
 
-class LineIndex:
-    """Code point offset → (line, column), both 1-based, for one text."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        """Line and column of the character at ``offset`` (or just past the end)."""
-        line = bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
+def position(index: LineIndex, offset: int) -> tuple[int, int]:
+    """1-based line and column of the character at ``offset`` (or just past the end)."""
+    line, column = index.line_column(offset)
+    return line + 1, column + 1
 
 
 @dataclass(frozen=True)
@@ -76,8 +68,8 @@ def _one_line(text: str) -> str:
 
 def suggestion_json(f: Finding, index: LineIndex) -> dict[str, Any]:
     """One suggestion as the schema describes it (server/data/review-schema.json)."""
-    line, column = index.position(f.start)
-    end_line, end_column = index.position(f.end)
+    line, column = position(index, f.start)
+    end_line, end_column = position(index, f.end)
     return {
         "rule": f.rule, "agent": f.agent.value, "category": f.category.value,
         "severity": f.severity.value, "message": f.message, "text": f.text,
@@ -99,9 +91,9 @@ def tone_json(tone: ToneSummary | None) -> dict[str, Any] | None:
     ]}
 
 
-def file_json(report: FileReport, explain: bool) -> dict[str, Any]:
+def file_json(report: FileReport, *, explain: bool) -> dict[str, Any]:
     """One entry of ``files``; ``decisions`` only with ``--explain``."""
-    index = LineIndex(report.text)
+    index = LineIndex(report.text, CODE_POINTS)
     out: dict[str, Any] = {
         "path": report.path,
         "suggestions": [suggestion_json(f, index) for f in report.suggestions],
@@ -113,11 +105,11 @@ def file_json(report: FileReport, explain: bool) -> dict[str, Any]:
     return out
 
 
-def review_json(reports: Sequence[FileReport], explain: bool = False) -> dict[str, Any]:
+def review_json(reports: Sequence[FileReport], *, explain: bool = False) -> dict[str, Any]:
     """The whole ``--format json`` document."""
     return {
         "schema": SCHEMA_ID,
-        "files": [file_json(r, explain) for r in reports],
+        "files": [file_json(r, explain=explain) for r in reports],
         "summary": summary_counts(reports),
     }
 
@@ -155,7 +147,7 @@ def summary_line(reports: Sequence[FileReport]) -> str:
 
 def suggestion_line(path: str, f: Finding, index: LineIndex) -> Text:
     """``path:line:col rule message → replacement``, styled by severity."""
-    line, column = index.position(f.start)
+    line, column = position(index, f.start)
     out = Text()
     out.append(f"{path}:{line}:{column}", style="bold")
     out.append(" ")
@@ -187,9 +179,9 @@ def _trait(name: str, score: float, evidence: Sequence[str]) -> str:
     return f"{name} {score:.2f}" + (f": {quoted}" if quoted else "")
 
 
-def human_lines(report: FileReport, explain: bool) -> list[Text]:
+def human_lines(report: FileReport, *, explain: bool) -> list[Text]:
     """Everything printed to stdout for one file, suggestions in document order."""
-    index = LineIndex(report.text)
+    index = LineIndex(report.text, CODE_POINTS)
     lines = [suggestion_line(report.path, f, index) for f in report.suggestions]
     if report.tone is not None:
         lines.append(tone_line(report.path, report.tone))

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pytest
 
 from prosewise.server.chunks import Chunks, rechunk, split
+from prosewise.server.markup.markdown import extract_markdown
 from tests.test_incremental import CRAFTED, _documents
 
 
@@ -89,6 +90,16 @@ def test_dashes_mid_document_are_not_front_matter() -> None:
     edited = text.replace("C.", "---\nA.\n\nBC.")
     assert resplit(split(text, "markdown"), edited, "markdown") == split(edited, "markdown")
     assert len(split(edited, "markdown")) == 4
+
+
+def test_front_matter_is_one_chunk_whatever_the_line_ends() -> None:
+    """Chunking and extraction share one front-matter detector: a CRLF header is closed
+    (it was once protected to the end of the text: the whole document one chunk)."""
+    for end in ("\n", "\r\n"):
+        text = end.join(["---", "title: x", "", "tags: [a]", "---", "", "One.", "", "Two.", ""])
+        chunks = [c for _, c in split(text, "markdown")]
+        assert chunks[0].startswith("---") and chunks[1:] == [f"One.{end}{end}", f"Two.{end}"]
+        assert [b.text for b in extract_markdown(text)] == ["One.", "Two."]
 
 
 def test_typing_at_the_end_cuts_only_the_last_chunk() -> None:

@@ -276,6 +276,18 @@ def test_usage_errors_exit_2(args: list[str], tmp_path: Path) -> None:
     assert run.out == ""
 
 
+def test_module_entry_point_is_the_lsp_subcommand(tmp_path: Path) -> None:
+    """``python -m prosewise.server.lsp`` (how the editor tests start the server) takes
+    ``prosewise lsp``'s arguments through the same parser."""
+    done = subprocess.run(
+        [sys.executable, "-m", "prosewise.server.lsp", "--tcp", "no-port"],
+        capture_output=True, cwd=tmp_path, timeout=60, check=False)
+    assert done.returncode == 2 and b"expected HOST:PORT" in done.stderr
+    helped = subprocess.run([sys.executable, "-m", "prosewise.server.lsp", "--help"],
+                            capture_output=True, cwd=tmp_path, timeout=60, check=False)
+    assert b"prosewise lsp" in helped.stdout and b"--log-level" in helped.stdout
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_progress_bar_on_a_terminal_keeps_stdout_clean(tree: Path) -> None:

@@ -18,10 +18,11 @@ from prosewise.agents.model import (
     ToneTrait,
 )
 from prosewise.server.cli import build_parser, exit_status, main, overrides_from
+from prosewise.server.lineindex import CODE_POINTS, LineIndex
 from prosewise.server.report import (
     FileReport,
-    LineIndex,
     human_lines,
+    position,
     review_json,
     summary_line,
     tone_line,
@@ -45,7 +46,7 @@ REPEAT = finding("left left", "grammar.repeated-word", Severity.ERROR,
 REPORT = FileReport("notes.md", suggestions=(WORDY, REPEAT), text=TEXT)
 
 
-@pytest.mark.parametrize(("text", "offset", "position"), [
+@pytest.mark.parametrize(("text", "offset", "expected"), [
     ("abc", 0, (1, 1)),
     ("abc", 3, (1, 4)),
     ("a\nb", 2, (2, 1)),
@@ -54,8 +55,8 @@ REPORT = FileReport("notes.md", suggestions=(WORDY, REPEAT), text=TEXT)
     ("😀𝒳x", 2, (1, 3)),
     ("😀\n𝒳 eror", 4, (2, 3)),
 ])
-def test_line_index(text: str, offset: int, position: tuple[int, int]) -> None:
-    assert LineIndex(text).position(offset) == position
+def test_line_index(text: str, offset: int, expected: tuple[int, int]) -> None:
+    assert position(LineIndex(text, CODE_POINTS), offset) == expected
 
 
 def test_human_lines() -> None:

@@ -49,6 +49,13 @@ def test_inclusive_skips_names_but_not_sentence_starts(pipeline: Pipeline) -> No
     assert [f.text for f in found] == ["Chairman", "chairman"]
 
 
+def test_a_sentence_start_after_any_white_space_is_no_name(pipeline: Pipeline) -> None:
+    """A no-break space or CR after the full stop still ends the sentence before."""
+    for gap in ("\u00a0", "\r\n", " "):
+        found = rules(check(pipeline, f"We met.{gap}Chairman Mao spoke."), "tone.inclusive")
+        assert [f.text for f in found] == ["Chairman"], repr(gap)
+
+
 def test_formality_follows_the_goal(pipeline: Pipeline) -> None:
     text = "We don't know. Henceforth we meet daily."
     formal = {f.text for f in rules(check(pipeline, text, formality="formal"), "tone.formality")}

@@ -12,20 +12,17 @@ __all__ = ["ProsewiseServer", "create_server", "serve"]
 
 
 def create_server(
-    pipeline: Pipeline | None = None, debounce: float = 0.01, lite: bool = False,
+    pipeline: Pipeline | None = None, debounce: float = 0.01, *, lite: bool = False,
     engines: EngineHub | None = None,
 ) -> ProsewiseServer:
     """A server with every handler registered; ``pipeline`` is built lazily if not given
     (on ``engines`` if given, without lingotweaker when ``lite``)."""
-    server = ProsewiseServer(pipeline, debounce, lite, engines)
+    server = ProsewiseServer(pipeline, debounce, lite=lite, engines=engines)
     register(server)
     return server
 
 
-def serve(
-    stdio: bool = True, tcp: str | None = None, lite: bool = False,
-    engines: EngineHub | None = None,
-) -> None:
+def serve(*, tcp: str | None = None, lite: bool = False, engines: EngineHub | None = None) -> None:
     """Run a server until the client exits: on ``tcp`` ("HOST:PORT") if given, else stdio."""
     server = create_server(lite=lite, engines=engines)
     if tcp:

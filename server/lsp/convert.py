@@ -1,16 +1,14 @@
 """The one place where Prosewise's model meets the protocol: offsets ↔ positions,
 Finding → Diagnostic, Finding → quick fixes.
 
-Why our own line index rather than pygls' ``TextDocument``: LSP counts only
-``\\n``, ``\\r\\n`` and ``\\r`` as line breaks (``str.splitlines`` also splits on
-U+2028, form feeds ...), and a bisect over line starts keeps conversions cheap on
-100k-word documents.
+Why our own line index (server/lineindex.py, shared with the CLI) rather than pygls'
+``TextDocument``: LSP counts only ``\\n``, ``\\r\\n`` and ``\\r`` as line breaks
+(``str.splitlines`` also splits on U+2028, form feeds ...), and a bisect over line
+starts keeps conversions cheap on 100k-word documents.
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,12 +16,12 @@ from lsprotocol import types
 
 from prosewise.agents.model import Category, Finding, Severity
 from prosewise.merge.model import Decision, Outcome
+from prosewise.server import lineindex
 from prosewise.server.lsp.persist import context_of
 
 SOURCE = "prosewise"
 SAFE_CONFIDENCE = 0.8
 """Fix-all applies a finding's only replacement at or above this confidence."""
-_BREAK = re.compile(r"\r\n|\r|\n")
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
     Severity.WARNING: types.DiagnosticSeverity.Warning,
@@ -45,79 +43,18 @@ class Commands:
     TONE = "prosewise.showTone"
 
 
-class LineIndex:
-    """Line starts of one text, converting code point offsets to client positions.
-
-    ``encoding`` is the negotiated position encoding: "utf-16" (the LSP default),
-    "utf-8" or "utf-32".
-    """
-
-    def __init__(self, text: str, encoding: str = types.PositionEncodingKind.Utf16,
-                 starts: list[int] | None = None) -> None:
-        self.text = text
-        self.encoding = str(encoding)
-        self.starts = starts if starts is not None else [
-            0, *(m.end() for m in _BREAK.finditer(text))]
-
-    def edited(self, start: int, end: int, new: str, text: str) -> LineIndex:
-        """The index of ``text``, which is this text with ``[start, end)`` replaced by
-        ``new``: only the edited lines are scanned again (a full scan of a 100k-word
-        document takes 5 ms, too much per keystroke). An edit that inserts a carriage
-        return or follows one (it may pair with a line feed across the edit) takes the
-        full scan."""
-        old = self.text
-        if "\r" in new or old[max(0, start - 1):start] == "\r":
-            return LineIndex(text, self.encoding)
-        first, last = self.line_of(start), self.line_of(end)
-        delta = len(new) - (end - start)
-        tail = [s + delta for s in self.starts[last + 1:]]
-        stop = tail[0] if tail else len(text) + 1
-        middle = [m.end() for m in _BREAK.finditer(text, self.starts[first], stop)
-                  if m.end() < stop]
-        return LineIndex(text, self.encoding, [*self.starts[:first + 1], *middle, *tail])
-
-    def _units(self, chunk: str) -> int:
-        if self.encoding == types.PositionEncodingKind.Utf8:
-            return len(chunk.encode("utf-8", "surrogatepass"))
-        if self.encoding == types.PositionEncodingKind.Utf32:
-            return len(chunk)
-        return len(chunk.encode("utf-16-le", "surrogatepass")) // 2
-
-    def _line_end(self, line: int) -> int:
-        """Offset of the line's end, before its line break."""
-        if line + 1 < len(self.starts):
-            end = self.starts[line + 1]
-            return end - (2 if self.text[end - 2:end] == "\r\n" else 1)
-        return len(self.text)
-
-    def line_of(self, offset: int) -> int:
-        """The line holding a code point offset (clamped to the text)."""
-        return bisect_right(self.starts, max(0, min(offset, len(self.text)))) - 1
+class LineIndex(lineindex.LineIndex):
+    """The shared line index (server/lineindex.py) in LSP's types. ``encoding`` is the
+    negotiated position encoding: "utf-16" (the LSP default), "utf-8" or "utf-32"."""
 
     def position(self, offset: int) -> types.Position:
         """The client position of a code point offset (clamped to the text)."""
-        offset = max(0, min(offset, len(self.text)))
-        line = bisect_right(self.starts, offset) - 1
-        return types.Position(line=line, character=self._units(self.text[self.starts[line]:offset]))
+        line, character = self.line_column(offset)
+        return types.Position(line=line, character=character)
 
     def offset(self, position: types.Position) -> int:
-        """The code point offset of a client position.
-
-        Past the end of a line means the line's end; past the last line means the
-        end of the text; a position inside a surrogate pair or a UTF-8 sequence
-        rounds down to the character's start.
-        """
-        if position.line >= len(self.starts):
-            return len(self.text)
-        start, end = self.starts[position.line], self._line_end(position.line)
-        if self.encoding == types.PositionEncodingKind.Utf32:
-            return min(start + position.character, end)
-        units = 0
-        for i in range(start, end):
-            units += self._units(self.text[i])
-            if units > position.character:
-                return i
-        return end
+        """The code point offset of a client position (see ``offset_at``)."""
+        return self.offset_at(position.line, position.character)
 
     def range(self, start: int, end: int) -> types.Range:
         """The client range of a code point span."""
@@ -175,7 +112,7 @@ def text_edit(lines: LineIndex, start: int, end: int, new_text: str) -> types.Te
 
 
 def workspace_edit(
-    uri: str, version: int | None, edits: list[types.TextEdit], document_changes: bool
+    uri: str, version: int | None, edits: list[types.TextEdit], *, document_changes: bool,
 ) -> types.WorkspaceEdit:
     """A workspace edit, versioned when the client supports ``documentChanges`` so a
     stale fix is refused instead of applied to the wrong text."""
@@ -193,6 +130,7 @@ def quick_fixes(
     lines: LineIndex,
     uri: str,
     version: int | None,
+    *,
     document_changes: bool,
 ) -> list[types.CodeAction]:
     """One quick fix per replacement, best first (the first is preferred)."""
@@ -205,7 +143,7 @@ def quick_fixes(
             kind=types.CodeActionKind.QuickFix,
             diagnostics=[diagnostic],
             is_preferred=i == 0,
-            edit=workspace_edit(uri, version, [edit], document_changes),
+            edit=workspace_edit(uri, version, [edit], document_changes=document_changes),
             command=types.Command(title="Learn", command=Commands.ACCEPTED,
                                   arguments=[uri, finding.rule]),
         ))

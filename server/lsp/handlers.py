@@ -111,14 +111,15 @@ async def code_action(
     doc_changes = ls.supports_document_changes()
     if any(str(k).startswith(types.CodeActionKind.SourceFixAll.value) for k in only):
         edits = fix_all_edits(list(checked.findings), checked.lines)
-        edit = workspace_edit(uri, checked.version, edits, doc_changes)
+        edit = workspace_edit(uri, checked.version, edits, document_changes=doc_changes)
         title = "Fix all safe Prosewise suggestions"
         return [types.CodeAction(title=title, kind=FIX_ALL, edit=edit)]
     lines = checked.lines
     start, end = lines.offset(params.range.start), lines.offset(params.range.end)
     actions: list[types.CodeAction | types.Command] = []
     for _, _, finding, diagnostic in checked.overlapping(start, end):
-        actions.extend(quick_fixes(finding, diagnostic, lines, uri, checked.version, doc_changes))
+        actions.extend(quick_fixes(finding, diagnostic, lines, uri, checked.version,
+                                   document_changes=doc_changes))
         actions.extend(persistent_actions(finding, diagnostic, uri, lines.text))
     return actions
 

@@ -50,13 +50,13 @@ class ProsewiseServer(LanguageServer):
     """One editor session: documents, checks, settings and workspace memory."""
 
     def __init__(
-        self, pipeline: Pipeline | None = None, debounce: float = 0.01, lite: bool = False,
+        self, pipeline: Pipeline | None = None, debounce: float = 0.01, *, lite: bool = False,
         engines: EngineHub | None = None,
     ) -> None:
         super().__init__("prosewise", "0.1.0", protocol_cls=ProsewiseProtocol)
         self._pipeline = pipeline
         self._engines = engines
-        """Engines made (and already loading) before the server, if any: see __main__."""
+        """Engines made (and already loading) before the server, if any: see cli.run_lsp."""
         self.documents = Documents()
         self.checker = Checker(self.documents, self.check, self.announce, debounce)
         self.pull = False
@@ -89,7 +89,7 @@ class ProsewiseServer(LanguageServer):
         """Choose push or pull, the position encoding and the settings at ``initialize``."""
         self.pull = wants_pull(params.capabilities)
         encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
-        self.documents.encoding = str(encoding)
+        self.documents.encoding = types.PositionEncodingKind(encoding).value
         raw = params.initialization_options
         if isinstance(raw, dict):
             self.configure(raw.get("prosewise", raw))

@@ -9,13 +9,12 @@ are mapped line by line: (line, column) → original document offset.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 from markdown_it.common.utils import MD_TRIM_CHARS
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
+from prosewise.server.lineindex import LINE_BREAK
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class DocLines:
         lines: list[str] = []
         starts: list[int] = [0]
         newlines: list[int] = []
-        for m in _LINE_END.finditer(text):
+        for m in LINE_BREAK.finditer(text):
             lines.append(text[starts[-1]:m.start()])
             newlines.append(m.end() - 1 if m.group() != "\r" else -1)
             starts.append(m.end())
@@ -102,7 +101,7 @@ def content_map(
         if column is not None and k == 0:
             col, skip = (source.find(part, column) if part else -1), 0
         else:
-            col, skip = _locate_line(part, source, k == last)
+            col, skip = _locate_line(part, source, last=k == last)
         starts.append(at)
         columns.append(col)
         skips.append(skip)
@@ -111,7 +110,7 @@ def content_map(
                       columns=tuple(columns), skips=tuple(skips))
 
 
-def _locate_line(part: str, source: str, last: bool) -> tuple[int, int]:
+def _locate_line(part: str, source: str, *, last: bool) -> tuple[int, int]:
     """(column of ``part``'s first real character in ``source``, count of invented ones).
 
     A content line is the tail of its source line, except that the last one lost

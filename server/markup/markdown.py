@@ -13,12 +13,14 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 
 from markdown_it.token import Token
 
 from prosewise.agents.model import Block, BlockKind
 from prosewise.server.markup.builder import BlockBuilder
+from prosewise.server.markup.frontmatter import front_matter_end
 from prosewise.server.markup.inline import span_of
 from prosewise.server.markup.lines import ContentMap, DocLines, content_map
 from prosewise.server.markup.parser import markdown_parser
@@ -31,7 +33,6 @@ _OPENERS = {"heading_open": BlockKind.HEADING, "th_open": BlockKind.TABLE_CELL,
             "td_open": BlockKind.TABLE_CELL}
 _CODE_LIKE = frozenset({"code_inline", "math_inline", "math_inline_double"})
 _BREAKS = frozenset({"softbreak", "hardbreak"})
-_FRONT_MATTER = {"---": ("---", "..."), "+++": ("+++",)}
 _PIPE = re.compile(r"(?<!\\)\|")
 _LINE_BREAK_TAG = re.compile(r"<br\b", re.IGNORECASE)
 
@@ -45,19 +46,6 @@ def extract_markdown(text: str) -> list[Block]:
         return []
 
 
-def front_matter_lines(lines: Sequence[str]) -> int:
-    """How many leading lines are YAML (``---``) or TOML (``+++``) front matter."""
-    if not lines:
-        return 0
-    closers = _FRONT_MATTER.get(lines[0].lstrip("\ufeff").rstrip())
-    if closers is None:
-        return 0
-    for k in range(1, len(lines)):
-        if lines[k].rstrip() in closers:
-            return k + 1
-    return 0
-
-
 @functools.lru_cache(maxsize=16)
 def _extract(text: str) -> tuple[Block, ...]:
     """Parse once (front matter blanked out, so line numbers still match) and map blocks.
@@ -66,7 +54,9 @@ def _extract(text: str) -> tuple[Block, ...]:
     actions, pull diagnostics), and blocks are immutable.
     """
     doc = DocLines.of(text)
-    tokens = markdown_parser().parse(doc.source(blank=front_matter_lines(doc.lines)))
+    front = front_matter_end(text)
+    blank = 0 if front is None else bisect_left(doc.starts, front)
+    tokens = markdown_parser().parse(doc.source(blank=blank))
     blocks = [b for b in _blocks(text, doc, tokens) if b is not None]
     blocks.sort(key=lambda b: b.doc_start)  # footnote definitions are moved to the end
     return tuple(blocks)
