@@ -15,7 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTOCOL = ("pygls", "lsprotocol")
-PROTOCOL_FREE = ["agents", "merge", "server/pipeline.py", "server/cache.py", "server/markup"]
+PROTOCOL_FREE = ["agents", "merge", "server/pipeline.py", "server/cache.py", "server/markup",
+                 "server/memory.py", "server/ignores.py", "server/storefile.py"]
 BELOW_SERVER = ["agents", "merge"]
 """Agents and ranking are below the server: they must not import ``prosewise.server``."""
 
