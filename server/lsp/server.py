@@ -65,7 +65,7 @@ class ProsewiseServer(LanguageServer):
         self._memories: dict[Path | None, WorkspaceMemory] = {}
         self._settings: dict[Path, Settings] = {}
         self._reported: set[str] = set()
-        self.learning = LearningStore()
+        self.learning = LearningStore(warn=self.report_once)
         self._feedback: dict[Path, dict[str, RuleFeedback]] = {}
         self._warm_up: asyncio.Task[Review] | None = None
         self.lite = lite

@@ -10,16 +10,23 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from editor import EditorClient, editor
+from editor import EditorClient, data_dir, editor
 from filelock import FileLock
 from lsprotocol import types
+
+from prosewise.server.lsp.learning import FILENAME, LearningStore
 
 pytestmark = pytest.mark.slow
 
 VSC = "visual_studio_code"
+LITE = ("--lite",)
+"""Without lingotweaker a server publishes once per check (no later wave that could be
+mistaken for the answer to an action), and two servers fit the machine."""
 TEXT = "We recieve the zorblax from quenfrid and plimbert near the vostrel.\n"
 PER_WRITER = 8
 """Words each writer adds at the same time as the others."""
@@ -65,7 +72,7 @@ async def test_two_servers_and_a_script_keep_every_word_and_rule(tmp_path: Path)
     """Two editor windows on one workspace adding words and switching rules off while a
     script appends to the dictionary: before, each window rewrote the file from what it
     had read at start, and only the last writer's words survived."""
-    async with editor(VSC, tmp_path) as a, editor(VSC, tmp_path) as b:
+    async with editor(VSC, tmp_path, flags=LITE) as a, editor(VSC, tmp_path, flags=LITE) as b:
         uri = a.open("notes.md", TEXT)
         b.open("notes.md", TEXT)
         first = await a.diagnostics_for(uri, 1)
@@ -86,6 +93,8 @@ async def test_two_servers_and_a_script_keep_every_word_and_rule(tmp_path: Path)
               for i in range(PER_WRITER) for c, n in ((a, "alpha"), (b, "beta"))),
             *(command(c, "disableRuleInWorkspace", uri, f"{n}.rule{i}")
               for i in range(PER_WRITER) for c, n in ((a, "a"), (b, "b"))),
+            *(command(c, "ignoreOccurrence", uri, "style.unseen", "vostrel", f"{n}{i}")
+              for i in range(PER_WRITER) for c, n in ((a, "a"), (b, "b"))),
             asyncio.to_thread(script),
         )
         expected = {"zorblax", "quenfrid", "plimbert",
@@ -94,6 +103,10 @@ async def test_two_servers_and_a_script_keep_every_word_and_rule(tmp_path: Path)
         ignores = json.loads((folder / "ignores.json").read_text(encoding="utf-8"))
         rules = {f"{n}.rule{i}" for i in range(PER_WRITER) for n in "ab"}
         assert sorted(ignores["workspace_rules"]) == sorted(rules)
+        contexts = [o["context"] for o in ignores["occurrences"]["notes.md"]]
+        assert sorted(contexts) == sorted(f"{n}{i}" for i in range(PER_WRITER) for n in "ab")
+        learnt = LearningStore(data_dir(tmp_path) / FILENAME).feedback(tmp_path)
+        assert learnt["style.unseen"].dismissed == 2 * PER_WRITER  # sqlite's own lock
         # each window now checks with the other's and the script's words
         for client in (a, b):
             again = await edit(client, uri, 2, TEXT + "\nOne more line.\n")
@@ -104,7 +117,7 @@ async def test_two_servers_and_a_script_keep_every_word_and_rule(tmp_path: Path)
 async def test_a_word_pulled_in_between_is_kept(tmp_path: Path) -> None:
     """``git pull`` brings a word between two "add word" actions: the second rewrite
     starts from the file as it is then."""
-    async with editor(VSC, tmp_path) as client:
+    async with editor(VSC, tmp_path, flags=LITE) as client:
         uri = client.open("notes.md", TEXT)
         await after(client, uri, "addWord", "zorblax")
         with (tmp_path / ".prosewise" / "dictionary.txt").open("a", encoding="utf-8") as f:
@@ -113,6 +126,13 @@ async def test_a_word_pulled_in_between_is_kept(tmp_path: Path) -> None:
         assert not {"zorblax", "quenfrid", "plimbert"} & quoted(found)
     text = (tmp_path / ".prosewise" / "dictionary.txt").read_text(encoding="utf-8")
     assert text == "zorblax\n# from a teammate\nquenfrid\nplimbert\n"
+    # and CI (prosewise review) reads the words the editor saved
+    cli = [sys.executable, "-m", "prosewise.server", "review", "notes.md", "--format", "json",
+           "--profile", "picky", "--lite"]
+    review = subprocess.run(cli, cwd=tmp_path, capture_output=True, check=False, timeout=300)
+    (report,) = json.loads(review.stdout)["files"]
+    flagged = {s["text"] for s in report["suggestions"]}
+    assert "recieve" in flagged and not {"zorblax", "quenfrid", "plimbert"} & flagged
 
 
 DAMAGED = {
@@ -138,7 +158,7 @@ async def test_a_damaged_store_is_reported_once_and_checking_goes_on(
     folder.mkdir()
     store = folder / name
     store.write_bytes(damaged)
-    async with editor(VSC, tmp_path) as client:
+    async with editor(VSC, tmp_path, flags=LITE) as client:
         uri = client.open("notes.md", TEXT)
         found = await client.diagnostics_for(uri, 1)
         assert "recieve" in quoted(found)
@@ -181,7 +201,7 @@ async def test_a_read_only_workspace_keeps_actions_for_the_session(tmp_path: Pat
     (root / "notes.md").write_text(TEXT, encoding="utf-8")
     root.chmod(0o555)
     try:
-        async with editor(VSC, root, launcher=read_only_launcher()) as client:
+        async with editor(VSC, root, flags=LITE, launcher=read_only_launcher()) as client:
             uri = (root / "notes.md").as_uri()
             client.text_document_did_open(types.DidOpenTextDocumentParams(
                 text_document=types.TextDocumentItem(uri=uri, language_id="markdown",
@@ -200,7 +220,7 @@ async def test_a_read_only_workspace_keeps_actions_for_the_session(tmp_path: Pat
 
 async def test_add_word_takes_one_word(tmp_path: Path) -> None:
     """A newline in the word used to add two words."""
-    async with editor(VSC, tmp_path) as client:
+    async with editor(VSC, tmp_path, flags=LITE) as client:
         uri = client.open("notes.md", TEXT)
         await client.diagnostics_for(uri, 1)
         for bad in ("zorblax\nquenfrid", "zorblax quenfrid", ""):
@@ -218,7 +238,7 @@ async def test_documents_outside_the_workspace_write_nothing(tmp_path: Path) -> 
         folder.mkdir()
     outside = elsewhere / "draft.md"
     outside.write_text(TEXT, encoding="utf-8")
-    async with editor(VSC, root, cwd=cwd) as client:
+    async with editor(VSC, root, flags=LITE, cwd=cwd) as client:
         uris = ("untitled:Untitled-1", outside.as_uri())
         for uri in uris:
             client.text_document_did_open(types.DidOpenTextDocumentParams(
