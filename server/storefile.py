@@ -66,9 +66,9 @@ def read_store(path: Path, root: Path) -> bytes | None:
     if not inside(path, root):
         raise StoreError("it points outside the workspace")
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # before opening: a FIFO would block
+            raise StoreError("it is not a regular file")
         with path.open("rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-                raise StoreError("it is not a regular file")
             data = f.read(MAX_BYTES + 1)
     except OSError as error:
         raise StoreError(f"it cannot be read ({error.strerror or error})") from None
