@@ -64,6 +64,13 @@ async def after(client: EditorClient, uri: str, name: str, *args: object) -> lis
     return await client.diagnostics_for(uri, 1, after=mark)
 
 
+async def open_checked(client: EditorClient, uri: str) -> list[types.Diagnostic]:
+    """Open ``TEXT`` under any URI (``client.open`` writes a file under the root first)."""
+    item = types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=TEXT)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=item))
+    return await client.diagnostics_for(uri, 1)
+
+
 def words_in(root: Path) -> list[str]:
     return (root / ".prosewise" / "dictionary.txt").read_text(encoding="utf-8").split()
 
@@ -203,10 +210,7 @@ async def test_a_read_only_workspace_keeps_actions_for_the_session(tmp_path: Pat
     try:
         async with editor(VSC, root, flags=LITE, launcher=read_only_launcher()) as client:
             uri = (root / "notes.md").as_uri()
-            client.text_document_did_open(types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(uri=uri, language_id="markdown",
-                                                     version=1, text=TEXT)))
-            assert "zorblax" in quoted(await client.diagnostics_for(uri, 1))
+            assert "zorblax" in quoted(await open_checked(client, uri))
             assert "zorblax" not in quoted(await after(client, uri, "addWord", "zorblax"))
             found = await after(client, uri, "disableRuleInFile", "grammar.spelling")
             assert not {"recieve", "quenfrid"} & quoted(found)
@@ -241,10 +245,7 @@ async def test_documents_outside_the_workspace_write_nothing(tmp_path: Path) -> 
     async with editor(VSC, root, flags=LITE, cwd=cwd) as client:
         uris = ("untitled:Untitled-1", outside.as_uri())
         for uri in uris:
-            client.text_document_did_open(types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(uri=uri, language_id="markdown",
-                                                     version=1, text=TEXT)))
-            assert "zorblax" in quoted(await client.diagnostics_for(uri, 1))
+            assert "zorblax" in quoted(await open_checked(client, uri))
         # kept for the session, for every document in no workspace folder
         for name, uri, arg, hidden in (("addWord", uris[0], "zorblax", "zorblax"),
                                        ("disableRuleInWorkspace", uris[1], "grammar.spelling",
