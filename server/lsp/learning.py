@@ -70,7 +70,7 @@ class LearningStore:
 
     The connection is opened on first use (the server may never need it) and
     shared by the server's threads behind a lock. After a database error the
-    store stays quiet: it logs once and answers "no feedback" from then on.
+    store stays quiet: it says so once (``warn``) and answers "no feedback" from then on.
     """
 
     def __init__(self, path: Path | None = None, timeout: float = TIMEOUT,
