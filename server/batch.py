@@ -18,11 +18,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from prosewise.agents.model import Finding
 from prosewise.agents.ruleagent import house_rule_problems
 from prosewise.agents.settings import Settings, find_project_file, load_settings
 from prosewise.merge.explain import format_decisions
 from prosewise.merge.model import Ranking
 from prosewise.server.inputs import Source, Target, read_source
+from prosewise.server.memory import WorkspaceMemory, store_root
 from prosewise.server.pipeline import Pipeline, Review
 from prosewise.server.report import FileReport
 
@@ -42,6 +44,7 @@ class SettingsResolver:
     overrides: dict[str, Any]
     warn: Callable[[str], None]
     _by_project: dict[Path | None, tuple[Settings, tuple[str, ...]]] = field(default_factory=dict)
+    _memories: dict[Path | None, WorkspaceMemory] = field(default_factory=dict)
 
     def for_origin(self, origin: Path) -> tuple[Settings, tuple[str, ...]]:
         """Settings for a file (or folder) and the problems found in its project file."""
@@ -52,6 +55,17 @@ class SettingsResolver:
                 self.warn(problem)
             self._by_project[project] = found
         return self._by_project[project]
+
+    def memory_for(self, origin: Path) -> WorkspaceMemory:
+        """The words and ignores the editor saved for this file's workspace (store_root),
+        read once; damaged parts are reported (``warn``) and skipped."""
+        start = origin.resolve()
+        root = store_root(start, find_project_file(start))
+        if root not in self._memories:
+            warn = self.warn  # the CLI names itself: "prosewise: could not use ..."
+            self._memories[root] = WorkspaceMemory(
+                root, lambda message: warn(message.removeprefix("Prosewise ")))
+        return self._memories[root]
 
     def _load(self, origin: Path, project: Path | None) -> tuple[Settings, tuple[str, ...]]:
         if project is not None:
@@ -130,19 +144,24 @@ async def review_one(pipeline: Pipeline, target: Target, resolver: SettingsResol
     if source.text is None:
         return FileReport(source.path, errors=(source.error or "skipped",), skipped=True)
     settings, problems = resolver.for_origin(source.origin)
+    memory = resolver.memory_for(source.origin)
     try:
-        review = await pipeline.review(source.text, source.language, settings)
+        review = await pipeline.review(source.text, source.language,
+                                       memory.applied_to(settings, source.origin))
     except Exception as exc:  # a bug on one document must not lose the others' results
         log.debug("review of %s failed", source.path, exc_info=True)
         return FileReport(source.path, errors=(f"skipped: review failed ({exc!r})",),
                           skipped=True)
-    return to_report(source, review, problems, explain=options.explain)
+    kept = memory.keep(source.origin, review.text, review.shown)
+    return to_report(source, review, problems, explain=options.explain, kept=kept)
 
 
 def to_report(source: Source, review: Review, problems: tuple[str, ...], *,
-              explain: bool) -> FileReport:
-    """The parts of a review the CLI prints, suggestions in document order."""
-    shown = tuple(sorted(review.shown, key=lambda f: (f.start, f.end, f.rule)))
+              explain: bool, kept: tuple[Finding, ...] | None = None) -> FileReport:
+    """The parts of a review the CLI prints, suggestions in document order; ``kept``:
+    the shown findings that are not ignored occurrences (all of them by default)."""
+    kept = review.shown if kept is None else kept
+    shown = tuple(sorted(kept, key=lambda f: (f.start, f.end, f.rule)))
     decisions = decision_lines(review) if explain else ()
     return FileReport(source.path, suggestions=shown, text=review.text, tone=review.tone,
                       errors=problems, decisions=decisions)

@@ -345,3 +345,43 @@ def test_sample_document_gets_suggestions_from_all_four_agents() -> None:
     (entry,) = run.json()["files"]
     agents = {s["agent"] for s in entry["suggestions"]}
     assert agents == {"grammar", "clarity", "tone", "style"}
+
+
+@pytest.mark.slow
+def test_review_reads_the_stores_the_editor_writes(tmp_path: Path) -> None:
+    """``.prosewise/dictionary.txt`` and ``ignores.json`` (words, an ignored occurrence, a
+    rule off in one file and in the workspace) apply in CI as in the editor; found from
+    a file two folders down, run from outside the workspace. Before, review ignored them."""
+    docs = tmp_path / "ws" / "docs" / "sub"
+    docs.mkdir(parents=True)
+    a = "We recieve the zorblax.\n\nWe recieve the the letters.\n"
+    (docs / "a.md").write_text(a, encoding="utf-8")
+    (docs / "b.md").write_text("They recieve a quenfrid.\n", encoding="utf-8")
+
+    def found() -> tuple[Run, dict[str, list[str]]]:
+        run = prosewise("review", "ws/docs", "--profile", "picky", "--format", "json",
+                        cwd=tmp_path)
+        return run, {Path(f["path"]).name: [s["text"] for s in f["suggestions"]]
+                     for f in run.json()["files"]}
+
+    before, texts = found()
+    assert {"zorblax", "the the"} <= set(texts["a.md"]) and texts["a.md"].count("recieve") == 2
+    assert {"recieve", "quenfrid"} <= set(texts["b.md"])
+    doubled = next(s["rule"] for f in before.json()["files"] for s in f["suggestions"]
+                   if s["text"] == "the the")
+    first = a.index("recieve")
+    context = a[max(0, first - 24):first + 7 + 24]  # as the server writes it (memory.context_of)
+    store = tmp_path / "ws" / ".prosewise"
+    store.mkdir()
+    (store / "dictionary.txt").write_bytes(b"zorblax\nbad\xffline\n")
+    (store / "ignores.json").write_text(json.dumps({
+        "occurrences": {"docs/sub/a.md": [{"rule": "grammar.spelling", "text": "recieve",
+                                           "context": context}]},
+        "file_rules": {"docs/sub/b.md": ["grammar.spelling"]},
+        "workspace_rules": [doubled],
+    }), encoding="utf-8")
+    after, texts = found()
+    assert texts["a.md"].count("recieve") == 1 and not {"zorblax", "the the"} & set(texts["a.md"])
+    assert not {"recieve", "quenfrid"} & set(texts["b.md"])
+    said = [line for line in after.err.splitlines() if "dictionary.txt" in line]
+    assert len(said) == 1 and "line 2 " in said[0], after.err

@@ -88,6 +88,17 @@ def test_corrupt_file_means_no_feedback(
     assert path.read_bytes().startswith(b"this is not a database"), "left as it was"
 
 
+def test_an_unusable_database_is_reported_once(tmp_path: Path) -> None:
+    """The writer is told (the server shows it), once, in words, naming the file."""
+    path = tmp_path / FILENAME
+    path.write_bytes(b"this is not a database\x00" * 200)
+    told: list[str] = []
+    store = LearningStore(path, warn=told.append)
+    for _ in range(3):
+        assert store.dismissed(tmp_path, "grammar.article") is False
+    assert len(told) == 1 and str(path) in told[0] and "learning is off" in told[0]
+
+
 def test_locked_database_is_skipped_then_recovers(store: LearningStore, tmp_path: Path) -> None:
     store.dismissed(tmp_path, "grammar.article")
     other = sqlite3.connect(store.path, isolation_level=None)

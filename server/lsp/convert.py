@@ -17,7 +17,7 @@ from lsprotocol import types
 from prosewise.agents.model import Category, Finding, Severity
 from prosewise.merge.model import Decision, Outcome
 from prosewise.server import lineindex
-from prosewise.server.lsp.persist import context_of
+from prosewise.server.memory import context_of, word_problem
 
 SOURCE = "prosewise"
 SAFE_CONFIDENCE = 0.8
@@ -177,7 +177,7 @@ def persistent_actions(
 
     actions = [action("Ignore this occurrence", Commands.IGNORE, rule, finding.text,
                       context_of(text, finding.start, finding.end))]
-    if is_spelling(finding):
+    if is_spelling(finding) and word_problem(finding.text) is None:
         title = f"Add “{finding.text}” to dictionary"
         actions.append(action(title, Commands.ADD_WORD, finding.text))
     actions.append(action(f"Disable {rule} in this file", Commands.DISABLE_IN_FILE, rule))

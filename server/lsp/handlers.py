@@ -24,8 +24,8 @@ from prosewise.server.lsp.convert import (
 )
 from prosewise.server.lsp.documents import DocumentError
 from prosewise.server.lsp.learning import Verdict
-from prosewise.server.lsp.persist import Occurrence
 from prosewise.server.lsp.server import ProsewiseServer
+from prosewise.server.memory import Occurrence
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +157,12 @@ def accepted(ls: ProsewiseServer, uri: str, rule: str) -> None:
 
 
 def add_word(ls: ProsewiseServer, uri: str, word: str) -> None:
-    """Add a word to the workspace dictionary and re-check."""
-    ls.memory(_path(uri)).add_word(word)
+    """Add a word to the workspace dictionary and re-check; refuse anything but one word."""
+    try:
+        ls.memory(_path(uri)).add_word(word)
+    except ValueError as error:
+        ls.report_once(str(error))
+        return
     ls.recheck_all()
 
 

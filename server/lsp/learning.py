@@ -70,12 +70,15 @@ class LearningStore:
 
     The connection is opened on first use (the server may never need it) and
     shared by the server's threads behind a lock. After a database error the
-    store stays quiet: it logs once and answers "no feedback" from then on.
+    store stays quiet: it says so once (``warn``) and answers "no feedback" from then on.
     """
 
-    def __init__(self, path: Path | None = None, timeout: float = TIMEOUT) -> None:
+    def __init__(self, path: Path | None = None, timeout: float = TIMEOUT,
+                 warn: Callable[[str], None] = log.warning) -> None:
         self.path = path or default_path()
         self.timeout = timeout
+        self.warn = warn
+        """Tells the writer once that learning is off (the file itself is left as it is)."""
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self._broken = False
@@ -158,7 +161,9 @@ class LearningStore:
         if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
             log.warning("learning database %s is locked; skipping: %s", self.path, error)
             return
-        log.warning("learning database %s is unusable, learning is off: %s", self.path, error)
+        self.warn(f"Prosewise cannot use its learning database {self.path} ({error}): learning"
+                  " is off for this session, checking goes on. Moving the file away starts"
+                  " a new one.")
         self._broken = True
         if self._db is not None:
             self._db.close()

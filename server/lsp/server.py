@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,10 @@ from prosewise.server.lsp.checker import Checker
 from prosewise.server.lsp.diagnostics import Checked, publish
 from prosewise.server.lsp.documents import Document, Documents
 from prosewise.server.lsp.learning import LearningStore, Verdict
-from prosewise.server.lsp.persist import WorkspaceMemory
 from prosewise.server.lsp.progress import slow_work
 from prosewise.server.lsp.protocol import ProsewiseProtocol
 from prosewise.server.lsp.waves import Waves
+from prosewise.server.memory import WorkspaceMemory
 from prosewise.server.pipeline import Pipeline, Review
 
 log = logging.getLogger(__name__)
@@ -61,10 +62,10 @@ class ProsewiseServer(LanguageServer):
         self.checker = Checker(self.documents, self.check, self.announce, debounce)
         self.pull = False
         self.options: dict[str, Any] = {}
-        self._memories: dict[Path, WorkspaceMemory] = {}
+        self._memories: dict[Path | None, WorkspaceMemory] = {}
         self._settings: dict[Path, Settings] = {}
         self._reported: set[str] = set()
-        self.learning = LearningStore()
+        self.learning = LearningStore(warn=self.report_once)
         self._feedback: dict[Path, dict[str, RuleFeedback]] = {}
         self._warm_up: asyncio.Task[Review] | None = None
         self.lite = lite
@@ -142,29 +143,34 @@ class ProsewiseServer(LanguageServer):
 
     def root_of(self, path: Path) -> Path:
         """The workspace folder holding ``path`` (the file's folder outside any)."""
+        return self.workspace_of(path) or path.parent
+
+    def workspace_of(self, path: Path) -> Path | None:
+        """The innermost workspace folder holding ``path``; None for a document in none
+        (or not a file at all: ``untitled:``)."""
         folders = [Path(p) for f in self.workspace.folders.values() if (p := to_fs_path(f.uri))]
         if self.workspace.root_path:
             folders.append(Path(self.workspace.root_path))
-        inside = [f for f in folders if path.is_relative_to(f)]
-        return max(inside, key=lambda f: len(f.parts)) if inside else path.parent
+        path = Path(os.path.normpath(path))
+        inside = [f for f in folders if path.is_absolute() and path.is_relative_to(f)]
+        return max(inside, key=lambda f: len(f.parts)) if inside else None
 
     def memory(self, path: Path) -> WorkspaceMemory:
-        """The dictionary and ignores of the folder holding ``path``."""
-        root = self.root_of(path)
+        """The dictionary and ignores of the workspace folder holding ``path``, as they
+        are now on disk (another window or ``git pull`` may have changed them)."""
+        root = self.workspace_of(path)
         if root not in self._memories:
-            self._memories[root] = WorkspaceMemory(root)
-        return self._memories[root]
+            self._memories[root] = WorkspaceMemory(root, self.report_once)
+        memory = self._memories[root]
+        memory.refresh()
+        return memory
 
     def settings_for(self, path: Path) -> Settings:
         """Project file + client options + the workspace's words and switched-off rules."""
         folder = path.parent
         if folder not in self._settings:
             self._settings[folder] = self._load_settings(folder)
-        base = self._settings[folder]
-        memory = self.memory(path)
-        words = (*base.words, *(w for w in memory.words if w not in base.words))
-        rules = {**base.rules, **memory.rule_overrides(path)}
-        return base.model_copy(update={"words": words, "rules": rules})
+        return self.memory(path).applied_to(self._settings[folder], path)
 
     def _load_settings(self, folder: Path) -> Settings:
         try:

@@ -133,16 +133,18 @@ def data_dir(root: Path) -> Path:
 
 @asynccontextmanager
 async def editor(kind: str, root: Path, options: dict[str, Any] | None = None,
-                 flags: tuple[str, ...] = ()) -> AsyncIterator[EditorClient]:
+                 flags: tuple[str, ...] = (), launcher: tuple[str, ...] = (),
+                 cwd: Path | None = None) -> AsyncIterator[EditorClient]:
     """Start a server, initialise it as ``kind`` would with ``root`` open, shut it down after.
 
     The profile is "picky" unless ``options`` say otherwise: tests check the server,
-    not the ranking agent's thresholds. ``flags`` go to the server's command line.
+    not the ranking agent's thresholds. ``flags`` go to the server's command line,
+    which ``launcher`` (e.g. ``setpriv ... --``) prefixes; ``cwd`` is its working folder.
     """
     options = PICKY if options is None else options
     client = _make_client(kind, root)
     env = {**os.environ, "PROSEWISE_DATA_DIR": str(data_dir(root))}
-    await client.start_io(*SERVER, *flags, env=env)
+    await client.start_io(*launcher, *SERVER, *flags, env=env, cwd=cwd)
     caps = capabilities(kind)
     result = await asyncio.wait_for(client.initialize_session(types.InitializeParams(
         capabilities=caps, root_uri=root.as_uri(), initialization_options=options,
