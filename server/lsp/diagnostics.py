@@ -111,7 +111,7 @@ class Checked:
         review = self.review
         if review is None:
             return ()
-        ends = (*review.starts[1:], len(review.text))
+        ends = (*review.starts[1:], len(review.text))[:len(review.starts)]  # none if empty
         kept = self.kept or (None,) * len(self.converted)
         return tuple(Slice(start, end, part, c, k) for start, end, part, c, k
                      in zip(review.starts, ends, review.results, self.converted, kept,

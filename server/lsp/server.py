@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import sys
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lsprotocol import types
 from pydantic import ValidationError
+from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
@@ -28,9 +31,13 @@ from prosewise.server.lsp.documents import Document, Documents
 from prosewise.server.lsp.learning import LearningStore, Verdict
 from prosewise.server.lsp.persist import WorkspaceMemory
 from prosewise.server.lsp.progress import slow_work
-from prosewise.server.lsp.protocol import ProsewiseProtocol
+from prosewise.server.lsp.protocol import MalformedMessage, ProsewiseProtocol
+from prosewise.server.lsp.stream import CHUNK, Framing, PipeReader, Read
 from prosewise.server.lsp.waves import Waves
 from prosewise.server.pipeline import Pipeline, Review
+
+if TYPE_CHECKING:
+    from pygls.server import ServerErrors
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +55,8 @@ SERVER_OPTIONS = ("debounceMs", "server", "lite", "partialResults")
 
 class ProsewiseServer(LanguageServer):
     """One editor session: documents, checks, settings and workspace memory."""
+
+    protocol: ProsewiseProtocol
 
     def __init__(
         self, pipeline: Pipeline | None = None, debounce: float = 0.01, lite: bool = False,
@@ -245,6 +254,57 @@ class ProsewiseServer(LanguageServer):
         if self._pipeline is not None:
             self._pipeline.close()
         self.learning.close()
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve on stdin/stdout until the client exits or closes the pipe (pygls' own
+        loop goes deaf after one badly framed message: see stream.py)."""
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        reader = PipeReader((stdin or sys.stdin.buffer).fileno())
+        asyncio.run(self.serve_stream(reader.read))
+
+    def start_tcp(self, host: str, port: int) -> None:
+        """Serve one client on a TCP port (for debugging), as on stdio."""
+
+        async def one_client() -> None:
+            done = asyncio.get_running_loop().create_future()
+
+            async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+                self.protocol.set_writer(writer)
+                await self.serve_stream(lambda: reader.read(CHUNK))
+                writer.close()
+                done.set_result(None)
+
+            async with await asyncio.start_server(connected, host, port):
+                await done
+
+        asyncio.run(one_client())
+
+    async def serve_stream(self, read: Read) -> None:
+        """Handle the client's messages until it exits or its stream ends, then stop
+        every check at once (the process then ends: see ``serve``)."""
+        framing = Framing(read, lambda what: self.report_server_error(
+            MalformedMessage(what), JsonRpcException))
+        try:
+            while not self.protocol.exited and (body := await framing.next()) is not None:
+                try:
+                    self.protocol.receive(body)
+                except BrokenPipeError:
+                    log.warning("the client's end of the pipe is closed")
+                    break
+                except Exception:
+                    log.exception("could not handle a message")
+        finally:
+            await self.close()
+
+    def report_server_error(self, error: Exception, source: ServerErrors) -> None:
+        """Messages the client got wrong are logged, and shown to the writer once a
+        session (they come in bursts); other errors as pygls shows them."""
+        if isinstance(error, MalformedMessage):
+            log.warning("malformed message from the client: %s", error)
+            self.report_once("Prosewise skipped messages from the editor that it could not "
+                             "read or answer (details in its log).")
+            return
+        super().report_server_error(error, source)
 
     def announce(self, checked: Checked) -> None:
         """Push diagnostics to clients that do not pull them."""
