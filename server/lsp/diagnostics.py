@@ -97,6 +97,7 @@ class Checked:
 
     uri: str
     version: int
+    """The client's version number (published with the diagnostics)."""
     review: Review | None
     lines: LineIndex
     converted: tuple[Converted | None, ...] = ()
@@ -104,6 +105,9 @@ class Checked:
     kept: tuple[tuple[int, ...] | None, ...] | None = None
     """Per chunk, the indexes into its shown findings that the writer has not ignored
     (None: all of them, in every chunk)."""
+    revision: int = 0
+    """The server's count of the document's changes when it was checked (documents.py):
+    what tells a stale result, since a client may repeat a version number."""
 
     @cached_property
     def slices(self) -> tuple[Slice, ...]:
@@ -201,7 +205,8 @@ class DiagnosticCache:
         return Converted(diagnostics, self.converter)
 
     def checked(self, uri: str, version: int, review: Review, lines: LineIndex,
-                keep: Keep | None = None, previous: Checked | None = None) -> Checked:
+                keep: Keep | None = None, previous: Checked | None = None,
+                revision: int = 0) -> Checked:
         """``review`` of one version as diagnostics; ``keep`` filters shown findings.
         ``previous``, the document's last result, lends its diagnostics for the chunks
         at both ends that a keystroke left alone (``_unchanged_ends``): the tail only
@@ -209,8 +214,10 @@ class DiagnosticCache:
         if keep is not None:
             kept = tuple(_kept(start, part, keep) if part.shown else None
                          for start, part in zip(review.starts, review.results, strict=True))
-            return Checked(uri, version, review, lines, self._each(review, lines), kept)
-        return Checked(uri, version, review, lines, self._converted(review, lines, previous))
+            return Checked(uri, version, review, lines, self._each(review, lines), kept,
+                           revision)
+        return Checked(uri, version, review, lines, self._converted(review, lines, previous),
+                       revision=revision)
 
     def _converted(self, review: Review, lines: LineIndex,
                    previous: Checked | None) -> tuple[Converted | None, ...]:

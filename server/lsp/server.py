@@ -208,14 +208,15 @@ class ProsewiseServer(LanguageServer):
     async def check(self, doc: Document) -> Checked:
         """Review one version of a document and convert the shown findings."""
         uri, version, text, language = doc.uri, doc.version, doc.text, doc.language
+        revision = doc.revision
         latest = self.checker.latest.get(uri)
         previous = latest.review if latest is not None else None
-        edited = doc.changed_since(latest.version) if latest is not None else None
+        edited = doc.changed_since(latest.revision) if latest is not None else None
         lines = doc.lines()
         path = Path(to_fs_path(uri) or uri)
         if not doc.checkable:
             log.warning("not checking %s: too large or binary", uri)
-            return Checked(uri, version, None, lines)
+            return Checked(uri, version, None, lines, revision=revision)
         settings = self.settings_for(path)
         dialect = settings.goals.dialect
         if not self.partial:
@@ -226,20 +227,20 @@ class ProsewiseServer(LanguageServer):
             review = await self.pipeline.review(text, language, settings, self.feedback(path),
                                                 early, previous, edited)
         if not review.complete:
-            self.waves.after(uri, version, dialect, loading)
+            self.waves.after(uri, revision, dialect, loading)
         memory = self.memory(path)
         ignores = memory.ignores.occurrences.get(memory.relative(path))
         keep = (lambda shown: memory.keep(path, text, shown)) if ignores else None
-        checked = self.checker.cache.checked(uri, version, review, lines, keep, latest)
+        checked = self.checker.cache.checked(uri, version, review, lines, keep, latest, revision)
         if review.checked_blocks >= FREEZE_BLOCKS:
             gc.freeze()
         return checked
 
-    def _recheck(self, uri: str, version: int | None = None) -> None:
-        """Check a document again (unless it has moved past ``version``); pull clients
-        are asked to pull."""
+    def _recheck(self, uri: str, revision: int | None = None) -> None:
+        """Check a document again (unless it has changed since ``revision``); pull
+        clients are asked to pull."""
         doc = self.documents.get(uri)
-        if doc is None or (version is not None and doc.version != version):
+        if doc is None or (revision is not None and doc.revision != revision):
             return
         self.checker.schedule(uri, delay=0)
         if self.pull:

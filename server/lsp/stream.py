@@ -36,8 +36,8 @@ MAX_LINE = 1 << 16
 """Header bytes without a line break beyond this are skipped (keeping a possible
 header's start)."""
 _HEADER = re.compile(rb"content-length[ \t]*:[ \t]*(\d+)[ \t]*\r?\n", re.IGNORECASE)
-_FIELD = re.compile(rb"[!-9;-~]+[ \t]*:[^\r\n]*\r?\n")
-"""One header field line: a name (printable, no colon), a colon, a value."""
+_FIELD = re.compile(rb"[A-Za-z][A-Za-z0-9-]*[ \t]*:[^\r\n]*\r?\n")
+"""Another header field (``Content-Type``): a name, a colon, a value."""
 _BLANK = re.compile(rb"\r?\n")
 
 
@@ -76,7 +76,7 @@ class Framing:
             end = self._buffer.find(b"\n")
             if end < 0:
                 if len(self._buffer) > MAX_LINE:
-                    self._skip_to_header(len(self._buffer) - 64, "a header line too long")
+                    self._skip_to_header(len(self._buffer) - 64, "bytes without a line break")
                     length = None
                 if not await self._more():
                     if self._buffer.strip():
@@ -94,7 +94,8 @@ class Framing:
                 if length > MAX_BODY:
                     self._skipped(f"a message declared {length} bytes long")
                     length = None
-            elif _FIELD.fullmatch(line) and not line.lower().startswith(b"content-length"):
+            elif (_FIELD.fullmatch(line) and _HEADER.search(line) is None
+                  and not line.lower().startswith(b"content-length")):
                 del self._buffer[:end + 1]  # Content-Type and the like
             else:
                 self._skip_to_header(end + 1, "bytes that are not a message header")

@@ -32,12 +32,12 @@ class Waves:
     engines: Callable[[], EngineHub]
     """The pipeline's engines (the pipeline is built on first use)."""
     recheck: Callable[[str, int | None], None]
-    """Checks a document again (if still at that version) and tells pull clients to pull."""
+    """Checks a document again (if still at that revision) and tells pull clients to pull."""
     _loading: set[str] = field(default_factory=set)
     """Documents waiting for an engine to load."""
     _settling: dict[str, int] = field(default_factory=dict)
-    """Document → the version last re-checked after late engine checks (only once per
-    version, so an engine that keeps failing cannot make checks loop)."""
+    """Document → the revision last re-checked after late engine checks (only once per
+    revision, so an engine that keeps failing cannot make checks loop)."""
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def harper_loaded(self, dialect: Dialect) -> None:
@@ -48,13 +48,13 @@ class Waves:
         except Exception:
             log.exception("harper failed to load")
 
-    def after(self, uri: str, version: int, dialect: Dialect, was_loading: bool) -> None:
+    def after(self, uri: str, revision: int, dialect: Dialect, was_loading: bool) -> None:
         """Called for a check that lacked an engine: check again when it is there."""
         if was_loading:
             self._when_loaded(uri, dialect)
-        elif self._settling.get(uri) != version:
-            self._settling[uri] = version
-            task = asyncio.create_task(self._when_settled(uri, version), name=f"settle {uri}")
+        elif self._settling.get(uri) != revision:
+            self._settling[uri] = revision
+            task = asyncio.create_task(self._when_settled(uri, revision), name=f"settle {uri}")
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
@@ -91,8 +91,8 @@ class Waves:
         self._loading.discard(uri)
         self.recheck(uri, None)
 
-    async def _when_settled(self, uri: str, version: int) -> None:
+    async def _when_settled(self, uri: str, revision: int) -> None:
         """Check again once the engine checks this one did not wait for are done: the
-        re-check finds their hits cached. A newer version is being checked anyway."""
+        re-check finds their hits cached. A newer revision is being checked anyway."""
         await self.engines().settled()
-        self.recheck(uri, version)
+        self.recheck(uri, revision)
