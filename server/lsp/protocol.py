@@ -74,8 +74,9 @@ class ProsewiseProtocol(LanguageServerProtocol):
         except JsonRpcException as error:
             cause = error.__cause__
             detail = "; ".join(transform_error(cause)) if isinstance(cause, Exception) else ""
-            if isinstance(method, str) and "id" in data:  # a request: answer it
-                self._refuse(msg_id, INVALID_PARAMS, f"invalid params for {method}: {detail}")
+            if "method" in data and "id" in data:  # a request: answer it
+                code = INVALID_PARAMS if isinstance(method, str) else INVALID_REQUEST
+                self._refuse(msg_id, code, f"invalid params for {method}: {detail}")
             else:
                 self._complain(f"ignored {method or 'a message'}, unreadable: {detail}")
             return
