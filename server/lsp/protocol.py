@@ -14,7 +14,6 @@ batch (array) was dropped. ``receive`` answers each with a JSON-RPC error.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Generator
 from typing import Any
 
@@ -22,8 +21,6 @@ from cattrs import transform_error
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.protocol import LanguageServerProtocol, lsp_method
-
-log = logging.getLogger(__name__)
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
