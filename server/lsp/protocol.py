@@ -38,11 +38,13 @@ class ProsewiseProtocol(LanguageServerProtocol):
     exited = False
     """Set by ``exit``: the message loop stops and the process ends with it (see
     ``serve``) instead of pygls' ``sys.exit`` inside the handler."""
+    shutdown_asked = False
+    """``shutdown`` has arrived (its handler may still be running when ``exit`` does)."""
 
     @property
     def exit_code(self) -> int:
         """The process's exit code: 0 after ``shutdown``, 1 without (as LSP says)."""
-        return 0 if self._shutdown else 1
+        return 0 if self.shutdown_asked else 1
 
     def receive(self, body: bytes) -> None:
         """Handle one message body; answer what cannot be handled with an error."""
@@ -88,6 +90,12 @@ class ProsewiseProtocol(LanguageServerProtocol):
 
     def _complain(self, what: str) -> None:
         self._server.report_server_error(MalformedMessage(what), JsonRpcException)
+
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args: Any) -> Generator[Any, Any, None]:
+        """pygls' shutdown, noting at once that it was asked for."""
+        self.shutdown_asked = True
+        yield from super().lsp_shutdown(*args)
 
     @lsp_method(types.EXIT)
     def lsp_exit(self, *args: Any) -> Generator[Any, Any, None]:

@@ -294,6 +294,7 @@ class ProsewiseServer(LanguageServer):
                     break
                 except Exception:
                     log.exception("could not handle a message")
+                await asyncio.sleep(0)  # let started handlers run between buffered messages
         finally:
             await self.close()
 

@@ -132,3 +132,13 @@ def test_the_process_ends_within_a_second_of_its_client_mid_check(
         print(f"process ended {took:.2f} s after {how}")
         assert took < EXIT_BOUND
         assert code == 1  # no shutdown first (LSP: exit code 1)
+
+
+def test_shutdown_then_exit_in_one_write_ends_with_code_0(tmp_path: Path) -> None:
+    """Messages already buffered are handled in order: an ``exit`` read right behind
+    ``shutdown`` (before its handler has finished) still ends the process with 0."""
+    with RawServer(tmp_path) as server:
+        server.initialize()
+        server.send(frame({"jsonrpc": "2.0", "id": "bye", "method": "shutdown"})
+                    + frame({"jsonrpc": "2.0", "method": "exit"}))
+        assert server.process.wait(timeout=30) == 0
