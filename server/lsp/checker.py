@@ -2,8 +2,9 @@
 
 Each document has at most one check task. A change cancels the pending one and
 starts a new one after a short pause; a finished check is kept (and announced)
-only if the document is still at the version it checked. Pull requests wait
-for the check of the current version.
+only if the document is still at the revision it checked (the server's count of
+changes, not the client's version number, which a client may repeat). Pull
+requests wait for the check of the current revision.
 
 Results are ``Checked`` diagnostics (diagnostics.py).
 """
@@ -50,7 +51,7 @@ class Checker:
         if (old := self._tasks.pop(uri, None)) is not None:
             old.cancel()
         pause = self.debounce if delay is None else delay
-        task = asyncio.create_task(self._run(uri, doc.version, pause), name=f"check {uri}")
+        task = asyncio.create_task(self._run(uri, doc.revision, pause), name=f"check {uri}")
         self._tasks[uri] = task
         task.add_done_callback(partial(self._finished, uri))
 
@@ -69,7 +70,7 @@ class Checker:
         if doc is None:
             return None
         found = self.results.get(uri)
-        if found is not None and found.version == doc.version:
+        if found is not None and found.revision == doc.revision:
             return found
         if uri not in self._tasks:
             self.schedule(uri, delay=0)
@@ -78,16 +79,16 @@ class Checker:
             waiter = self._waiters[uri] = asyncio.get_running_loop().create_future()
         return await asyncio.shield(waiter)
 
-    async def _run(self, uri: str, version: int, pause: float) -> None:
+    async def _run(self, uri: str, revision: int, pause: float) -> None:
         if pause > 0:
             await asyncio.sleep(pause)
         doc = self.documents.get(uri)
-        if doc is None or doc.version != version:
+        if doc is None or doc.revision != revision:
             return
         checked = await self.review(doc)
         doc = self.documents.get(uri)
-        if doc is None or doc.version != checked.version:
-            log.debug("dropping results for %s version %s: now at a newer version", uri, version)
+        if doc is None or doc.revision != checked.revision:
+            log.debug("dropping results for %s revision %s: changed since", uri, revision)
             return
         self.results[uri] = self.latest[uri] = checked
         if (waiter := self._waiters.pop(uri, None)) is not None and not waiter.done():

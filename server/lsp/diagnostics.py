@@ -101,10 +101,14 @@ class Checked:
 
     uri: str
     version: int
+    """The client's version number (published with the diagnostics)."""
     review: Review | None
     lines: LineIndex
     pieces: tuple[Piece, ...] = ()
     """The chunks with findings to show, in document order."""
+    revision: int = 0
+    """The server's count of the document's changes when it was checked (documents.py):
+    what tells a stale result, since a client may repeat a version number."""
 
     def body(self) -> bytes:
         """The diagnostics as the ``diagnostics`` array of a publish, without brackets."""
@@ -189,11 +193,11 @@ class DiagnosticCache:
         return Converted(diagnostics, self.converter)
 
     def checked(self, uri: str, version: int, review: Review, lines: LineIndex,
-                keep: Keep | None = None) -> Checked:
+                keep: Keep | None = None, *, revision: int = 0) -> Checked:
         """``review`` of one version as diagnostics; ``keep`` filters shown findings."""
         pieces = tuple(Piece(c, self.converted(c, lines), _kept(c, keep) if keep else None)
                        for c in review.chunks if c.part.shown)
-        return Checked(uri, version, review, lines, pieces)
+        return Checked(uri, version, review, lines, pieces, revision)
 
 
 def _kept(chunk: Chunk, keep: Keep) -> tuple[int, ...]:

@@ -3,6 +3,10 @@
 The server applies incremental changes itself, with the same line rules and
 position encoding it uses for diagnostics, so what it checks is exactly what the
 client shows.
+
+Each change also counts one ``revision``, the server's own: checks and edit bounds
+go by it, not by the client's version number, which a client may repeat (the
+protocol forbids it, but a repeated number must not leave stale diagnostics).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from prosewise.server.lsp.convert import LineIndex
 MAX_CHARS = 5_000_000
 """Documents larger than this are not checked (a log line says so)."""
 EDIT_BASES = 64
-"""Versions whose edit bounds are kept (``changed_since``): enough for checks to fall
+"""Revisions whose edit bounds are kept (``changed_since``): enough for checks to fall
 that far behind typing; a document nobody checks (too large) keeps no more."""
 
 
@@ -37,8 +41,10 @@ class Document:
     _encoding: str = types.PositionEncodingKind.Utf16
     _nuls: int | None = field(default=None, repr=False)
     """How many NUL characters the text holds (counted once, then kept up per edit)."""
+    revision: int = 0
+    """How many times the text was set (open, then once per didChange)."""
     _since: dict[int, list[int]] = field(default_factory=dict, repr=False)
-    """Per earlier version, bounds of what changed since (see ``changed_since``)."""
+    """Per earlier revision, bounds of what changed since (see ``changed_since``)."""
 
     def lines(self) -> LineIndex:
         """The line index of the current text (built once per version)."""
@@ -68,22 +74,24 @@ class Document:
             self._since.clear()
 
     def at_version(self, version: int) -> None:
-        """Mark the current text as ``version`` (after a didChange's changes)."""
+        """Mark the current text as the client's ``version`` and the next revision
+        (after a didChange's changes)."""
         self.version = version
-        self._since[version] = [len(self.text), len(self.text)]
+        self.revision += 1
+        self._since[self.revision] = [len(self.text), len(self.text)]
         if len(self._since) > EDIT_BASES:
             del self._since[min(self._since)]
 
-    def changed_since(self, version: int) -> tuple[int, int] | None:
-        """Bounds of what changed since ``version``: at least that many characters at
+    def changed_since(self, revision: int) -> tuple[int, int] | None:
+        """Bounds of what changed since ``revision``: at least that many characters at
         the start and at the end are the same in both texts (None: not known, e.g. after
-        a whole-text change). Earlier versions are forgotten: checks move forward.
+        a whole-text change). Earlier revisions are forgotten: checks move forward.
 
         Why: the next review then finds the edited chunk by bisection, instead of
         comparing every chunk of the document with the new text."""
-        for old in [v for v in self._since if v < version]:
+        for old in [v for v in self._since if v < revision]:
             del self._since[old]
-        bounds = self._since.get(version)
+        bounds = self._since.get(revision)
         return (bounds[0], bounds[1]) if bounds is not None else None
 
     @property

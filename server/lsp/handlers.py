@@ -115,7 +115,7 @@ async def code_action(
         title = "Fix all safe Prosewise suggestions"
         return [types.CodeAction(title=title, kind=FIX_ALL, edit=edit)]
     lines = checked.lines
-    start, end = lines.offset(params.range.start), lines.offset(params.range.end)
+    start, end = sorted((lines.offset(params.range.start), lines.offset(params.range.end)))
     actions: list[types.CodeAction | types.Command] = []
     for _, _, finding, diagnostic in checked.overlapping(start, end):
         actions.extend(quick_fixes(finding, diagnostic, lines, uri, checked.version,

@@ -11,12 +11,15 @@ import asyncio
 import gc
 import logging
 import os
+import sys
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lsprotocol import types
 from pydantic import ValidationError
+from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
@@ -28,10 +31,14 @@ from prosewise.server.lsp.diagnostics import Checked, publish
 from prosewise.server.lsp.documents import Document, Documents
 from prosewise.server.lsp.learning import LearningStore, Verdict
 from prosewise.server.lsp.progress import slow_work
-from prosewise.server.lsp.protocol import ProsewiseProtocol
+from prosewise.server.lsp.protocol import MalformedMessage, ProsewiseProtocol
+from prosewise.server.lsp.stream import CHUNK, Framing, PipeReader, Read
 from prosewise.server.lsp.waves import Waves
 from prosewise.server.memory import WorkspaceMemory
 from prosewise.server.pipeline import Pipeline, Review
+
+if TYPE_CHECKING:
+    from pygls.server import ServerErrors
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +56,8 @@ SERVER_OPTIONS = ("debounceMs", "server", "lite", "partialResults")
 
 class ProsewiseServer(LanguageServer):
     """One editor session: documents, checks, settings and workspace memory."""
+
+    protocol: ProsewiseProtocol
 
     def __init__(
         self, pipeline: Pipeline | None = None, debounce: float = 0.01, *, lite: bool = False,
@@ -207,14 +216,15 @@ class ProsewiseServer(LanguageServer):
     async def check(self, doc: Document) -> Checked:
         """Review one version of a document and convert the shown findings."""
         uri, version, text, language = doc.uri, doc.version, doc.text, doc.language
+        revision = doc.revision
         latest = self.checker.latest.get(uri)
         previous = latest.review if latest is not None else None
-        edited = doc.changed_since(latest.version) if latest is not None else None
+        edited = doc.changed_since(latest.revision) if latest is not None else None
         lines = doc.lines()
         path = Path(to_fs_path(uri) or uri)
         if not doc.checkable:
             log.warning("not checking %s: too large or binary", uri)
-            return Checked(uri, version, None, lines)
+            return Checked(uri, version, None, lines, revision=revision)
         settings = self.settings_for(path)
         dialect = settings.goals.dialect
         if not self.partial:
@@ -224,20 +234,21 @@ class ProsewiseServer(LanguageServer):
             review = await self.pipeline.review(text, language, settings, self.feedback(path),
                                                 early=early, previous=previous, edited=edited)
         if review.waiting:
-            self.waves.after(uri, version, review.waiting, dialect)
+            self.waves.after(uri, revision, review.waiting, dialect)
         memory = self.memory(path)
         ignores = memory.ignores.occurrences.get(memory.relative(path))
         keep = (lambda shown: memory.keep(path, text, shown)) if ignores else None
-        checked = self.checker.cache.checked(uri, version, review, lines, keep)
+        checked = self.checker.cache.checked(uri, version, review, lines, keep,
+                                             revision=revision)
         if review.checked_blocks >= FREEZE_BLOCKS:
             gc.freeze()
         return checked
 
-    def _recheck(self, uri: str, version: int | None = None) -> None:
-        """Check a document again (unless it has moved past ``version``); pull clients
-        are asked to pull."""
+    def _recheck(self, uri: str, revision: int | None = None) -> None:
+        """Check a document again (unless it has changed since ``revision``); pull
+        clients are asked to pull."""
         doc = self.documents.get(uri)
-        if doc is None or (version is not None and doc.version != version):
+        if doc is None or (revision is not None and doc.revision != revision):
             return
         self.checker.schedule(uri, delay=0)
         if self.pull:
@@ -252,6 +263,58 @@ class ProsewiseServer(LanguageServer):
         if self._pipeline is not None:
             self._pipeline.close()
         self.learning.close()
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve on stdin/stdout until the client exits or closes the pipe (pygls' own
+        loop goes deaf after one badly framed message: see stream.py)."""
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        reader = PipeReader((stdin or sys.stdin.buffer).fileno())
+        asyncio.run(self.serve_stream(reader.read))
+
+    def start_tcp(self, host: str, port: int) -> None:
+        """Serve one client on a TCP port (for debugging), as on stdio."""
+
+        async def one_client() -> None:
+            done = asyncio.get_running_loop().create_future()
+
+            async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+                self.protocol.set_writer(writer)
+                await self.serve_stream(lambda: reader.read(CHUNK))
+                writer.close()
+                done.set_result(None)
+
+            async with await asyncio.start_server(connected, host, port):
+                await done
+
+        asyncio.run(one_client())
+
+    async def serve_stream(self, read: Read) -> None:
+        """Handle the client's messages until it exits or its stream ends, then stop
+        every check at once (the process then ends: see ``serve``)."""
+        framing = Framing(read, lambda what: self.report_server_error(
+            MalformedMessage(what), JsonRpcException))
+        try:
+            while not self.protocol.exited and (body := await framing.next()) is not None:
+                try:
+                    self.protocol.receive(body)
+                except BrokenPipeError:
+                    log.warning("the client's end of the pipe is closed")
+                    break
+                except Exception:
+                    log.exception("could not handle a message")
+                await asyncio.sleep(0)  # let started handlers run between buffered messages
+        finally:
+            await self.close()
+
+    def report_server_error(self, error: Exception, source: ServerErrors) -> None:
+        """Messages the client got wrong are logged, and shown to the writer once a
+        session (they come in bursts); other errors as pygls shows them."""
+        if isinstance(error, MalformedMessage):
+            log.warning("malformed message from the client: %s", error)
+            self.report_once("Prosewise skipped messages from the editor that it could not "
+                             "read or answer (details in its log).")
+            return
+        super().report_server_error(error, source)
 
     def announce(self, checked: Checked) -> None:
         """Push diagnostics to clients that do not pull them."""

@@ -38,11 +38,11 @@ class Waves:
     engines: Callable[[], EngineHub]
     """The pipeline's engines (the pipeline is built on first use)."""
     recheck: Callable[[str, int | None], None]
-    """Checks a document again (if still at that version) and tells pull clients to pull."""
+    """Checks a document again (if still at that revision) and tells pull clients to pull."""
     _waiting: dict[str, int] = field(default_factory=dict)
-    """Document → the newest version waiting for a source (one follow-up per document)."""
+    """Document → the newest revision waiting for a source (one follow-up per document)."""
     _answered: dict[str, tuple[int, frozenset[str | None]]] = field(default_factory=dict)
-    """Document → a version and the sources it was re-checked for: once per version and
+    """Document → a revision and the sources it was re-checked for: once per revision and
     source, so a source that keeps failing cannot make checks loop (None: a source
     that is not an engine, such as an agent that failed)."""
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
@@ -57,17 +57,17 @@ class Waves:
         except Exception:
             log.exception("%s failed to load", hub.engines[0].name)
 
-    def after(self, uri: str, version: int, waiting: Collection[str], dialect: Dialect) -> None:
-        """A check of ``version`` went without ``waiting``: check again once the first of
+    def after(self, uri: str, revision: int, waiting: Collection[str], dialect: Dialect) -> None:
+        """A check of ``revision`` went without ``waiting``: check again once the first of
         them (in the hub's order) has answered."""
         hub = self.engines()
         first = next((e.name for e in hub.engines if e.name in waiting), None)
-        done_version, done = self._answered.get(uri, (None, frozenset()))
-        if done_version == version and first in done:
+        done_revision, done = self._answered.get(uri, (None, frozenset()))
+        if done_revision == revision and first in done:
             return
         known = uri in self._waiting
-        self._waiting[uri] = version
-        if known:  # the follow-up already scheduled checks this newer version
+        self._waiting[uri] = revision
+        if known:  # the follow-up already scheduled checks this newer revision
             return
         task = asyncio.create_task(self._when_answered(uri, first, dialect),
                                    name=f"wave {uri}")
@@ -83,12 +83,12 @@ class Waves:
                 await hub.answered(engine, dialect)
             except Exception:
                 log.exception("%s failed to load", engine)
-        version = self._waiting.pop(uri, None)
-        if version is not None:
-            done_version, done = self._answered.get(uri, (None, frozenset()))
-            self._answered[uri] = (version, done | {engine} if done_version == version
+        revision = self._waiting.pop(uri, None)
+        if revision is not None:
+            done_revision, done = self._answered.get(uri, (None, frozenset()))
+            self._answered[uri] = (revision, done | {engine} if done_revision == revision
                                    else frozenset({engine}))
-            self.recheck(uri, version)
+            self.recheck(uri, revision)
 
     def forget(self, uri: str) -> None:
         """A closed document needs no more waves."""
