@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic.alias_generators import to_snake
 
 from prosewise.agents.setting_files import confined, file_problem
 from prosewise.agents.settings import Settings, deep_merge, find_project_file, project_options
@@ -37,7 +38,8 @@ def load_project(
     """Settings for a file or folder: the project file found upward, then ``overrides``.
 
     ``overrides`` are the command line's or the editor's settings: the user's own.
-    A layer with invalid values is dropped ("using the defaults"); paths that the
+    The editor's house rule files are added to the project's; other values of
+    ``overrides`` win. A layer with invalid values is dropped ("using the defaults"); paths that the
     project file names outside its folder, ``workspace`` and the user's config folder
     are refused (see ``setting_files``).
     """
@@ -57,13 +59,23 @@ def load_project(
         except ValidationError as exc:
             problems.append(f"{label} ({first_error(exc)}); using the defaults")
             continue
-        merged = deep_merge(merged, layer)
+        merged = _merge(merged, layer)
     try:
         settings = Settings.model_validate(merged)
     except ValidationError as exc:  # two valid layers that clash
         problems.append(f"{EDITOR_SETTINGS} ({first_error(exc)}); using the defaults")
         settings = Settings()
     return ProjectSettings(settings, found, tuple(problems))
+
+
+def _merge(base: dict[str, Any], layer: dict[str, Any]) -> dict[str, Any]:
+    """``layer`` over ``base``, keys in snake_case (a project file may write either form);
+    house rule files add up: the editor's own rule files join the workspace's."""
+    layer = {to_snake(k): v for k, v in layer.items()}
+    merged = deep_merge(base, layer)
+    if isinstance(base.get("house_rules"), list) and isinstance(layer.get("house_rules"), list):
+        merged["house_rules"] = list(dict.fromkeys([*base["house_rules"], *layer["house_rules"]]))
+    return merged
 
 
 def first_error(exc: ValidationError) -> str:

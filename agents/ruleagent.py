@@ -46,7 +46,7 @@ def _house_file(path: str, stamp: tuple[int, int]) -> tuple[tuple[Rule, ...], tu
 
     Why not raise: one typo in a house file must not switch off every data rule of
     every agent; the bad table is skipped, the rest of the file still applies, and
-    the problem is logged once (and offered to the fronts by ``house_rule_problems``).
+    the problem is offered to the fronts by ``house_rule_problems``.
     """
     try:
         text = read_settings_file(path)
@@ -87,8 +87,9 @@ def _table_lines(text: str, count: int) -> list[int | None]:
 
 
 def _logged(problems: list[str]) -> tuple[str, ...]:
+    """Problems are logged at info only: the fronts say them, once (``house_rule_problems``)."""
     for p in problems:
-        log.warning("%s (skipped)", p)
+        log.info("%s (skipped)", p)
     return tuple(problems)
 
 

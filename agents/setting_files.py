@@ -47,10 +47,11 @@ def read_settings_file(path: str | Path, limit: int = MAX_SETTINGS_FILE) -> str:
         raise SettingsFileError("no such file") from None
     except OSError as exc:
         raise SettingsFileError(f"cannot be opened ({exc.strerror or exc})") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise SettingsFileError(f"is {_kind(mode)}, not a regular file")
     with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise SettingsFileError(f"is {_kind(mode)}, not a regular file")
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise SettingsFileError(f"is larger than {limit // 1024} KiB")
@@ -81,7 +82,7 @@ def allowed_folders(project: Path, workspace: Path | None = None) -> tuple[Path,
     """Where a project file's paths may point: its folder, the workspace, the user's
     config folder."""
     folders = [project.parent, *([workspace] if workspace is not None else [])]
-    return (*(f.resolve() for f in folders), user_config_folder())
+    return tuple(dict.fromkeys([*(f.resolve() for f in folders), user_config_folder()]))
 
 
 def confine(name: str, project: Path, folders: Iterable[Path]) -> Path | None:
