@@ -114,20 +114,15 @@ def load_house_rules(paths: Iterable[str], agent: AgentName) -> list[Rule]:
     return [r for path in paths for r in house_file(path)[0] if r.agent is agent]
 
 
+@lru_cache(maxsize=64)
 def rules_for(agent: AgentName, house: tuple[str, ...]) -> tuple[Rule, ...]:
-    """Built-in rules of an agent plus the user's house rules for it.
+    """Built-in rules of an agent plus the user's house rules for it (loaded once).
 
-    The house rules are looked up per call (a stat per file, cached per file version),
-    so the rules that run are the ones ``house_rule_problems`` reports on.
+    Once: a stat of each house file per block cost more than matching its rules. The
+    rules are the objects ``house_file`` caches, so a rule switched off for its time
+    limit is the one ``house_rule_problems`` reports (until the file is edited).
     """
-    if not house:
-        return _builtin(agent)
-    return _builtin(agent) + tuple(load_house_rules(house, agent))
-
-
-@lru_cache(maxsize=8)
-def _builtin(agent: AgentName) -> tuple[Rule, ...]:
-    return tuple(builtin_rules(agent))
+    return tuple(builtin_rules(agent) + load_house_rules(house, agent))
 
 
 async def data_rule_findings(agent: AgentName, block: Block, ctx: CheckContext) -> list[Finding]:
