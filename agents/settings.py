@@ -117,8 +117,9 @@ class Settings(_Model):
     words: tuple[str, ...] = ()
     """Personal dictionary: words never flagged as misspelled."""
     house_rules: tuple[str, ...] = ()
-    """Extra rule files (TOML, same format as the built-in ones) for house style,
-    relative to the project file."""
+    """Extra rule files (TOML, same format as the built-in ones) for house style. In a
+    project file: relative to it, and only files inside the workspace or the user's
+    config folder; from the editor: any path, used together with the project's."""
 
     def agent_enabled(self, agent: AgentName) -> bool:
         """Whether an agent runs at all."""

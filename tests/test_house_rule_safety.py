@@ -89,7 +89,7 @@ def test_a_runaway_pattern_stops_within_its_limit_and_stays_off() -> None:
     timed = TimedPattern.compile(SLOW_PATTERN)
     started = time.perf_counter()
     assert timed.spans(SLOW_LINE) == []
-    assert time.perf_counter() - started < PATTERN_TIME_LIMIT + 1.0  # not hours
+    assert time.perf_counter() - started < PATTERN_TIME_LIMIT + 5.0  # not hours (busy CI)
     assert timed.timed_out
     assert timed.spans("aaaa") == []  # off for the session, even where it would match
     assert TimedPattern.compile(r"\butili[sz]e\b").spans("We utilise it.") == [(3, 10)]

@@ -22,6 +22,8 @@ from hostile import (
 )
 from lsprotocol import types
 
+LITE = ("--lite",)
+"""Settings are the same with or without lingotweaker; without it the server starts faster."""
 ANSWER_WITHIN = 20.0
 """Hover on another document must answer within this while a rule runs away: a bound
 on a busy two-core machine, not a speed target (it answers in milliseconds)."""
@@ -45,7 +47,7 @@ async def test_a_hostile_workspace_is_reported_once_and_the_server_keeps_answeri
     mine = tmp_path / "editor-rules.toml"  # outside the workspace, named by the user's editor
     mine.write_text(rule("style.editor-garden", "Garden {match}", 'match = ["garden"]'))
     options = {**PICKY, "houseRules": [str(mine), "/dev/zero"]}
-    async with editor("visual_studio_code", ws.root, options=options) as client:
+    async with editor("visual_studio_code", ws.root, options=options, flags=LITE) as client:
         slow = client.open("slow.md", f"{SLOW_LINE}\n\n{PROSE}\nThe garden is quiet.\n")
         found = await client.diagnostics_for(slow, 1)  # answers despite the runaway rule
         assert {"style.redundancy", "style.editor-garden"} <= codes(found)
@@ -76,7 +78,7 @@ async def test_invalid_toml_is_shown_in_the_editor_with_its_line(
     project.write_text('house_rules = ["house.toml"]\n[goals\n' if broken == "project"
                        else 'house_rules = ["house.toml"]\n')
     house.write_text('[[rule]]\nid = "style.x"\ncategory = "style"\nmessage = \n')
-    async with editor("visual_studio_code", tmp_path) as client:
+    async with editor("visual_studio_code", tmp_path, flags=LITE) as client:
         uri = client.open("notes.md", PROSE)
         assert "style.redundancy" in codes(await client.diagnostics_for(uri, 1))
         second = client.open("more.md", PROSE)
