@@ -18,8 +18,10 @@ from typing import Any
 
 from prosewise.agents.base import CheckContext
 from prosewise.agents.model import AgentName, Block, EditKind, Finding, Replacement, Source
+from prosewise.agents.patterns import PATTERN_TIME_LIMIT
 from prosewise.agents.routing import route, to_finding
-from prosewise.agents.rules import Rule, builtin_rules, parse_rule, run_rules
+from prosewise.agents.rules import Rule, RuleError, builtin_rules, fill, parse_rule, run_rules
+from prosewise.agents.setting_files import file_problem, read_settings_file
 from prosewise.agents.settings import Goals, file_stamp
 from prosewise.agents.text import lead_in, word_at
 
@@ -44,40 +46,67 @@ def _house_file(path: str, stamp: tuple[int, int]) -> tuple[tuple[Rule, ...], tu
 
     Why not raise: one typo in a house file must not switch off every data rule of
     every agent; the bad table is skipped, the rest of the file still applies, and
-    the problem is logged once (and offered to the fronts by ``house_rule_problems``).
+    the problem is offered to the fronts by ``house_rule_problems``.
     """
     try:
-        tables = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("rule", [])
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return (), _logged([f"house rules {path}: cannot read: {exc}"])
+        text = read_settings_file(path)
+        tables = tomllib.loads(text).get("rule", [])
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return (), _logged([f"house rules {file_problem(path, exc)}"])
     if not isinstance(tables, list):
         return (), _logged([f"house rules {path}: `rule` must be [[rule]] tables"])
+    lines = _table_lines(text, len(tables))
     rules: list[Rule] = []
     problems: list[str] = []
-    for raw in tables:
+    for raw, line in zip(tables, lines, strict=True):
+        where = f"house rules {path}" + (f", line {line}" if line else "")
         rule_id = str(raw.get("id", "?")) if isinstance(raw, dict) else "?"
         if not _RULE_ID.fullmatch(rule_id):
             problems.append(
-                f"house rules {path}: rule id {rule_id!r} must look like "
+                f"{where}: rule id {rule_id!r} must look like "
                 f"'<agent>.<name>' with agent one of {', '.join(a.value for a in HOUSE_AGENTS)}"
             )
             continue
         try:
-            rules.append(parse_rule(raw, Path(path).name))
-        except ValueError as exc:
-            problems.append(f"house rules {path}: {exc}")
+            rules.append(parse_rule(raw, Path(path).name, house=True))
+        except RuleError as exc:
+            problems.append(f"{where}: rule {rule_id} is skipped: {exc.reason}")
     return tuple(rules), _logged(problems)
 
 
+_TABLE_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*rule[ \t]*\]\]", re.MULTILINE)
+
+
+def _table_lines(text: str, count: int) -> list[int | None]:
+    """The line of each ``[[rule]]`` header, to name in messages (None if they cannot be
+    told apart, e.g. rules written as an inline array)."""
+    starts = [m.start() for m in _TABLE_HEADER.finditer(text)]
+    if len(starts) != count:
+        return [None] * count
+    return [text.count("\n", 0, s) + 1 for s in starts]
+
+
 def _logged(problems: list[str]) -> tuple[str, ...]:
+    """Problems are logged at info only: the fronts say them, once (``house_rule_problems``)."""
     for p in problems:
-        log.warning("%s (skipped)", p)
+        log.info("%s (skipped)", p)
     return tuple(problems)
 
 
 def house_rule_problems(paths: Iterable[str]) -> list[str]:
-    """Every problem in the user's rule files, for a front to show (CLI, editor)."""
-    return [p for path in paths for p in house_file(path)[1]]
+    """Every problem in the user's rule files, for a front to show (CLI, editor): the
+    bad files and tables, and the rules switched off for running over their time limit."""
+    problems: list[str] = []
+    for path in paths:
+        rules, found = house_file(path)
+        problems += found
+        problems += [
+            f"house rules {path}: rule {r.id} is switched off for this session: its pattern "
+            f"took longer than {PATTERN_TIME_LIMIT * 1000:.0f} ms on one paragraph "
+            "(it backtracks too much: avoid nested or overlapping repeats like (a|aa)+)"
+            for r in rules if r.timed_out
+        ]
+    return problems
 
 
 def load_house_rules(paths: Iterable[str], agent: AgentName) -> list[Rule]:
@@ -87,7 +116,12 @@ def load_house_rules(paths: Iterable[str], agent: AgentName) -> list[Rule]:
 
 @lru_cache(maxsize=64)
 def rules_for(agent: AgentName, house: tuple[str, ...]) -> tuple[Rule, ...]:
-    """Built-in rules of an agent plus the user's house rules for it (loaded once)."""
+    """Built-in rules of an agent plus the user's house rules for it (loaded once).
+
+    Once: a stat of each house file per block cost more than matching its rules. The
+    rules are the objects ``house_file`` caches, so a rule switched off for its time
+    limit is the one ``house_rule_problems`` reports (until the file is edited).
+    """
     return tuple(builtin_rules(agent) + load_house_rules(house, agent))
 
 
@@ -134,7 +168,7 @@ def code_finding(
     template = message if message is not None else rule.message
     return Finding(
         agent=rule.agent, rule=rule.id, category=rule.category, start=start, end=end,
-        text=quoted, message=template.format(match=quoted, **(fields or {})),
+        text=quoted, message=fill(template, {"match": quoted, **(fields or {})}),
         replacements=tuple(replacements), severity=rule.severity, confidence=rule.confidence,
         explanation=rule.explanation, sources=(Source.of("rule", rule.source),),
     )

@@ -31,14 +31,18 @@ no ``swap``/``match``/``pattern``: their examples still run as tests.
 from __future__ import annotations
 
 import re
+import string
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import regex
+
 from prosewise.agents.model import AgentName, Category, Finding, Replacement, Severity, Source
+from prosewise.agents.patterns import TimedPattern
 from prosewise.agents.settings import Goals
 from prosewise.agents.text import match_case
 
@@ -63,7 +67,8 @@ class Rule:
     confidence: float = 0.5
     explanation: str = ""
     swaps: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    pattern: re.Pattern[str] | None = None
+    pattern: re.Pattern[str] | TimedPattern | None = None
+    """Built-in rules use ``re``; house rules a pattern under a time limit."""
     when: dict[str, frozenset[str]] = field(default_factory=dict)
     unless: dict[str, frozenset[str]] = field(default_factory=dict)
     examples: tuple[Example, ...] = ()
@@ -81,14 +86,23 @@ class Rule:
             return False
         return not any(values.get(k) in v for k, v in self.unless.items())
 
+    @property
+    def timed_out(self) -> bool:
+        """Whether this house rule's pattern ran over its time limit and is now off."""
+        return isinstance(self.pattern, TimedPattern) and self.pattern.timed_out
+
     def find(self, text: str) -> Iterator[Finding]:
         """Every match of the rule in ``text`` as a finding (block coordinates)."""
         if self.pattern is None:
             return
-        for m in self.pattern.finditer(text):
-            quoted = m.group(0)
+        if isinstance(self.pattern, TimedPattern):
+            spans: Iterable[tuple[int, int]] = self.pattern.spans(text)
+        else:
+            spans = (m.span() for m in self.pattern.finditer(text))
+        for start, end in spans:
+            quoted = text[start:end]
             options = self.swaps.get(_norm(quoted), ())
-            yield self.finding(m.start(), m.end(), quoted, options)
+            yield self.finding(start, end, quoted, options)
 
     def finding(self, start: int, end: int, quoted: str, options: Iterable[str] = ()) -> Finding:
         """A finding of this rule at a span, with case-matched replacements."""
@@ -99,10 +113,47 @@ class Rule:
         shown = replacements[0].apply(quoted) if replacements else ""
         return Finding(
             agent=self.agent, rule=self.id, category=self.category, start=start, end=end,
-            text=quoted, message=self.message.format(match=quoted, replacement=shown),
+            text=quoted, message=fill(self.message, {"match": quoted, "replacement": shown}),
             replacements=replacements, severity=self.severity, confidence=self.confidence,
             explanation=self.explanation, sources=(Source.of("rule", self.source),),
         )
+
+
+DATA_RULE_FIELDS = frozenset({"match", "replacement"})
+"""What a data rule's message may name: the matched text and the first fix."""
+
+
+def fill(template: str, fields: Mapping[str, object]) -> str:
+    """The message with its fields filled in; the template as written if it names others.
+
+    Why not ``str.format`` alone: one house rule's ``{foo}`` raised KeyError inside the
+    style agent and took every style finding of the paragraph with it. Rules are
+    checked when loaded (``template_problem``); this is the second line of defence.
+    """
+    try:
+        return template.format_map(fields)
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+        return template
+
+
+def template_problem(template: str, fields: frozenset[str] = DATA_RULE_FIELDS) -> str | None:
+    """Why ``template`` cannot be a message, in the rule writer's words; None if it can.
+
+    Only bare ``{name}`` fields are allowed: a format spec (``{match:>999999999}``)
+    could make one message a gigabyte, an attribute (``{match.__class__}``) leaks
+    internals.
+    """
+    allowed = ", ".join(f"{{{f}}}" for f in sorted(fields))
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return f"message is not a valid template ({exc}); write {{{{ and }}}} for a literal brace"
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in fields or spec or conversion:
+            return f"message names {{{name}}}, which is unknown; it may use only {allowed}"
+    return None
 
 
 @lru_cache(maxsize=32)
@@ -115,18 +166,22 @@ def _norm(phrase: str) -> str:
     return " ".join(phrase.lower().replace("’", "'").split())
 
 
-def _compile(raw: dict[str, Any]) -> tuple[dict[str, tuple[str, ...]], re.Pattern[str] | None]:
+Compiled = re.Pattern[str] | TimedPattern | None
+
+
+def _compile(raw: dict[str, Any], house: bool) -> tuple[dict[str, tuple[str, ...]], Compiled]:
     swaps: dict[str, tuple[str, ...]] = {}
     for phrase, value in raw.get("swap", {}).items():
         swaps[_norm(phrase)] = tuple(value) if isinstance(value, list) else tuple(value.split("|"))
     replace = tuple(raw.get("replace", ()))
     for phrase in raw.get("match", ()):
         swaps[_norm(phrase)] = replace
-    if "pattern" in raw:
-        return swaps, re.compile(raw["pattern"], re.IGNORECASE)
-    if not swaps:
+    source = raw["pattern"] if "pattern" in raw else _alternation(swaps) if swaps else None
+    if source is None:
         return swaps, None
-    return swaps, re.compile(_alternation(swaps), re.IGNORECASE)
+    if house:
+        return swaps, TimedPattern.compile(source)
+    return swaps, re.compile(source, re.IGNORECASE)
 
 
 def _alternation(phrases: Iterable[str]) -> str:
@@ -176,10 +231,24 @@ def _examples(raw: list[dict[str, str]]) -> tuple[Example, ...]:
     return tuple(out)
 
 
-def parse_rule(raw: dict[str, Any], source: str) -> Rule:
-    """Build a Rule from one ``[[rule]]`` table; raises ValueError on a bad table."""
+class RuleError(ValueError):
+    """A ``[[rule]]`` table that cannot be a rule, and why (``reason``, for the writer)."""
+
+    def __init__(self, source: str, rule_id: str, reason: str) -> None:
+        super().__init__(f"{source}: bad rule {rule_id}: {reason}")
+        self.reason = reason
+
+
+def parse_rule(raw: dict[str, Any], source: str, house: bool = False) -> Rule:
+    """Build a Rule from one ``[[rule]]`` table; raises RuleError on a bad table.
+
+    ``house``: the table comes from a user's file, so its pattern runs under a time
+    limit and its message may name only the fields a data rule fills in.
+    """
     try:
-        swaps, pattern = _compile(raw)
+        if house and (problem := template_problem(str(raw["message"]))):
+            raise ValueError(problem)
+        swaps, pattern = _compile(raw, house)
         return Rule(
             id=raw["id"], category=Category(raw["category"]), message=raw["message"],
             severity=Severity(raw.get("severity", "info")),
@@ -189,8 +258,10 @@ def parse_rule(raw: dict[str, Any], source: str) -> Rule:
             unless={k: frozenset(v) for k, v in raw.get("unless", {}).items()},
             examples=_examples(raw.get("examples", [])), source=source,
         )
-    except (KeyError, ValueError, re.error) as exc:
-        raise ValueError(f"{source}: bad rule {raw.get('id', '?')}: {exc}") from exc
+    except KeyError as exc:
+        raise RuleError(source, str(raw.get("id", "?")), f"{exc} is missing") from exc
+    except (ValueError, TypeError, AttributeError, re.error, regex.error) as exc:
+        raise RuleError(source, str(raw.get("id", "?")), str(exc)) from exc
 
 
 def load_rule_file(text: str, source: str) -> list[Rule]:

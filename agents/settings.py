@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from prosewise.agents.model import AgentName
+from prosewise.agents.setting_files import confined, read_settings_file
 
 PROJECT_FILE = ".prosewise.toml"
 
@@ -116,8 +117,9 @@ class Settings(_Model):
     words: tuple[str, ...] = ()
     """Personal dictionary: words never flagged as misspelled."""
     house_rules: tuple[str, ...] = ()
-    """Extra rule files (TOML, same format as the built-in ones) for house style,
-    relative to the project file."""
+    """Extra rule files (TOML, same format as the built-in ones) for house style. In a
+    project file: relative to it, and only files inside the workspace or the user's
+    config folder; from the editor: any path, used together with the project's."""
 
     def agent_enabled(self, agent: AgentName) -> bool:
         """Whether an agent runs at all."""
@@ -164,14 +166,18 @@ def find_project_file(start: Path) -> Path | None:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return tomllib.loads(read_settings_file(path))
+    except (OSError, tomllib.TOMLDecodeError):
         return {}
 
 
 def project_options(path: Path) -> dict[str, Any]:
-    """Raw options from a project file (the ``[tool.prosewise]`` table of a pyproject)."""
-    data = _read_toml(path)
+    """Raw options from a project file (the ``[tool.prosewise]`` table of a pyproject).
+
+    Raises OSError (``SettingsFileError``) or TOMLDecodeError for a file that cannot be
+    read or parsed: a front says which and where.
+    """
+    data = tomllib.loads(read_settings_file(path))
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("prosewise", {})
         return table if isinstance(table, dict) else {}
@@ -181,22 +187,20 @@ def project_options(path: Path) -> dict[str, Any]:
 def load_settings(start: Path, overrides: dict[str, Any] | None = None) -> Settings:
     """Settings for a file or folder: the project file found upward, then ``overrides``.
 
-    Raises pydantic.ValidationError when the project file has invalid values, so the
-    caller can say where; house rule paths are made absolute against the project file.
+    Strict: raises pydantic.ValidationError when the project file has invalid values
+    (``load_project`` is the fronts' forgiving version); house rule paths are made
+    absolute against the project file, and those outside its folder are dropped.
     """
     found = find_project_file(start.resolve())
-    options: dict[str, Any] = project_options(found) if found else {}
-    if found and "house_rules" in options:
-        options["house_rules"] = [str((found.parent / p).resolve()) for p in options["house_rules"]]
-    merged = _deep_merge(options, overrides or {})
-    return Settings.model_validate(merged)
+    options = confined(project_options(found), found, None, []) if found else {}
+    return Settings.model_validate(deep_merge(options, overrides or {}))
 
 
-def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+def deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in top.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _deep_merge(out[key], value)
+            out[key] = deep_merge(out[key], value)
         else:
             out[key] = value
     return out

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from prosewise.agents.model import Finding
+from prosewise.agents.project import ProjectSettings, load_project
 from prosewise.agents.ruleagent import house_rule_problems
-from prosewise.agents.settings import Settings, find_project_file, load_settings
+from prosewise.agents.settings import Settings, find_project_file
 from prosewise.merge.explain import format_decisions
 from prosewise.merge.model import Ranking
 from prosewise.server.inputs import Source, Target, read_source
@@ -36,25 +34,35 @@ log = logging.getLogger(__name__)
 class SettingsResolver:
     """Settings for each file: its project file found upward, then the CLI overrides.
 
-    Each project file is read once. An invalid one is reported once (``warn``) and
-    replaced by the defaults plus the overrides: a typo in the configuration should
-    not stop a CI run, but it must not pass unnoticed either.
+    Each project file is read once. Its problems (bad TOML, invalid values, house
+    rule files that are bad or outside the project) are said once each (``warn``),
+    and the file's layer replaced by the defaults: a typo in the configuration
+    should not stop a CI run, but it must not pass unnoticed either.
     """
 
     overrides: dict[str, Any]
     warn: Callable[[str], None]
-    _by_project: dict[Path | None, tuple[Settings, tuple[str, ...]]] = field(default_factory=dict)
+    _by_project: dict[Path | None, ProjectSettings] = field(default_factory=dict)
+    _said: set[str] = field(default_factory=set)
     _memories: dict[Path | None, WorkspaceMemory] = field(default_factory=dict)
 
     def for_origin(self, origin: Path) -> tuple[Settings, tuple[str, ...]]:
-        """Settings for a file (or folder) and the problems found in its project file."""
+        """Settings for a file (or folder) and the problems found in its settings."""
         project = find_project_file(origin.resolve())
         if project not in self._by_project:
-            found = self._load(origin, project)
-            for problem in found[1]:
+            self._by_project[project] = load_project(origin, self.overrides)
+        loaded = self._by_project[project]
+        return loaded.settings, self.problems(loaded)
+
+    def problems(self, loaded: ProjectSettings) -> tuple[str, ...]:
+        """The settings' problems so far, saying the new ones: a house rule switched off
+        for running over its time limit shows up during the reviews."""
+        found = (*loaded.problems, *house_rule_problems(loaded.settings.house_rules))
+        for problem in found:
+            if problem not in self._said:
+                self._said.add(problem)
                 self.warn(problem)
-            self._by_project[project] = found
-        return self._by_project[project]
+        return found
 
     def memory_for(self, origin: Path) -> WorkspaceMemory:
         """The words and ignores the editor saved for this file's workspace (store_root),
@@ -66,46 +74,6 @@ class SettingsResolver:
             self._memories[root] = WorkspaceMemory(
                 root, lambda message: warn(message.removeprefix("Prosewise ")))
         return self._memories[root]
-
-    def _load(self, origin: Path, project: Path | None) -> tuple[Settings, tuple[str, ...]]:
-        if project is not None:
-            problem = _toml_problem(project)
-            if problem:
-                return self.defaults(), (f"{project}: {problem}; using the defaults",)
-        try:
-            settings = load_settings(origin, self.overrides)
-        except ValidationError as exc:
-            where = project or "command line"
-            return self.defaults(), (f"{where}: invalid settings ({_first_error(exc)}); "
-                                     "using the defaults",)
-        return _without_bad_house_rules(settings)
-
-    def defaults(self) -> Settings:
-        """Built-in defaults with the command-line overrides (which argparse validated)."""
-        return Settings.model_validate(self.overrides)
-
-
-def _toml_problem(path: Path) -> str | None:
-    try:
-        tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return f"cannot read ({exc})"
-    except tomllib.TOMLDecodeError as exc:
-        return f"invalid TOML ({exc})"
-    return None
-
-
-def _first_error(exc: ValidationError) -> str:
-    errors = exc.errors()
-    first = errors[0]
-    where = ".".join(str(p) for p in first["loc"])
-    more = f", and {len(errors) - 1} more" if len(errors) > 1 else ""
-    return f"{where}: {first['msg']}{more}"
-
-
-def _without_bad_house_rules(settings: Settings) -> tuple[Settings, tuple[str, ...]]:
-    """Report problems in house rule files (bad tables are skipped, the rest still apply)."""
-    return settings, tuple(house_rule_problems(settings.house_rules))
 
 
 @dataclass(frozen=True)
@@ -143,7 +111,7 @@ async def review_one(pipeline: Pipeline, target: Target, resolver: SettingsResol
     )
     if source.text is None:
         return FileReport(source.path, errors=(source.error or "skipped",), skipped=True)
-    settings, problems = resolver.for_origin(source.origin)
+    settings, _ = resolver.for_origin(source.origin)
     memory = resolver.memory_for(source.origin)
     try:
         review = await pipeline.review(source.text, source.language,
@@ -152,6 +120,7 @@ async def review_one(pipeline: Pipeline, target: Target, resolver: SettingsResol
         log.debug("review of %s failed", source.path, exc_info=True)
         return FileReport(source.path, errors=(f"skipped: review failed ({exc!r})",),
                           skipped=True)
+    _, problems = resolver.for_origin(source.origin)  # and what the review ran into
     kept = memory.keep(source.origin, review.text, review.shown)
     return to_report(source, review, problems, explain=options.explain, kept=kept)
 

@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lsprotocol import types
-from pydantic import ValidationError
 from pygls.exceptions import JsonRpcException
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from prosewise.agents.engines.hub import EngineHub
-from prosewise.agents.settings import Settings, load_settings
+from prosewise.agents.project import load_project
+from prosewise.agents.ruleagent import house_rule_problems
+from prosewise.agents.settings import Settings
 from prosewise.merge.model import RuleFeedback
 from prosewise.server.lsp.checker import Checker
 from prosewise.server.lsp.diagnostics import Checked, publish
@@ -178,18 +179,11 @@ class ProsewiseServer(LanguageServer):
         """Project file + client options + the workspace's words and switched-off rules."""
         folder = path.parent
         if folder not in self._settings:
-            self._settings[folder] = self._load_settings(folder)
+            loaded = load_project(folder, self.options, self.root_of(path))
+            for problem in loaded.problems:
+                self.report_once(f"Prosewise: {problem}")
+            self._settings[folder] = loaded.settings
         return self.memory(path).applied_to(self._settings[folder], path)
-
-    def _load_settings(self, folder: Path) -> Settings:
-        try:
-            return load_settings(folder, self.options)
-        except ValidationError as error:
-            self.report_once(f"Prosewise settings are invalid, using defaults: {error}")
-        try:
-            return load_settings(folder)
-        except ValidationError:
-            return Settings()
 
     def feedback(self, path: Path) -> dict[str, RuleFeedback]:
         """The writer's accepts and dismissals per rule in this workspace (cached)."""
@@ -233,6 +227,8 @@ class ProsewiseServer(LanguageServer):
         async with slow_work(self, f"Prosewise: checking {path.name}"):
             review = await self.pipeline.review(text, language, settings, self.feedback(path),
                                                 early=early, previous=previous, edited=edited)
+        for problem in house_rule_problems(settings.house_rules):  # a rule that timed out too
+            self.report_once(f"Prosewise: {problem}")
         if review.waiting:
             self.waves.after(uri, revision, review.waiting, dialect)
         memory = self.memory(path)

@@ -1,0 +1,87 @@
+"""Settings as the fronts load them: never raising, every problem a sentence to show.
+
+``settings.load_settings`` is the strict form (it raises on invalid values). The CLI
+and the language server use ``load_project``: a broken project file must not stop
+a review, and must not pass unnoticed either; the CLI prints each problem on
+stderr, the server shows it in the editor once.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic.alias_generators import to_snake
+
+from prosewise.agents.setting_files import confined, file_problem
+from prosewise.agents.settings import Settings, deep_merge, find_project_file, project_options
+
+EDITOR_SETTINGS = "the editor's settings are invalid"
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    """Settings for a file, where they came from, and what was wrong with them."""
+
+    settings: Settings
+    project: Path | None
+    problems: tuple[str, ...] = ()
+    """One sentence per problem, naming the file (and line)."""
+
+
+def load_project(
+    start: Path, overrides: dict[str, Any] | None = None, workspace: Path | None = None
+) -> ProjectSettings:
+    """Settings for a file or folder: the project file found upward, then ``overrides``.
+
+    ``overrides`` are the command line's or the editor's settings: the user's own.
+    The editor's house rule files are added to the project's; other values of
+    ``overrides`` win. A layer with invalid values is dropped ("using the defaults"); paths that the
+    project file names outside its folder, ``workspace`` and the user's config folder
+    are refused (see ``setting_files``).
+    """
+    found = find_project_file(start.resolve())
+    problems: list[str] = []
+    options: dict[str, Any] = {}
+    if found is not None:
+        try:
+            options = confined(project_options(found), found, workspace, problems)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            problems.append(f"{file_problem(found, exc)}; using the defaults")
+    merged: dict[str, Any] = {}
+    layers = ((options, f"{found}: invalid settings"), (overrides or {}, EDITOR_SETTINGS))
+    for layer, label in layers:
+        try:
+            Settings.model_validate(layer)
+        except ValidationError as exc:
+            problems.append(f"{label} ({first_error(exc)}); using the defaults")
+            continue
+        merged = _merge(merged, layer)
+    try:
+        settings = Settings.model_validate(merged)
+    except ValidationError as exc:  # two valid layers that clash
+        problems.append(f"{EDITOR_SETTINGS} ({first_error(exc)}); using the defaults")
+        settings = Settings()
+    return ProjectSettings(settings, found, tuple(problems))
+
+
+def _merge(base: dict[str, Any], layer: dict[str, Any]) -> dict[str, Any]:
+    """``layer`` over ``base``, keys in snake_case (a project file may write either form);
+    house rule files add up: the editor's own rule files join the workspace's."""
+    layer = {to_snake(k): v for k, v in layer.items()}
+    merged = deep_merge(base, layer)
+    if isinstance(base.get("house_rules"), list) and isinstance(layer.get("house_rules"), list):
+        merged["house_rules"] = list(dict.fromkeys([*base["house_rules"], *layer["house_rules"]]))
+    return merged
+
+
+def first_error(exc: ValidationError) -> str:
+    """The first validation error as 'where: what' (and how many more)."""
+    errors = exc.errors()
+    first = errors[0]
+    where = ".".join(str(p) for p in first["loc"])
+    more = f", and {len(errors) - 1} more" if len(errors) > 1 else ""
+    return f"{where}: {first['msg']}{more}"

@@ -1,0 +1,133 @@
+"""Files that settings name (the project file, house rules): read with bounds, from
+places the settings may reach.
+
+A workspace is often someone else's (a cloned repository), and its project file
+names files for Prosewise to read. Two things keep that safe:
+
+- only regular files up to ``MAX_SETTINGS_FILE`` are read, and never more than
+  that: ``/dev/zero``, a FIFO or a 3 GB log named as a rule file is refused in one
+  message instead of filling memory or blocking the server;
+- a workspace's own settings may name files only inside the workspace (the
+  project file's folder or the workspace root) or in the user's Prosewise config
+  folder (``allowed_folders``); the editor's settings are the user's own and may
+  name any file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+MAX_SETTINGS_FILE = 1 << 20
+"""1 MiB: a house rule file with thousands of rules is about 100 KB."""
+
+
+class SettingsFileError(OSError):
+    """A file named in settings that is not read, and why, in the writer's words."""
+
+
+def read_settings_file(path: str | Path, limit: int = MAX_SETTINGS_FILE) -> str:
+    """The UTF-8 text of a regular file of at most ``limit`` bytes.
+
+    Opened without blocking (a FIFO with no writer would otherwise hang here) and
+    checked after opening (so a file swapped in between cannot slip through); the
+    read stops at ``limit + 1`` bytes whatever the file claims its size is.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise SettingsFileError("no such file") from None
+    except OSError as exc:
+        raise SettingsFileError(f"cannot be opened ({exc.strerror or exc})") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise SettingsFileError(f"is {_kind(mode)}, not a regular file")
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise SettingsFileError(f"is larger than {limit // 1024} KiB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsFileError(f"is not UTF-8 text (byte {exc.start})") from None
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def user_config_folder() -> Path:
+    """The user's own Prosewise config folder (e.g. ``~/.config/prosewise``)."""
+    return Path(platformdirs.user_config_dir("prosewise")).resolve()
+
+
+def allowed_folders(project: Path, workspace: Path | None = None) -> tuple[Path, ...]:
+    """Where a project file's paths may point: its folder, the workspace, the user's
+    config folder."""
+    folders = [project.parent, *([workspace] if workspace is not None else [])]
+    return tuple(dict.fromkeys([*(f.resolve() for f in folders), user_config_folder()]))
+
+
+def confine(name: str, project: Path, folders: Iterable[Path]) -> Path | None:
+    """``name`` from the project file as an absolute path, or None if it leads outside
+    ``folders`` (``..``, an absolute path or a symlink elsewhere)."""
+    path = (project.parent / Path(name).expanduser()).resolve()
+    return path if any(path.is_relative_to(f) for f in folders) else None
+
+
+def confined(
+    options: dict[str, Any], project: Path, workspace: Path | None, problems: list[str]
+) -> dict[str, Any]:
+    """A project file's ``options`` with its house rule paths made absolute, minus those
+    that lead outside ``allowed_folders`` (each one a sentence in ``problems``)."""
+    key = "houseRules" if "houseRules" in options else "house_rules"
+    names = options.get(key)
+    if not isinstance(names, list):
+        return options
+    folders = allowed_folders(project, workspace)
+    kept: list[str] = []
+    for name in names:
+        path = confine(name, project, folders) if isinstance(name, str) else None
+        if path is None:
+            problems.append(
+                f"{project}: house rule file {name!r} is outside the workspace and is not "
+                f"read; a project file may name files only in {', '.join(map(str, folders))}"
+            )
+        else:
+            kept.append(str(path))
+    return {**options, key: kept}
+
+
+_AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def file_problem(path: str | Path, exc: Exception) -> str:
+    """What is wrong with a settings file, naming it and the line: for the writer.
+
+    ``/w/.prosewise.toml, line 3: not valid TOML (Expected '=' after a key ...)``;
+    ``/w/house.toml: cannot read: is a pipe, not a regular file``.
+    """
+    if isinstance(exc, tomllib.TOMLDecodeError):
+        message = str(exc)
+        at = _AT_LINE.search(message)
+        if at is None:
+            return f"{path}: not valid TOML ({message})"
+        return f"{path}, line {at[1]}: not valid TOML ({message[:at.start()]})"
+    return f"{path}: cannot read: {exc}"
