@@ -161,8 +161,11 @@ def written(docs: list[str]) -> Iterator[Corpus]:
 
 
 def warmup_docs() -> list[str]:
-    """Distinct small documents, enough for every worker thread to build its engines."""
-    return [WARMUP.replace("This", f"Paragraph {i}:") for i in range(8)]
+    """Distinct small documents, enough for every worker thread to build its engines;
+    distinct sentences too, or the hub's sentence cache would keep all but the first
+    from reaching a harper thread (each builds its own spelling index)."""
+    return [WARMUP.replace("This", f"Paragraph {i}:").replace("wrote", f"wrote {i}")
+            for i in range(8)]
 
 
 def timed(fn: Callable[[], object], words: int) -> Timing:
