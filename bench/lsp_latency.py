@@ -2,7 +2,7 @@
 
     python -m bench.lsp_latency [--sizes 1000 10000 100000] [--edits 30] [--debounce-ms 0]
                                 [--interval-ms 100] [--harper-runs 5] [--docs 20]
-                                [--skip cold memory]
+                                [--skip cold memory] [--soak MINUTES]
 
 For each document size: open a Markdown document, wait for its first diagnostics,
 then type one letter inside a word at random places (incremental ``didChange``,
@@ -16,9 +16,14 @@ still at work, completes it ("first" and "complete" columns). In the same run, h
 lints the whole document, first with a new linter ("harper new") and then after
 one-character changes ("harper p50", what harper-ls pays per keystroke; harper
 caches internally, so this is its best case). Also: cold start (process start →
-first diagnostics for a 1k-word file) and the server's RSS with 20 open 10k-word
-documents. Targets (issue 3): p50 ≤ 15 ms, p95 ≤ 40 ms at every size, cold start
-≤ 1.5 s, RSS ≤ 200 MB. Debounce is 0 unless ``--debounce-ms`` says otherwise.
+first diagnostics for a 1k-word file) and memory: the server's RSS with 20 open
+10k-word documents, beside the RSS of another process holding only the same
+engines after checking the same documents' prose (``--engines-alone``), and the
+difference, what Prosewise itself holds. ``--soak MINUTES`` then edits those
+documents at random on the same server and prints its RSS over time. Targets
+(issues 3 and 10): p50 ≤ 15 ms, p95 ≤ 40 ms at every size, cold start ≤ 1.5 s;
+server minus engines ≤ 150 MB, and after a 20-minute soak RSS within 10% of its
+value after 2 minutes. Debounce is 0 unless ``--debounce-ms`` says otherwise.
 
 The client is a minimal JSON-RPC reader over the server's pipes with VS Code's
 push-diagnostics capabilities, not pygls' ``LanguageClient``: pygls converts every
@@ -108,7 +113,7 @@ class Client:
             command = [sys.executable, "-m", "cProfile", "-o", str(args.profile), *command[1:]]
         proc = await asyncio.create_subprocess_exec(
             *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=sys.stderr, limit=2**26,
+            stderr=None, limit=2**26,  # inherited: the bench's own stderr
         )
         client = cls(proc)
         client.reader = asyncio.create_task(client._read())
@@ -400,17 +405,121 @@ async def cold_start(root: Path, text: str, args: argparse.Namespace
     return [(at - start, n) for at, n in waves], cpu, rss
 
 
-async def memory(root: Path, sentences: list[str], docs: int, args: argparse.Namespace) -> int:
-    """Server RSS in bytes with ``docs`` distinct 10k-word documents open and checked."""
-    client = await Client.launch(root, args)
-    uris = [(root / f"mem{i}.md").as_uri() for i in range(docs)]
-    for i, uri in enumerate(uris):
-        client.open(uri, document(sentences, 10_000, seed=100 + i))
-    for uri in uris:
+async def memory(root: Path, sentences: list[str], args: argparse.Namespace) -> None:
+    """Server RSS with ``--docs`` distinct documents (``--doc-words`` each) open and checked, the
+    engines' own RSS on the same text in another process, what the server adds; then
+    the soak, if asked for, on the same server."""
+    client = await Client.launch(root, args, partialResults=False)
+    await warm_up(client, root, args)  # every engine loaded: the opens check with all
+    await configure(client, (root / "warm.md").as_uri(), 1, partial=True, args=args)
+    texts = {}
+    for i in range(args.docs):
+        path = root / f"mem{i}.md"
+        path.write_text(document(sentences, args.doc_words, seed=100 + i), encoding="utf-8")
+        texts[path.as_uri()] = path.read_text(encoding="utf-8")
+    for uri, text in texts.items():
+        client.open(uri, text)
+    for uri in texts:
         await client.arrival(uri, 1)
     rss = client.rss()
+    engines = await engines_rss([root / f"mem{i}.md" for i in range(args.docs)], args)
+    print(f"RSS with {args.docs} open {args.doc_words}-word documents: server {rss / 2**20:.0f} MB,"
+          f" engines alone {engines / 2**20:.0f} MB (same engines, same text, another"
+          f" process), server minus engines {(rss - engines) / 2**20:.0f} MB"
+          f" (target ≤ {ADDED_TARGET_MB} MB)", flush=True)
+    if args.soak:
+        await soak(client, texts, args)
     await client.stop()
-    return rss
+
+
+ADDED_TARGET_MB = 150
+"""Issue 10: server RSS minus the engines' own RSS, 20 open 10k-word documents."""
+
+
+async def engines_rss(files: list[Path], args: argparse.Namespace) -> int:
+    """RSS in bytes of a process holding only the server's engines after they checked
+    the prose of ``files`` (``--engines-alone``)."""
+    lite = ["--lite"] if options(args).get("lite") else []
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.lsp_latency", "--engines-alone", *lite, *map(str, files),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+    out, _ = await proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"the engines-alone process failed ({proc.returncode})")
+    return int(out.split()[-1])
+
+
+def engines_alone(argv: list[str]) -> None:
+    """Load the engines the server loads (harper; lingotweaker unless ``--lite``), let
+    them check every prose block of the files given, as the server hands them prose,
+    and print this process's RSS in bytes (protocol-free: only the engines, their
+    wrappers and Python)."""
+    from prosewise.agents.engines.harper_engine import HarperEngine
+    from prosewise.agents.engines.lingo_engine import LingoEngine
+    from prosewise.agents.settings import Dialect
+    from prosewise.server.markup import extract
+
+    out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)  # harper-py's debug prints
+    lite = "--lite" in argv
+    engines = [HarperEngine().hits] + ([] if lite else [LingoEngine().hits])
+    for name in (a for a in argv if a != "--lite"):
+        for block in extract(Path(name).read_text(encoding="utf-8"), "markdown"):
+            for hits in engines:
+                hits(block.text, Dialect.EN_US, ())
+    status = Path("/proc/self/status").read_text()
+    print(1024 * next(int(line.split()[1]) for line in status.splitlines()
+                      if line.startswith("VmRSS:")), file=out, flush=True)
+
+
+async def soak(client: Client, texts: dict[str, str], args: argparse.Namespace) -> None:
+    """Random one-letter edits (typed or deleted) across the open documents for
+    ``--soak`` minutes, one every ``--interval-ms`` or when its first diagnostics are
+    in; RSS every ``--soak-every`` seconds. Target: the final RSS within 10% of the
+    RSS after 2 minutes (issue 10)."""
+    rng = random.Random(7)
+    versions = dict.fromkeys(texts, 1)
+    start = time.perf_counter()
+    end, every = start + 60 * args.soak, args.soak_every
+    next_sample, edits_done = start, 0
+    samples: list[tuple[float, int]] = []
+    print(f"soak: {args.soak:g} min of random edits across {len(texts)} documents; RSS MB"
+          f" every {every:g} s:", flush=True)
+    while (now := time.perf_counter()) < end:
+        if now >= next_sample:
+            samples.append((now - start, client.rss()))
+            print(f"  {samples[-1][0]:6.0f} s {samples[-1][1] / 2**20:6.0f} MB"
+                  f" ({edits_done} edits)", flush=True)
+            next_sample += every
+        uri = rng.choice(list(texts))
+        text, version = texts[uri], versions[uri] + 1
+        offset = inside_word(text, rng)
+        typed = rng.random() < 0.5
+        pos = position(text, offset)
+        stop = position(text, offset + 1) if not typed else pos
+        texts[uri] = text[:offset] + ("e" if typed else "") + text[offset + (not typed):]
+        versions[uri] = version
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": pos, "end": stop},
+                                "text": "e" if typed else ""}],
+        })
+        await client.arrival(uri, version)
+        edits_done += 1
+        await asyncio.sleep(max(0.0, now + args.interval_ms / 1000 - time.perf_counter()))
+    samples.append((time.perf_counter() - start, client.rss()))
+    print(soak_verdict(samples, edits_done), flush=True)
+
+
+def soak_verdict(samples: list[tuple[float, int]], edits_done: int) -> str:
+    """The final RSS against the first sample at or after 2 minutes."""
+    base = next((rss for at, rss in samples if at >= 120), samples[0][1])
+    final = samples[-1][1]
+    change = (final - base) / base
+    verdict = "meets" if abs(change) <= 0.10 else "misses"
+    return (f"soak: {edits_done} edits in {samples[-1][0] / 60:.1f} min; RSS at 2 min"
+            f" {base / 2**20:.0f} MB, at the end {final / 2**20:.0f} MB ({100 * change:+.1f}%,"
+            f" {verdict} ±10%), peak {max(r for _, r in samples) / 2**20:.0f} MB")
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -438,8 +547,7 @@ async def main(args: argparse.Namespace) -> None:
         print(f"server RSS after the runs above: {client.rss() / 2**20:.0f} MB")
         await client.stop()
     if "memory" not in args.skip:
-        rss = await memory(root, sentences, args.docs, args)
-        print(f"RSS with {args.docs} open 10k-word documents: {rss / 2**20:.0f} MB")
+        await memory(root, sentences, args)
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -450,6 +558,13 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--edits", type=int, default=30)
     parser.add_argument("--harper-runs", type=int, default=5)
     parser.add_argument("--docs", type=int, default=20)
+    parser.add_argument("--doc-words", type=int, default=10_000,
+                        help="words per document of the memory figures (issue 10: 10k)")
+    parser.add_argument("--soak", type=float, default=0, metavar="MINUTES",
+                        help="after the memory figures, random edits across the open"
+                             " documents for this long, RSS over time (issue 10: 20)")
+    parser.add_argument("--soak-every", type=float, default=30, metavar="SECONDS",
+                        help="RSS sampling period of --soak")
     parser.add_argument("--debounce-ms", type=float, default=0)
     parser.add_argument("--interval-ms", type=float, default=100,
                         help="pause between keystrokes (100 ms: a fast typist)")
@@ -466,5 +581,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 if __name__ == "__main__":
     if sys.argv[1:] == ["--serve-guarded"]:
         serve_guarded()
+    elif sys.argv[1:2] == ["--engines-alone"]:
+        engines_alone(sys.argv[2:])
     else:
         asyncio.run(main(parse()))

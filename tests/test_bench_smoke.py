@@ -7,11 +7,13 @@ data is read here.
 
 from __future__ import annotations
 
+import asyncio
+import re
 from pathlib import Path
 
 import pytest
 
-from bench import calibrate, corpus, evalsets, evaluate, throughput
+from bench import calibrate, corpus, evalsets, evaluate, lsp_latency, throughput
 from prosewise.agents.model import AgentName, Category, Finding
 from prosewise.agents.settings import Dialect, Profile, Settings
 from prosewise.server.pipeline import Pipeline
@@ -37,15 +39,33 @@ def test_corpus_builds_markdown_documents() -> None:
     assert all(d.startswith("# ") and "\n## " in d for d in docs)
 
 
-def test_throughput_runs_both_sides() -> None:
+def test_throughput_runs_every_side(capsys: pytest.CaptureFixture[str]) -> None:
     docs = corpus.build_corpus(SENTENCES, words=80, seed=2, doc_words=40)
-    words = sum(corpus.count_words(d) for d in docs)
-    harper_t = throughput.harper_alone(docs, words)
-    pipe_t = throughput.pipeline_run(docs, words, concurrency=2)
-    lite_t = throughput.pipeline_run(docs, words, concurrency=2, lite=True)
-    assert harper_t.words == pipe_t.words == lite_t.words == words
-    assert min(harper_t.rate, pipe_t.rate, lite_t.rate) > 0
-    throughput.report(harper_t, {"full": pipe_t, "lite": lite_t}, len(docs))
+    warmup = throughput.warmup_docs()[:1]
+    with throughput.written(docs) as texts, throughput.written(warmup) as warm:
+        one = throughput.one_round(texts, warm.files)
+        lines = throughput.cli_review(throughput.Pipeline(), texts.files)
+    timings = [getattr(one, name) for name in throughput.Round.__dataclass_fields__]
+    assert {t.words for t in timings} == {texts.words} and min(t.rate for t in timings) > 0
+    assert one.ours.cpu < one.review.cpu  # the replay runs no engine
+    assert any("tomorow" in line for line in lines)
+    throughput.print_round(1, one)
+    print(throughput.spread([one, one]))
+    out = capsys.readouterr().out
+    assert "review / lingotweaker alone" in out and "ours (replay)" in out
+
+
+def test_memory_and_soak_run_on_a_real_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = lsp_latency.parse(["--sizes", "--skip", "cold", "--docs", "2", "--doc-words", "60",
+                              "--soak", "0.05", "--soak-every", "1", "--option", "lite=true"])
+    asyncio.run(lsp_latency.memory(tmp_path, SENTENCES, args))
+    out = capsys.readouterr().out
+    server, engines, added = (int(n) for n in re.findall(r"(-?\d+) MB", out.splitlines()[0])[:3])
+    assert server > engines > 100 and added == server - engines
+    soaked = out.splitlines()[-1]
+    assert soaked.startswith("soak: ") and " 0 edits" not in soaked
 
 
 def test_flags_keep_code_point_offsets(pipeline: Pipeline) -> None:

@@ -51,24 +51,30 @@ class HarperEngine:
         return cls(executor=ThreadPoolExecutor(threads, thread_name_prefix="harper"))
 
     def linter(self, dialect: Dialect, words: tuple[str, ...]) -> object:
-        """This thread's Linter for the dialect, with the personal words loaded.
+        """This thread's Linter for the dialect, with exactly ``words`` as personal words.
 
+        One linter per dialect and thread, whatever the word set: a new word set is
+        swapped into it (60-100 ms) instead of building another linter, which cost
+        1.5 s and 40 MB more each time the writer added a word, never given back.
         The first build takes a lock: two threads building at once would both pay
         for the dictionary instead of one paying and the other reusing it."""
         import harper
 
-        key = (dialect, words)
-        linters: dict[tuple[Dialect, tuple[str, ...]], object] = getattr(self._local, "linters", {})
+        linters: dict[Dialect, _Linter] = getattr(self._local, "linters", {})
         self._local.linters = linters
-        if key not in linters:
+        if dialect not in linters:
             with self._lock:
                 linter = harper.Linter(harper.Dialect(_DIALECTS[dialect]))
                 if not self._descriptions:
                     self._descriptions.update(linter.get_lint_descriptions())
+            linters[dialect] = _Linter(linter)
+        current = linters[dialect]
+        if current.words != words:
+            current.linter.clear_words()  # type: ignore[attr-defined]
             if words:
-                linter.import_words(list(words))
-            linters[key] = linter
-        return linters[key]
+                current.linter.import_words(list(words))  # type: ignore[attr-defined]
+            current.words = words
+        return current.linter
 
     def spells(self, dialect: Dialect) -> bool:
         """harper spells every dialect it knows."""
@@ -100,6 +106,14 @@ class HarperEngine:
                     replacements=tuple(_replacement(s) for s in lint.suggestions),
                 ))
         return tuple(sorted(out, key=lambda h: (h.start, h.end)))
+
+
+@dataclass
+class _Linter:
+    """A thread's linter for one dialect and the personal words it holds now."""
+
+    linter: object
+    words: tuple[str, ...] = ()
 
 
 def misread(rule: str, text: str, start: int, end: int) -> bool:
