@@ -64,9 +64,9 @@ def serve_guarded() -> None:
     """Run the language server on stdio with native prints diverted to stderr."""
     sys.stdout = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
-    from prosewise.server.lsp.__main__ import main
+    from prosewise.server.cli import main
 
-    main([])
+    main(["lsp"])
 TICKS = os.sysconf("SC_CLK_TCK")
 PUBLISH_HEAD = re.compile(
     rb'\{"jsonrpc": ?"2\.0", ?"method": ?"textDocument/publishDiagnostics", ?'
@@ -143,6 +143,15 @@ class Client:
         return await asyncio.wait_for(future, 600)
 
     async def _read(self) -> None:
+        try:
+            await self._read_messages()
+        finally:  # the server exited: nothing it owes will come
+            lost = ConnectionError(f"the server exited ({self.proc.returncode})")
+            for future in (*self.replies.values(), *self.waiting.values()):
+                if not future.done():
+                    future.set_exception(lost)
+
+    async def _read_messages(self) -> None:
         stdout = self.proc.stdout
         assert stdout is not None
         while not stdout.at_eof():

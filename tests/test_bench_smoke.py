@@ -63,7 +63,7 @@ def test_memory_and_soak_run_on_a_real_server(
     asyncio.run(lsp_latency.memory(tmp_path, SENTENCES, args))
     out = capsys.readouterr().out
     server, engines, added = (int(n) for n in re.findall(r"(-?\d+) MB", out.splitlines()[0])[:3])
-    assert server > engines > 100 and added == server - engines
+    assert server > engines > 100 and abs(added - (server - engines)) <= 1  # each rounded
     soaked = out.splitlines()[-1]
     assert soaked.startswith("soak: ") and " 0 edits" not in soaked
 
