@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from test_cli import prosewise
 
-from prosewise.agents.engines.hub import EngineHit, EngineHub
+from prosewise.agents.engines.hub import LONGEST_TEXT, EngineHit, EngineHub
 from prosewise.agents.settings import Dialect, Settings
 from prosewise.agents.text import LONGEST_TOKEN, UNBROKEN
 from prosewise.server.markup.markdown import extract_markdown
@@ -45,6 +45,26 @@ def test_engines_never_see_a_run_longer_than_a_word(pool: Executor) -> None:
     assert hub.seen and not any(UNBROKEN.search(seen) for seen in hub.seen)
     quoted = {text[h.start:h.end] for h in hits.all()}
     assert {"recieve", "teh"} <= quoted  # around the runs, at exact offsets
+    assert hits.failed == ()
+
+
+def test_engines_get_bounded_texts_cut_at_line_breaks_or_sentences(pool: Executor) -> None:
+    """A text without sentence ends (a log file, one huge line) costs harper the square of
+    its length: it reaches the engines in pieces, hits kept at exact offsets."""
+    log = "".join(f"2026-12-02 worker {i} processed request {i} in {i % 97} ms\n"
+                  for i in range(300))
+    line = " ".join(f"phrase {i} of the line," for i in range(400))
+    prose = " ".join(f"Sentence {i} is short." for i in range(300))
+    text = f"{log}We recieve teh letters.\n{line} she go home, {prose} Then she go home."
+    hub = RecordingHub(use_lingo=False)
+    hits = asyncio.run(hub.check(text, Settings(), pool))
+    assert hub.seen and max(map(len, hub.seen)) <= LONGEST_TEXT
+    assert "".join(hub.seen) == text  # every character checked, once
+    assert all(seen.endswith(("\n", " ")) for seen in hub.seen[:-1])
+    assert not any(seen.startswith("is short") for seen in hub.seen)  # cut at sentences
+    quoted = [(h.start, text[h.start:h.end]) for h in hits.all()]
+    for word in ("recieve", "teh"):
+        assert (text.index(word), word) in quoted
     assert hits.failed == ()
 
 
