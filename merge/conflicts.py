@@ -5,11 +5,17 @@ the other's span (applying both is ambiguous). A note without a fix (e.g.
 clarity.long-sentence over a whole sentence) is not an edit and coexists with
 edits inside it; but a note lying within text an edit rewrites is about the same
 words, so the two compete. Two notes never conflict.
+
+Settling is near-linear: the findings kept so far are indexed by position
+(``_Kept``), so each new one is compared only with those around its span, not with
+every finding of the chunk (a 5,000-row table's 20,000 findings took minutes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 from prosewise.agents.model import AgentName, Finding
 from prosewise.merge.dedupe import PRECEDENCE
@@ -43,16 +49,67 @@ def precedence(f: Finding) -> tuple[int, float, int, int, int]:
 
 def settle(candidates: Mapping[int, Finding]) -> dict[int, str]:
     """Losers of overlaps (candidate id → reason); everything else may be shown."""
-    kept: list[Finding] = []
+    kept = _Kept()
     losers: dict[int, str] = {}
     for cid, f in sorted(candidates.items(), key=lambda item: (precedence(item[1]), item[0])):
-        winner = next((k for k in kept if conflict(k, f)), None)
+        winner = kept.first_conflict(f)
         if winner is None:
-            kept.append(f)
+            kept.add(f)
         else:
             losers[cid] = (f"overlaps {winner.rule} at {winner.start}–{winner.end}, "
                            f"which ranks higher ({why_first(winner, f)})")
     return losers
+
+
+@dataclass
+class _Kept:
+    """The findings kept so far, in the order kept, indexed by position.
+
+    Kept edits never touch each other (two that touch conflict), so sorted by start
+    they are sorted by end too: the edits near a span are found by bisection. Notes
+    may overlap each other; sorted by start, the ones inside an edit's span are a
+    slice.
+    """
+
+    found: list[Finding] = field(default_factory=list)
+    edits: list[tuple[int, int, int]] = field(default_factory=list)
+    """(start, end, index into ``found``) of the kept edits, sorted."""
+    edit_ends: list[int] = field(default_factory=list)
+    notes: list[tuple[int, int, int]] = field(default_factory=list)
+    """(start, end, index into ``found``) of the kept notes, sorted."""
+    note_starts: list[int] = field(default_factory=list)
+
+    def first_conflict(self, f: Finding) -> Finding | None:
+        """The earliest kept finding that ``f`` conflicts with (as a scan of every kept
+        finding in order would find), or None."""
+        hits = [i for i in self._near(f) if conflict(self.found[i], f)]
+        return self.found[min(hits)] if hits else None
+
+    def _near(self, f: Finding) -> Iterator[int]:
+        """Kept findings that may conflict with ``f``: edits touching its span (every
+        conflict with an edit needs that) and, for an edit, notes starting inside it."""
+        at = bisect_left(self.edit_ends, f.start)
+        while at < len(self.edits) and self.edits[at][0] <= f.end:
+            yield self.edits[at][2]
+            at += 1
+        if f.replacements:
+            at = bisect_left(self.note_starts, f.start)
+            while at < len(self.notes) and self.notes[at][0] <= f.end:
+                yield self.notes[at][2]
+                at += 1
+
+    def add(self, f: Finding) -> None:
+        """Keep ``f`` (it conflicts with no kept finding)."""
+        entry = (f.start, f.end, len(self.found))
+        self.found.append(f)
+        if f.replacements:
+            at = bisect_right(self.edits, entry)
+            self.edits.insert(at, entry)
+            self.edit_ends.insert(at, f.end)
+        else:
+            at = bisect_right(self.notes, entry)
+            self.notes.insert(at, entry)
+            self.note_starts.insert(at, f.start)
 
 
 def why_first(winner: Finding, loser: Finding) -> str:

@@ -20,9 +20,11 @@ def value(f: Finding) -> float:
     return (f.severity.rank + 1) / 4 * f.confidence
 
 
-def containing(spans: Sequence[tuple[int, int]], offset: int) -> int | None:
-    """Index of the span (sorted by start) that holds ``offset``, ends included."""
-    i = bisect_right([s for s, _ in spans], offset) - 1
+def containing(spans: Sequence[tuple[int, int]], starts: Sequence[int],
+               offset: int) -> int | None:
+    """Index of the span (sorted by start; ``starts`` lists their starts, made once
+    per ranking, not per finding) that holds ``offset``, ends included."""
+    i = bisect_right(starts, offset) - 1
     return i if i >= 0 and offset <= spans[i][1] else None
 
 
@@ -30,15 +32,15 @@ def cap(candidates: Mapping[int, Finding], layout: Layout, policy: Policy,
         profile: str) -> dict[int, str]:
     """Candidates over a cap (id → reason), least valuable first."""
     sentences, paragraphs = sorted(layout.sentences), sorted(layout.paragraphs)
-    limits = (("sentence", sentences, policy.per_sentence),
-              ("paragraph", paragraphs, policy.per_paragraph))
+    limits = (("sentence", sentences, [s for s, _ in sentences], policy.per_sentence),
+              ("paragraph", paragraphs, [s for s, _ in paragraphs], policy.per_paragraph))
     used: dict[tuple[str, int], int] = {}
     dropped: dict[int, str] = {}
     ranked = sorted(candidates.items(), key=lambda item: (-value(item[1]), item[1].start, item[0]))
     for cid, f in ranked:
         if f.severity is Severity.ERROR:
             continue
-        slots = [(unit, containing(spans, f.start), n) for unit, spans, n in limits]
+        slots = [(unit, containing(spans, starts, f.start), n) for unit, spans, starts, n in limits]
         full = next(((u, n) for u, i, n in slots
                      if i is not None and n is not None and used.get((u, i), 0) >= n), None)
         if full is not None:

@@ -9,6 +9,7 @@ only ever opened for reading.
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 import sys
@@ -78,9 +79,10 @@ def _targets(arg: str) -> Iterator[Target]:
 
 
 def _glob(pattern: str) -> Iterator[Target]:
-    matches = sorted(glob.glob(pattern, recursive=True))
-    files = [m for m in matches if os.path.isfile(m) and not _hidden_below(pattern, m)]
-    dirs = [m for m in matches if os.path.isdir(m) and "**" not in pattern]
+    recursive = "**" in pattern
+    matches = sorted(_walk_glob(pattern) if recursive else glob.glob(pattern))
+    files = [m for m in matches if os.path.isfile(m)]
+    dirs = [m for m in matches if os.path.isdir(m) and not recursive]
     if not files and not dirs:
         yield Target(pattern, "skipped: no files match")
         return
@@ -89,13 +91,33 @@ def _glob(pattern: str) -> Iterator[Target]:
         yield from prose_files(d)
 
 
-def _hidden_below(pattern: str, match: str) -> bool:
-    """A ``**`` glob descends into hidden and vendored folders; the folder walk never does."""
-    if "**" not in pattern:
+def _walk_glob(pattern: str) -> Iterator[str]:
+    """Paths matching a ``**`` pattern, found by the folder walk: symbolic links to
+    folders are not followed (``glob``'s ``**`` follows them, and a link to a parent
+    folder made it search forever), nor hidden and vendored folders entered."""
+    parts = pattern.split("/")
+    fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    root = "/".join(parts[:fixed]) or ("/" if pattern.startswith("/") else "")
+    rest = parts[fixed:]
+    for folder, dirs, files in os.walk(root or "."):
+        dirs[:] = [d for d in dirs if not _skipped_dir(d)]
+        rel = os.path.relpath(folder, root or ".")
+        inside = [] if rel == "." else rel.split(os.sep)
+        for name in files:
+            if _matches([*inside, name], rest):
+                yield os.path.join(root, *inside, name)
+
+
+def _matches(path: list[str], pattern: list[str]) -> bool:
+    """Whether path components match pattern components (``**``: any number of them;
+    ``*`` does not match a leading dot, as in ``glob``)."""
+    if not pattern:
+        return not path
+    if pattern[0] == "**":
+        return any(_matches(path[i:], pattern[1:]) for i in range(len(path) + 1))
+    if not path or (path[0].startswith(".") and not pattern[0].startswith(".")):
         return False
-    root = pattern.split("**", 1)[0]
-    rel = Path(os.path.relpath(match, root or "."))
-    return any(_skipped_dir(part) for part in rel.parts[:-1])
+    return fnmatch.fnmatchcase(path[0], pattern[0]) and _matches(path[1:], pattern[1:])
 
 
 def _skipped_dir(name: str) -> bool:

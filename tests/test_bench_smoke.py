@@ -8,12 +8,13 @@ data is read here.
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 from pathlib import Path
 
 import pytest
 
-from bench import calibrate, corpus, evalsets, evaluate, lsp_latency, throughput
+from bench import calibrate, corpus, evalsets, evaluate, lsp_latency, pathological, throughput
 from prosewise.agents.model import AgentName, Category, Finding
 from prosewise.agents.settings import Dialect, Profile, Settings
 from prosewise.server.pipeline import Pipeline
@@ -123,3 +124,17 @@ def test_by_source_lists_the_noisiest_sources_first(capsys: pytest.CaptureFixtur
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in lines[2:]] == ["b", "c"]  # 7 - 1, then 2 - 0
     assert lines[2].split()[1:] == ["1", "/", "1", "7"]
+
+
+@pytest.mark.slow
+def test_pathological_bench_measures_every_kind_in_a_server(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    for kind, (make, _) in pathological.KINDS.items():
+        assert len(make(3_000, random.Random(0))) >= 3_000, kind
+    args = pathological.parse(["--size", "1500", "--runs", "1", "--kinds", "table", "log",
+                               "--option", "lite=true"])
+    results = asyncio.run(pathological.main(args))
+    assert [r.kind for r in results] == ["prose", "table", "log"]
+    assert all(r.first > 0 and r.hovers for r in results)
+    rows = capfd.readouterr().out.splitlines()
+    assert any(row.startswith("| table ") for row in rows)

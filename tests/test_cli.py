@@ -41,12 +41,12 @@ class Run:
         return doc
 
 
-def prosewise(*args: str, cwd: Path, stdin: bytes = b"") -> Run:
+def prosewise(*args: str, cwd: Path, stdin: bytes = b"", timeout: float = 300) -> Run:
     """Run the CLI as users do, with a pipe (not a terminal) for stdout and stderr."""
     env = {k: v for k, v in os.environ.items() if k not in {"FORCE_COLOR", "NO_COLOR"}}
     done = subprocess.run(
         [sys.executable, "-m", "prosewise.server", *args], input=stdin, capture_output=True,
-        cwd=cwd, env=env, timeout=300, check=False,
+        cwd=cwd, env=env, timeout=timeout, check=False,
     )
     return Run(done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8"))
 
@@ -201,6 +201,19 @@ def test_human_output_with_a_glob_expanded_in_process(tree: Path) -> None:
                     lines[-1])
     assert "\x1b[" not in run.out
     assert run.code == 1
+
+
+@pytest.mark.slow
+def test_a_recursive_glob_does_not_follow_symlink_loops(tmp_path: Path) -> None:
+    """``glob``'s ``**`` followed links to parent folders and never returned."""
+    (tmp_path / "loop" / "sub").mkdir(parents=True)
+    (tmp_path / "loop" / "a.md").write_text(GOOD_TEXT)
+    (tmp_path / "loop" / "sub" / "b.md").write_text(GOOD_TEXT)
+    (tmp_path / "loop" / "sub" / "up").symlink_to("..", target_is_directory=True)
+    (tmp_path / "loop" / "self").symlink_to(".", target_is_directory=True)
+    run = prosewise("review", "loop/**/*.md", "--lite", cwd=tmp_path, timeout=60)
+    assert run.code == 0, run.out + run.err
+    assert re.match(r"0 suggestions in 0 files \(2 checked\)", run.out.splitlines()[-1]), run.out
 
 
 @pytest.mark.slow

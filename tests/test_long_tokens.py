@@ -11,7 +11,7 @@ import pytest
 from spy_engine import SpyEngine
 from test_cli import prosewise
 
-from prosewise.agents.engines.hub import EngineHub
+from prosewise.agents.engines.hub import LONGEST_TEXT, EngineHub
 from prosewise.agents.settings import Settings
 from prosewise.agents.text import LONGEST_TOKEN, UNBROKEN
 from prosewise.server.markup.markdown import extract_markdown
@@ -30,6 +30,29 @@ def test_engines_never_see_a_run_longer_than_a_word(hub: EngineHub, pool: Execut
     assert seen and not any(UNBROKEN.search(t) for t in seen)
     quoted = {text[h.start:h.end] for h in hits.all()}
     assert {"recieve", "teh"} <= quoted  # around the runs, at exact offsets
+    assert hits.failed == ()
+
+
+def test_engines_get_bounded_texts_cut_at_line_breaks_or_sentences(
+    hub: EngineHub, pool: Executor
+) -> None:
+    """A text without sentence ends (a log file, one huge line) costs harper the square of
+    its length: it reaches the engines in pieces, hits kept at exact offsets."""
+    log = "".join(f"2026-12-02 worker {i} processed request {i} in {i % 97} ms\n"
+                  for i in range(300))
+    line = " ".join(f"phrase {i} of the line," for i in range(400))
+    prose = " ".join(f"Sentence {i} is short." for i in range(300))
+    text = f"{log}We recieve teh letters.\n{line} she go home, {prose} Then she go home."
+    seen: list[str] = []
+    spied = EngineHub(use_lingo=False, harper=SpyEngine(hub.harper, seen.append))
+    hits = asyncio.run(spied.check(text, Settings(), pool))
+    assert seen and max(map(len, seen)) <= LONGEST_TEXT
+    assert "".join(seen) == text  # every character checked, once
+    assert all(piece.endswith(("\n", " ")) for piece in seen[:-1])
+    assert not any(piece.startswith("is short") for piece in seen)  # cut at sentences
+    quoted = [(h.start, text[h.start:h.end]) for h in hits.all()]
+    for word in ("recieve", "teh"):
+        assert (text.index(word), word) in quoted
     assert hits.failed == ()
 
 

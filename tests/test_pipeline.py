@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from prosewise.agents.base import CheckContext
 from prosewise.agents.model import AgentName, Block, Category, Finding
 from prosewise.agents.settings import Settings
@@ -83,3 +85,19 @@ async def test_disabled_rules_and_agents_are_not_reported(pipeline: Pipeline) ->
     off = Settings(rules={"clarity": False})
     review = await pipeline.review(DOC, "plaintext", off)
     assert all(not d.finding.rule.startswith("clarity.") for d in review.decisions)
+
+
+async def test_a_table_is_checked_cell_by_cell_at_exact_offsets(pipeline: Pipeline) -> None:
+    """A long table is short prose in cells, not one block without sentence ends: each
+    finding lies inside one cell, where the writer typed it."""
+    rows = [f"| item {i} | the parts we recieve on day {i} | ok |" for i in range(60)]
+    doc = "| Name | Description | Notes |\n|---|---|---|\n" + "\n".join(rows) + "\n"
+    review = await pipeline.review(doc, "markdown", Settings())
+    cells = [b for part in review.results for b in part.blocks]
+    assert len(cells) == 3 * 61 and {b.kind.value for b in cells} == {"table-cell"}
+    flagged = [f.start for f in review.shown if f.text == "recieve"]
+    assert flagged == [m.start() for m in re.finditer("recieve", doc)]
+    for f in review.shown:
+        line = doc[doc.rfind("\n", 0, f.start) + 1:f.start]
+        assert "\n" not in doc[f.start:f.end] and "|" not in doc[f.start:f.end]
+        assert line.count("|") in (1, 2, 3), f  # inside a cell of its row

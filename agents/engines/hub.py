@@ -34,6 +34,11 @@ __all__ = ["HARPER", "LINGO", "EngineHit", "EngineHits", "EngineHub", "byte_to_c
 
 log = logging.getLogger(__name__)
 
+LONGEST_TEXT = 1_000
+"""The most characters an engine gets in one call. A sentence is far shorter; a text
+without sentence ends (a table row, a log file, one huge line) is cut at a line break
+or a space: harper's time grows with the square of a text with no sentence end
+(266,000 characters: 36 s in one call)."""
 SENTENCE_CACHE = 50_000
 """Sentences whose engine hits are kept (≈ 20 open 10k-word documents, twice over)."""
 
@@ -187,9 +192,11 @@ class EngineHub:
         pool: Executor,
     ) -> Awaitable[Hits]:
         """One engine's hits, from the sentence cache where it has them (units.py);
-        the runs of uncached sentences are handed to ``pool`` at once, in one job."""
+        the runs of uncached sentences (cut at sentence starts to about ``LONGEST_TEXT``
+        each) are handed to ``pool`` at once, in one job."""
         per_unit = self._cached(engine.name, units, dialect, words)
-        missing = runs([i for i, hits in enumerate(per_unit) if hits is None])
+        missing = [part for run in runs([i for i, hits in enumerate(per_unit) if hits is None])
+                   for part in _within(units, run)]
         if not missing:
             return _done(units.join([hits or () for hits in per_unit]))
         texts = [units.text[slice(*units.span(*run))] for run in missing]
@@ -256,6 +263,19 @@ class EngineHub:
             engine.executor.shutdown(wait=False, cancel_futures=True)
 
 
+def _within(units: Units, run: tuple[int, int]) -> list[tuple[int, int]]:
+    """A run of units cut at unit starts into runs of at most ``LONGEST_TEXT``
+    characters, but for a unit longer than that alone (``pieces`` cuts it)."""
+    out: list[tuple[int, int]] = []
+    first, stop = run
+    for i in range(first + 1, stop):
+        if units.bounds[i + 1] - units.bounds[first] > LONGEST_TEXT:
+            out.append((first, i))
+            first = i
+    out.append((first, stop))
+    return out
+
+
 def _check_all(
     engine: Engine, texts: list[str], dialect: Dialect, words: tuple[str, ...]
 ) -> list[Hits]:
@@ -263,18 +283,43 @@ def _check_all(
 
 
 def _check_guarded(engine: Engine, text: str, dialect: Dialect, words: tuple[str, ...]) -> Hits:
-    """The engine's hits on ``text`` without its runs longer than any word (``UNBROKEN``):
-    the pieces between them are checked one by one, and no engine ever sees such a run
-    (one of 100,000 characters makes harper abort the whole process)."""
-    if UNBROKEN.search(text) is None:
-        return engine.hits(text, dialect, words)
+    """The engine's hits on ``text``, handed over in pieces it can take (``pieces``):
+    no run longer than any word (``UNBROKEN``; one of 100,000 characters makes harper
+    abort the whole process) and nothing longer than ``LONGEST_TEXT``."""
     out: list[EngineHit] = []
-    at = 0
-    for piece in [*(m.span() for m in UNBROKEN.finditer(text)), (len(text), len(text))]:
-        if text[at:piece[0]].strip():
-            out.extend(h.moved(at) for h in engine.hits(text[at:piece[0]], dialect, words))
-        at = piece[1]
+    for start, end in pieces(text):
+        out.extend(h.moved(start) for h in engine.hits(text[start:end], dialect, words))
     return tuple(out)
+
+
+def pieces(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` to check one by one: the text between runs too long to be a
+    word, cut where longer than ``LONGEST_TEXT`` (``_bounded``); blank ones left out."""
+    if len(text) <= LONGEST_TEXT and UNBROKEN.search(text) is None:
+        return [(0, len(text))]
+    spans: list[tuple[int, int]] = []
+    at = 0
+    for run in [*(m.span() for m in UNBROKEN.finditer(text)), (len(text), len(text))]:
+        spans.extend(_bounded(text, at, run[0]))
+        at = run[1]
+    return [(a, b) for a, b in spans if not text[a:b].isspace() and b > a]
+
+
+def _bounded(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """``text[start:stop]`` in spans of at most ``LONGEST_TEXT``, each ending after a
+    line break if one lies in its second half, else after its last space (runs without
+    space are shorter than ``UNBROKEN``'s, so there is one)."""
+    out: list[tuple[int, int]] = []
+    while stop - start > LONGEST_TEXT:
+        limit = start + LONGEST_TEXT
+        cut = text.rfind("\n", start + LONGEST_TEXT // 2, limit)
+        if cut < 0:
+            cut = max(text.rfind(" ", start, limit), text.rfind("\t", start, limit))
+        cut = cut + 1 if cut > start else limit
+        out.append((start, cut))
+        start = cut
+    out.append((start, stop))
+    return out
 
 
 def _done(value: Hits) -> asyncio.Future[Hits]:

@@ -179,3 +179,22 @@ def test_edit_bounds_of_one_keystroke_are_tight() -> None:
     doc.apply(types.TextDocumentContentChangePartial(range=at, text="X"))
     doc.at_version(2)
     assert doc.changed_since(1) == (5, 3)  # "abc\nd" before the "X", "ef\n" after
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+def test_ascii_lines_convert_without_walking_or_encoding_them(
+        encoding: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On one 200,000-character line a hover's position → offset walked the line
+    character by character (about a second) and each diagnostic encoded the line up to
+    its start: in ASCII text a code point is one unit in every encoding."""
+    text = "word " * 40_000 + "\nend"
+    lines = LineIndex(text, encoding)
+
+    def walked(self: LineIndex, chunk: str) -> int:
+        raise AssertionError(f"encoded {len(chunk)} characters")
+
+    monkeypatch.setattr(LineIndex, "_units", walked)
+    assert lines.offset(types.Position(line=0, character=199_000)) == 199_000
+    assert lines.offset(types.Position(line=0, character=300_000)) == 200_000
+    assert lines.position(199_000) == types.Position(line=0, character=199_000)
+    assert lines.position(len(text)) == types.Position(line=1, character=3)
