@@ -193,7 +193,7 @@ def test_ascii_lines_convert_without_walking_or_encoding_them(
     def walked(self: LineIndex, chunk: str) -> int:
         raise AssertionError(f"encoded {len(chunk)} characters")
 
-    monkeypatch.setattr(LineIndex, "_units", walked)
+    monkeypatch.setattr(LineIndex, "units", walked)
     assert lines.offset(types.Position(line=0, character=199_000)) == 199_000
     assert lines.offset(types.Position(line=0, character=300_000)) == 200_000
     assert lines.position(199_000) == types.Position(line=0, character=199_000)
