@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from prosewise.agents.model import Block, Finding, Segment, ToneSummary
 from prosewise.agents.registry import tone_summary
@@ -39,9 +40,10 @@ class Part:
     that failed): such a part is never cached and its chunk is checked again."""
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Chunk:
-    """One chunk of a reviewed document: where it starts, its text, its result."""
+class Chunk(NamedTuple):
+    """One chunk of a reviewed document: where it starts, its text, its result (a
+    tuple: a keystroke in a large document moves every record after the edit, and a
+    tuple is the cheapest record to make)."""
 
     start: int
     text: str
@@ -108,11 +110,10 @@ class Review:
     context: str = ""
     """Everything besides its text the review depended on (language, settings, feedback):
     its results can stand in for the next version's equal chunks only in the same context."""
-
-    @cached_property
-    def waiting(self) -> frozenset[str]:
-        """The sources some chunk's result still waits for (empty: complete)."""
-        return frozenset().union(*(c.part.waiting for c in self.chunks if c.part.waiting))
+    waiting: frozenset[str] = frozenset()
+    """The sources some chunk's result still waits for (empty: complete). Only the
+    chunks checked by this review can wait: a waiting result is never cached, and the
+    next review checks such chunks again, so the pipeline knows it without a pass."""
 
     @property
     def complete(self) -> bool:

@@ -168,7 +168,8 @@ class Pipeline:
                        for c in layout)
         return Review(text=text, chunks=chunks, goals=settings.goals,
                       checked_blocks=sum(n for _, n in checked), language=language,
-                      context=context)
+                      context=context,
+                      waiting=frozenset().union(*(p.waiting for p in fresh.values())))
 
     async def _check_chunk(self, chunk: str, run: _Run) -> tuple[Part, int]:
         """Extract, check and rank one chunk, in chunk offsets.

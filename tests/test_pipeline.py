@@ -93,7 +93,7 @@ async def test_a_table_is_checked_cell_by_cell_at_exact_offsets(pipeline: Pipeli
     rows = [f"| item {i} | the parts we recieve on day {i} | ok |" for i in range(60)]
     doc = "| Name | Description | Notes |\n|---|---|---|\n" + "\n".join(rows) + "\n"
     review = await pipeline.review(doc, "markdown", Settings())
-    cells = [b for part in review.results for b in part.blocks]
+    cells = [b for chunk in review.chunks for b in chunk.part.blocks]
     assert len(cells) == 3 * 61 and {b.kind.value for b in cells} == {"table-cell"}
     flagged = [f.start for f in review.shown if f.text == "recieve"]
     assert flagged == [m.start() for m in re.finditer("recieve", doc)]
