@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from typing import NamedTuple
 
 from prosewise.agents.model import Block, Finding, Segment, ToneSummary
@@ -123,12 +124,12 @@ class Review:
     @cached_property
     def starts(self) -> tuple[int, ...]:
         """Each chunk's start (derived from the records, for bisection)."""
-        return tuple(c.start for c in self.chunks)
+        return tuple(map(itemgetter(0), self.chunks))  # C-level: a pass per keystroke
 
     @cached_property
     def texts(self) -> tuple[str, ...]:
         """Each chunk's text (derived from the records, for ``rechunk``)."""
-        return tuple(c.text for c in self.chunks)
+        return tuple(map(itemgetter(1), self.chunks))
 
     @cached_property
     def shown(self) -> tuple[Finding, ...]:
