@@ -17,7 +17,7 @@ import os
 from collections.abc import Hashable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from prosewise.agents.base import Agent, CheckContext, run_work
 from prosewise.agents.engines.hub import EngineHits, EngineHub
@@ -156,7 +156,8 @@ class Pipeline:
         for i in todo:
             if (part := self.parts.get((context, layout[i].text))) is not None:
                 layout[i] = Chunk(layout[i].start, layout[i].text, part)
-        missing = list(dict.fromkeys(c.text for c in layout if isinstance(c, _Todo)))
+        todo = [i for i in todo if isinstance(layout[i], _Todo)]
+        missing = list(dict.fromkeys(layout[i].text for i in todo))
         run = _Run(language, settings, settings.digest(), feedback,
                    early and len(missing) <= EARLY_CHUNKS)
         checked = await asyncio.gather(*(self._check_chunk(c, run) for c in missing))
@@ -164,8 +165,9 @@ class Pipeline:
         for chunk, part in fresh.items():
             if not part.waiting:
                 self.parts.put((context, chunk), part)
-        chunks = tuple(c if isinstance(c, Chunk) else Chunk(c.start, c.text, fresh[c.text])
-                       for c in layout)
+        for i in todo:  # only the records still to make: no pass over the whole table
+            layout[i] = Chunk(layout[i].start, layout[i].text, fresh[layout[i].text])
+        chunks = tuple(cast(list[Chunk], layout))  # every _Todo was replaced just above
         return Review(text=text, chunks=chunks, goals=settings.goals,
                       checked_blocks=sum(n for _, n in checked), language=language,
                       context=context,
