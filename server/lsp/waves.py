@@ -77,7 +77,7 @@ class Waves:
     async def _when_answered(self, uri: str, engine: str | None, dialect: Dialect) -> None:
         hub = self.engines()
         if engine is not None:
-            if not hub.ready(engine, dialect) and hub.engines and engine != hub.engines[0].name:
+            if not hub.ready(engine, dialect) and engine != hub.engines[0].name:
                 await asyncio.sleep(LOAD_DELAY)
             try:
                 await hub.answered(engine, dialect)
