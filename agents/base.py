@@ -36,6 +36,8 @@ class CheckContext:
     engines: EngineHub
     early: bool = False
     """Let the engines answer before lingotweaker is done (``EngineHub.check``)."""
+    defer: bool = False
+    """Check without the engines that have not seen this text (``EngineHub.check``)."""
     inline: bool = False
     """Run ``run``'s work right here: for a keystroke's small block, handing it to a
     worker thread costs more than the work (thread hand-offs, waits for the GIL)."""
@@ -48,7 +50,8 @@ class CheckContext:
     def start_engines(self, block: Block) -> None:
         """Start the engines on this block (they take longest: start them first)."""
         if self._hits is None:
-            job = self.engines.check(block.text, self.settings, self.pool, early=self.early)
+            job = self.engines.check(block.text, self.settings, self.pool, early=self.early,
+                                     defer=self.defer)
             self._hits = asyncio.ensure_future(job)
 
     async def engine_hits(self, block: Block) -> EngineHits:

@@ -20,7 +20,7 @@ from prosewise.agents.base import CheckContext
 from prosewise.agents.model import AgentName, Block, EditKind, Finding, Replacement, Source
 from prosewise.agents.patterns import PATTERN_TIME_LIMIT
 from prosewise.agents.routing import route, to_finding
-from prosewise.agents.rules import Rule, RuleError, builtin_rules, fill, parse_rule, run_rules
+from prosewise.agents.rules import Rule, RuleError, builtin_rules, fill, find_all, parse_rule
 from prosewise.agents.setting_files import file_problem, read_settings_file
 from prosewise.agents.settings import Goals, file_stamp
 from prosewise.agents.text import lead_in, word_at
@@ -125,10 +125,17 @@ def rules_for(agent: AgentName, house: tuple[str, ...]) -> tuple[Rule, ...]:
     return tuple(builtin_rules(agent) + load_house_rules(house, agent))
 
 
+@lru_cache(maxsize=64)
+def applicable_rules(agent: AgentName, house: tuple[str, ...], goals: Goals) -> tuple[Rule, ...]:
+    """The agent's rules that the goals select, chosen once per goals instead of for
+    every block (a 300 KB table's 13,000 cells asked 315,000 times: a second)."""
+    return tuple(r for r in rules_for(agent, house) if r.applies(goals))
+
+
 async def data_rule_findings(agent: AgentName, block: Block, ctx: CheckContext) -> list[Finding]:
     """Findings of an agent's data rules plus the engine rules routed to it."""
-    rules = rules_for(agent, ctx.settings.house_rules)
-    found = await ctx.run(run_rules, rules, block.text, ctx.settings.goals)
+    rules = applicable_rules(agent, ctx.settings.house_rules, ctx.settings.goals)
+    found = await ctx.run(find_all, rules, block.text)
     hits = await ctx.engine_hits(block)
     return found + [to_finding(h, block.text) for h in hits.all() if route(h) is agent]
 

@@ -283,4 +283,9 @@ def builtin_rules(agent: AgentName) -> list[Rule]:
 
 def run_rules(rules: Iterable[Rule], text: str, goals: Goals) -> list[Finding]:
     """All findings of the data rules that apply to these goals."""
-    return [f for rule in rules if rule.applies(goals) for f in rule.find(text)]
+    return find_all([rule for rule in rules if rule.applies(goals)], text)
+
+
+def find_all(rules: Iterable[Rule], text: str) -> list[Finding]:
+    """All findings of these data rules (chosen for the goals already)."""
+    return [f for rule in rules for f in rule.find(text)]

@@ -47,6 +47,14 @@ than handing it to the pool and back (measured: first diagnostics 17.9 → 14.9 
 on a 1.6k-word document). The engines never run on the loop.
 """
 
+DEFER_CHARS = 20_000
+"""A document's first review in the language server goes without the engines when it
+has more than this many characters to check (about 3,500 words: the engines take a
+second or more there, 300 KB take them a minute on two cores): the rule agents'
+findings are published at once, and the next wave brings the engines' (waves.py)."""
+CHUNKS_AT_ONCE = 16
+"""Chunks checked at the same time: all of a large document's at once put thousands of
+steps in the event loop's queue, and hover waited behind them."""
 BLOCKS_AT_ONCE = 64
 """A chunk's blocks are checked this many at a time: started all at once, the first
 steps of a 5,000-row table's cells ran in one turn of the event loop, and hover on
@@ -107,6 +115,7 @@ class _Run:
     """The settings' digest (it stats the house rule files: once per review)."""
     feedback: Mapping[str, RuleFeedback] | None
     early: bool
+    defer: bool
 
 
 class Pipeline:
@@ -159,8 +168,10 @@ class Pipeline:
         todo = [i for i in todo if isinstance(layout[i], _Todo)]
         missing = list(dict.fromkeys(layout[i].text for i in todo))
         run = _Run(language, settings, settings.digest(), feedback,
-                   early and len(missing) <= EARLY_CHUNKS)
-        checked = await asyncio.gather(*(self._check_chunk(c, run) for c in missing))
+                   early=early and len(missing) <= EARLY_CHUNKS,
+                   defer=early and previous is None and sum(map(len, missing)) > DEFER_CHARS)
+        room = asyncio.Semaphore(CHUNKS_AT_ONCE)
+        checked = await asyncio.gather(*(self._check_chunk(c, run, room) for c in missing))
         fresh = dict(zip(missing, (part for part, _ in checked), strict=True))
         for chunk, part in fresh.items():
             if not part.waiting:
@@ -173,19 +184,25 @@ class Pipeline:
                       context=context,
                       waiting=frozenset().union(*(p.waiting for p in fresh.values())))
 
-    async def _check_chunk(self, chunk: str, run: _Run) -> tuple[Part, int]:
-        """Extract, check and rank one chunk, in chunk offsets.
+    async def _check_chunk(self, chunk: str, run: _Run,
+                           room: asyncio.Semaphore) -> tuple[Part, int]:
+        """Extract, check and rank one chunk, in chunk offsets, once there is ``room``.
 
         Extraction and ranking are CPU work too: they run in the pool, so a large
         first review does not hold up the language server's event loop; a small chunk
-        (a keystroke's) is checked on the loop, which is faster (``INLINE_CHARS``).
+        or block (a keystroke's, a table cell) is worked on on the loop, which is
+        faster (``INLINE_CHARS``).
         """
+        async with room:
+            return await self._check_chunk_now(chunk, run)
+
+    async def _check_chunk_now(self, chunk: str, run: _Run) -> tuple[Part, int]:
         inline = len(chunk) < INLINE_CHARS
         blocks = await run_work(self.pool, extract, chunk, run.language, inline=inline)
         per_block: list[tuple[list[Finding], int, frozenset[str]]] = []
         for at in range(0, len(blocks), BLOCKS_AT_ONCE):
             per_block.extend(await asyncio.gather(
-                *(self._check_block(b, run, inline=inline)
+                *(self._check_block(b, run, inline=len(b.text) < INLINE_CHARS)
                   for b in blocks[at:at + BLOCKS_AT_ONCE])))
         findings = [f for found, _, _ in per_block for f in found
                     if run.settings.rule_enabled(f.rule)]
@@ -202,7 +219,7 @@ class Pipeline:
         """Findings in chunk offsets, how many agents ran, and the engines and agents
         that did not take part (only when none is missing are the findings cached)."""
         ctx = _TrackedContext(settings=run.settings, pool=self.pool, engines=self.engines,
-                              early=run.early, inline=inline)
+                              early=run.early, defer=run.defer, inline=inline)
         enabled = [a for a in self.agents if run.settings.agent_enabled(a.name)]
         keys = [_agent_key(a, block, run.digest) for a in enabled]
         cached = [self.cache.get(key) for key in keys]

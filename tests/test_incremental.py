@@ -156,8 +156,8 @@ class LoadingHub(EngineHub):
     loaded: bool = False
 
     async def check(self, text: str, settings: Settings, pool: object,
-                    early: bool = False) -> EngineHits:
-        hits = await super().check(text, settings, pool, early=early)  # type: ignore[arg-type]
+                    **how: bool) -> EngineHits:
+        hits = await super().check(text, settings, pool, **how)  # type: ignore[arg-type]
         return hits if self.loaded else EngineHits(hits=hits.of(HARPER), failed=(LINGO,))
 
 

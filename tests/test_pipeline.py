@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from prosewise.agents.base import CheckContext
+from prosewise.agents.engines.hits import HARPER, LINGO
 from prosewise.agents.model import AgentName, Block, Category, Finding
 from prosewise.agents.settings import Settings
-from prosewise.server.pipeline import Pipeline
+from prosewise.server.pipeline import DEFER_CHARS, Pipeline
 
 DOC = "I has a apple.\n\nThe weather are nice today.\n\nWe left early in order to eat.\n"
 
@@ -101,3 +102,22 @@ async def test_a_table_is_checked_cell_by_cell_at_exact_offsets(pipeline: Pipeli
         line = doc[doc.rfind("\n", 0, f.start) + 1:f.start]
         assert "\n" not in doc[f.start:f.end] and "|" not in doc[f.start:f.end]
         assert line.count("|") in (1, 2, 3), f  # inside a cell of its row
+
+
+async def test_a_large_first_review_defers_the_engines_to_the_next(pipeline: Pipeline) -> None:
+    """Opened in the server (``early``), a document over ``DEFER_CHARS`` gets the rule
+    agents' findings at once and the engines' in the next review of the same text."""
+    paragraphs = [f"Paragraph {i} says that we recieve {i} letters due to the fact that"
+                  f" it rained on day {i}." for i in range(DEFER_CHARS // 80 + 1)]
+    doc = "\n\n".join(paragraphs) + "\n"
+    first = await pipeline.review(doc, "markdown", Settings(), early=True)
+    assert first.waiting == {HARPER, LINGO}
+    origins = {o for d in first.decisions for o in d.finding.origins}
+    assert "rule" in origins and not origins & {HARPER, LINGO}
+    assert not [f for f in first.shown if f.text == "recieve"]
+    second = await pipeline.review(doc, "markdown", Settings(), early=True, previous=first)
+    assert second.complete
+    assert len([f for f in second.shown if f.text == "recieve"]) == len(paragraphs)
+    small = await pipeline.review("Small says that we recieve letters.\n", "markdown",
+                                  Settings(), early=True)
+    assert HARPER in {o for d in small.decisions for o in d.finding.origins}  # not deferred

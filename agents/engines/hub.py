@@ -71,7 +71,7 @@ class EngineHub:
                      if on)
 
     async def check(self, text: str, settings: Settings, pool: Executor, *,
-                    early: bool = False) -> EngineHits:
+                    early: bool = False, defer: bool = False) -> EngineHits:
         """Run the engines concurrently on ``text``.
 
         An engine that raises is logged and reported in ``failed``: the others' hits
@@ -80,12 +80,17 @@ class EngineHub:
         check, return once it is done; the others' hits for sentences they have not
         seen yet are carried from their previous versions (carry.py), the result says
         they are pending, and their fresh hits land in the sentence cache for the next
-        check (``settled``).
+        check (``settled``). ``defer`` (the first review of a large document in the
+        language server): no engine runs now; those without cached hits for every
+        sentence are pending, and the next wave checks with them (server/lsp/waves.py).
         """
         dialect, words = settings.goals.dialect, settings.words
         pending = () if self.wait_for_engines else tuple(self.missing(dialect))
-        ready = [e for e in self.engines if e.name not in pending]
         units = Units.of(text)
+        if defer:
+            pending += tuple(e.name for e in self.engines if e.name not in pending
+                             and None in self._cached(e.name, units, dialect, words))
+        ready = [e for e in self.engines if e.name not in pending]
         early = (early and not pending and len(ready) > 1
                  and None in self._cached(ready[0].name, units, dialect, words))
 
