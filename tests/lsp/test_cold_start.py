@@ -19,6 +19,8 @@ import pytest
 from editor import PICKY, EditorClient, editor
 from lsprotocol import types
 
+from prosewise.server.pipeline import DEFER_CHARS
+
 pytestmark = pytest.mark.slow
 
 TEXT = "She have a cat. I am agree with you.\n"
@@ -94,3 +96,20 @@ async def test_an_edit_publishes_with_harper_then_with_lingotweaker_without_blin
     assert edited.endswith("with you all.\n")
     assert {HARPER_ONLY, LINGO_ONLY} <= quoted(first)  # carried over, not blinking off
     assert {HARPER_ONLY, LINGO_ONLY} <= quoted(second)  # lingotweaker's own, fresh
+
+
+async def test_a_large_document_shows_the_rule_agents_first_then_the_engines(
+    tmp_path: Path,
+) -> None:
+    """Opened once harper is loaded, a document over ``DEFER_CHARS`` is first published
+    with the rule agents' findings alone, then with harper's (lite: one engine is
+    enough to see the waves, and cheaper)."""
+    paragraph = "Part {} is late due to the fact that it rained. " + TEXT
+    big = "\n".join(paragraph.format(i) for i in range(DEFER_CHARS // len(paragraph) + 1))
+    options = {**PICKY, "lite": True, "partialResults": True}
+    async with editor("visual_studio_code", tmp_path, options) as client:
+        await publishes_until(client, client.open("warm.md", TEXT), HARPER_ONLY)
+        pushes = [quoted(p) for p in await publishes_until(client, client.open("big.md", big),
+                                                           HARPER_ONLY)]
+    assert "due to the fact that" in pushes[0] and HARPER_ONLY not in pushes[0]
+    assert {HARPER_ONLY, "due to the fact that"} <= pushes[-1]
