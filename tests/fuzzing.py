@@ -26,4 +26,4 @@ def register_profiles() -> None:
 
 def examples(default: int) -> int:
     """A fuzz test's example count under the loaded profile (``default`` normally)."""
-    return max(1, default * settings.default.max_examples // DEFAULT_EXAMPLES)
+    return max(1, default * settings().max_examples // DEFAULT_EXAMPLES)
