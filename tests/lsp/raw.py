@@ -31,9 +31,10 @@ def frame(message: object) -> bytes:
 class RawServer:
     """One server process and the framed messages it writes."""
 
-    def __init__(self, root: Path, flags: tuple[str, ...] = ()) -> None:
+    def __init__(self, root: Path, flags: tuple[str, ...] = (), name: str = "server") -> None:
         self.root = root
-        self.log = root.parent / f"{root.name}.server.log"
+        self.log = root.parent / f"{root.name}.{name}.log"
+        """The server's stderr (``name`` tells two servers on one root apart)."""
         env = {**os.environ, "PROSEWISE_DATA_DIR": str(data_dir(root))}
         with self.log.open("wb") as stderr:
             self.process = subprocess.Popen(

@@ -232,7 +232,8 @@ def test_random_edits_end_where_a_fresh_server_starts(
     tmp_path: Path, mode: str, sequences_run: int
 ) -> None:
     flags = ("--lite",) if mode == "lite" else ()
-    with RawServer(tmp_path, flags) as edited, RawServer(tmp_path, flags) as fresh:
+    with (RawServer(tmp_path, flags, "edited") as edited,
+          RawServer(tmp_path, flags, "fresh") as fresh):
         edited.initialize(options={**PICKY, "debounceMs": 0})
         fresh.initialize()
         if mode == "full":
