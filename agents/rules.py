@@ -151,8 +151,13 @@ def template_problem(template: str, fields: frozenset[str] = DATA_RULE_FIELDS) -
     for _, name, spec, conversion in parts:
         if name is None:
             continue
-        if name not in fields or spec or conversion:
+        if name not in fields:
             return f"message names {{{name}}}, which is unknown; it may use only {allowed}"
+        if spec or conversion:
+            written = "{" + name + (f"!{conversion}" if conversion else "") + (
+                f":{spec}" if spec else "") + "}"
+            return (f"message writes {written}: a field takes no conversion or format;"
+                    f" write {{{name}}}")
     return None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 FIELDS = ("occurrences", "file_rules", "workspace_rules")
 _RULES = TypeAdapter(list[str])
@@ -20,7 +20,10 @@ T = TypeVar("T")
 
 
 class Occurrence(BaseModel):
-    """One ignored finding: its rule, quoted text and a little surrounding text."""
+    """One ignored finding: its rule, quoted text and a little surrounding text. Keys
+    it does not know are kept (a newer Prosewise may have added them)."""
+
+    model_config = ConfigDict(extra="allow")
 
     rule: str
     text: str

@@ -6,9 +6,21 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from fuzzing import BOUNDED, SLOW, register_profiles
+from hypothesis import settings
 
 from prosewise.agents.engines.hub import EngineHub
 from prosewise.server.pipeline import Pipeline
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true",
+                     help="fuzz with about ten times the hypothesis examples (tests/fuzzing.py)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    register_profiles()
+    settings.load_profile(SLOW if config.getoption("--slow") else BOUNDED)
 
 
 @pytest.fixture(scope="session")

@@ -179,7 +179,9 @@ def test_editor_settings_are_the_users_own(tmp_path: Path) -> None:
         ("Use {foo}", "names {foo}"),
         ("Use {0}", "names {0}"),
         ("Use {match.__class__}", "names {match.__class__}"),
-        ("Pad {match:>999999999}", "names {match}"),
+        ("Pad {match:>999999999}", "writes {match:>999999999}: a field takes no conversion"),
+        ("Quote {replacement!r}", "writes {replacement!r}: a field takes no conversion or format;"
+                                  " write {replacement}"),
         ("Broken {match", "not a valid template"),
     ],
 )

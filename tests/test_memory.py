@@ -103,6 +103,18 @@ def test_ignores_keep_their_good_entries(root: Path) -> None:
     assert json.loads(aside.read_text(encoding="utf-8"))["occurrences"]["b.md"] == "oops"
 
 
+def test_keys_a_newer_version_adds_to_an_entry_are_kept(root: Path) -> None:
+    """An ignored occurrence with a key this version does not know lost it, silently and
+    with no copy aside, at the next rewrite (found by tests/lsp/test_fuzz_stores.py)."""
+    store = root / FOLDER / "ignores.json"
+    entry = {"rule": "style.x", "text": "t", "context": "a t b", "seen": 3}
+    store.write_text(json.dumps({"occurrences": {"a.md": [entry]}}), encoding="utf-8")
+    said: list[str] = []
+    memory(root, said).disable_rule("style.z", None)
+    saved = json.loads(store.read_text(encoding="utf-8"))
+    assert saved["occurrences"] == {"a.md": [entry]} and not said
+
+
 @pytest.mark.parametrize("word", ["two words", "line\nbreak", "tab\there", "", " ", "x" * 101,
                                   "bell\x07"])
 def test_a_dictionary_entry_is_one_token(word: str) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from prosewise.agents.settings import Settings
+from prosewise.server.lsp.checker import DEBOUNCE_MS
 
 PACKAGE = Path(__file__).with_name("package.json")
 
@@ -24,7 +25,7 @@ SERVER_KEYS: dict[str, dict[str, Any]] = {
         "description": "Command that starts the language server (--stdio is added).",
     },
     "prosewise.debounceMs": {
-        "type": "number", "default": 10, "minimum": 0,
+        "type": "number", "default": 10, "minimum": DEBOUNCE_MS[0], "maximum": DEBOUNCE_MS[1],
         "description": "Pause after a keystroke before re-checking, in milliseconds.",
     },
     "prosewise.partialResults": {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from functools import partial
 
@@ -20,6 +21,10 @@ from prosewise.server.lsp.diagnostics import Checked, DiagnosticCache
 from prosewise.server.lsp.documents import Document, Documents
 
 log = logging.getLogger(__name__)
+
+DEBOUNCE_MS = (0, 5000)
+"""Bounds of the client's ``debounceMs``: past a few seconds suggestions would seem
+never to come (a typo of 10**9 ms is 11 days), and a pause cannot be negative."""
 
 ReviewFn = Callable[[Document], Awaitable[Checked]]
 Listener = Callable[[Checked], None]
@@ -41,6 +46,21 @@ class Checker:
         version's review starts from it (``Pipeline.review``'s ``previous``)."""
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._waiters: dict[str, asyncio.Future[Checked]] = {}
+
+    def set_debounce_ms(self, value: object) -> str | None:
+        """Take the client's ``debounceMs``: a number outside ``DEBOUNCE_MS`` is clamped,
+        anything else refused (the pause stays). Returns what to tell the writer, if
+        anything."""
+        if value is None:  # not set
+            return None
+        low, high = DEBOUNCE_MS
+        bounds = f"debounceMs is a pause in milliseconds from {low} to {high}"
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            kept = f"{self.debounce * 1000:g}"
+            return f"Prosewise: {bounds}, not {value!r:.40}: it stays {kept}."
+        ms = min(max(value, low), high)
+        self.debounce = ms / 1000
+        return None if ms == value else f"Prosewise: {bounds}: {value!r:.40} is taken as {ms}."
 
     def schedule(self, uri: str, delay: float | None = None) -> None:
         """(Re)check a document after ``delay`` (the debounce by default)."""

@@ -26,7 +26,7 @@ that far behind typing; a document nobody checks (too large) keeps no more."""
 
 
 class DocumentError(ValueError):
-    """A change that cannot be applied (unknown document, range out of bounds)."""
+    """A change that cannot be applied (unknown document, reversed range)."""
 
 
 @dataclass
@@ -55,9 +55,7 @@ class Document:
     def apply(self, change: types.TextDocumentContentChangeEvent) -> None:
         """Apply one content change (ranged or whole-text)."""
         if isinstance(change, types.TextDocumentContentChangePartial):
-            lines = self.lines()
-            if max(change.range.start.line, change.range.end.line) > len(lines.starts):
-                raise DocumentError(f"range {change.range} is past the end of {self.uri}")
+            lines = self.lines()  # positions past a line's or the text's end clamp to it
             start, end = lines.offset(change.range.start), lines.offset(change.range.end)
             if end < start:
                 raise DocumentError(f"range {change.range} ends before it starts")

@@ -108,8 +108,8 @@ class ProsewiseServer(LanguageServer):
     def configure(self, raw: object) -> None:
         """Take new client options (``prosewise`` section) and re-check open documents."""
         raw = raw if isinstance(raw, dict) else {}
-        if isinstance(raw.get("debounceMs"), int | float):
-            self.checker.debounce = max(0.0, raw["debounceMs"] / 1000)
+        if "debounceMs" in raw and (problem := self.checker.set_debounce_ms(raw["debounceMs"])):
+            self.report_once(problem)
         if "lite" in raw and self._pipeline is None:  # only before the engines are built
             self.lite = bool(raw["lite"])
         if "partialResults" in raw:

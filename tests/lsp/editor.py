@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
+from bisect import bisect_right
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -160,24 +162,32 @@ async def editor(kind: str, root: Path, options: dict[str, Any] | None = None,
         await client.stop()
 
 
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""LSP's line breaks (test-side, independent of the server's line index)."""
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in LINE_BREAK.finditer(text))]
+
+
+def _units(chunk: str, encoding: str) -> int:
+    codec = {"utf-8": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}[encoding]
+    width = {"utf-8": 1, "utf-16": 2, "utf-32": 4}[encoding]
+    return len(chunk.encode(codec)) // width
+
+
 def position(text: str, offset: int, encoding: str) -> types.Position:
     """Where a code point offset is, in the client's units (test-side, independent of
     the server's converter)."""
-    before = text[:offset]
-    line = before.count("\n")
-    column = before[before.rfind("\n") + 1:]
-    codec = {"utf-8": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}[encoding]
-    width = {"utf-8": 1, "utf-16": 2, "utf-32": 4}[encoding]
-    return types.Position(line=line, character=len(column.encode(codec)) // width)
+    starts = _line_starts(text)
+    line = bisect_right(starts, offset) - 1
+    return types.Position(line=line, character=_units(text[starts[line]:offset], encoding))
 
 
 def offset(text: str, pos: types.Position, encoding: str) -> int:
     """The code point offset of a client position (inverse of ``position``)."""
-    start = 0
-    for _ in range(pos.line):
-        start = text.index("\n", start) + 1
-    i = start
-    while position(text, i, encoding).character < pos.character:
+    start = i = _line_starts(text)[pos.line]
+    while _units(text[start:i], encoding) < pos.character:
         i += 1
     return i
 

@@ -31,9 +31,10 @@ def frame(message: object) -> bytes:
 class RawServer:
     """One server process and the framed messages it writes."""
 
-    def __init__(self, root: Path, flags: tuple[str, ...] = ()) -> None:
+    def __init__(self, root: Path, flags: tuple[str, ...] = (), name: str = "server") -> None:
         self.root = root
-        self.log = root.parent / f"{root.name}.server.log"
+        self.log = root.parent / f"{root.name}.{name}.log"
+        """The server's stderr (``name`` tells two servers on one root apart)."""
         env = {**os.environ, "PROSEWISE_DATA_DIR": str(data_dir(root))}
         with self.log.open("wb") as stderr:
             self.process = subprocess.Popen(
@@ -95,6 +96,20 @@ class RawServer:
             if "method" not in message and message.get("id") == msg_id:
                 return message
 
+    def published(self, uri: str, version: int, after: int = 0) -> Message:
+        """The first publishDiagnostics for ``uri`` at ``version`` among the messages
+        from index ``after`` of ``seen`` on, waiting for it if need be."""
+        index = after
+        while True:
+            while index < len(self.seen):
+                message = self.seen[index]
+                index += 1
+                if (message.get("method") == "textDocument/publishDiagnostics"
+                        and message["params"]["uri"] == uri
+                        and message["params"].get("version") == version):
+                    return message
+            self.read()
+
     def request(self, msg_id: object, method: str, params: object = None) -> Message:
         """Send a request and wait for its response."""
         self.send({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
@@ -104,11 +119,14 @@ class RawServer:
         """Send a notification."""
         self.send({"jsonrpc": "2.0", "method": method, "params": params})
 
-    def initialize(self, capabilities: dict[str, Any] | None = None) -> None:
-        """Initialise as a client with ``capabilities`` (none by default)."""
+    def initialize(self, capabilities: dict[str, Any] | None = None,
+                   options: dict[str, Any] | None = None) -> None:
+        """Initialise as a client with ``capabilities`` (none by default: push, UTF-16)
+        and ``options`` (``PICKY`` by default)."""
         answer = self.request("init", "initialize", {
             "processId": None, "rootUri": self.root.as_uri(),
-            "capabilities": capabilities or {}, "initializationOptions": PICKY,
+            "capabilities": capabilities or {},
+            "initializationOptions": PICKY if options is None else options,
         })
         assert "result" in answer, answer
         self.notify("initialized", {})

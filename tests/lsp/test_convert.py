@@ -97,9 +97,12 @@ def test_incremental_change_uses_the_negotiated_encoding() -> None:
     rng = types.Range(start=types.Position(0, 5), end=types.Position(0, 6))
     doc.apply(types.TextDocumentContentChangePartial(range=rng, text="an"))
     assert doc.text == "😀 an apple\n"
+    far = types.Range(start=types.Position(7, 0), end=types.Position(7, 1))
+    doc.apply(types.TextDocumentContentChangePartial(range=far, text="x"))  # LSP: the end
+    assert doc.text == "😀 an apple\nx"
     with pytest.raises(DocumentError):
-        far = types.Range(start=types.Position(7, 0), end=types.Position(7, 1))
-        doc.apply(types.TextDocumentContentChangePartial(range=far, text="x"))
+        backwards = types.Range(start=types.Position(0, 8), end=types.Position(0, 5))
+        doc.apply(types.TextDocumentContentChangePartial(range=backwards, text="x"))
 
 
 def test_a_nul_typed_or_deleted_makes_the_document_binary_or_not() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from editor import CLIENTS, EditorClient, editor
+from editor import CLIENTS, EditorClient, editor, position
 from lsprotocol import types
 
 pytestmark = pytest.mark.slow
@@ -79,6 +79,29 @@ async def test_positions_past_the_end_and_reversed_ranges_are_clamped(tmp_path: 
         titles = [a.title for a in actions or []]
         assert any("receive" in t for t in titles), titles
         assert not any("has" in t for t in titles), titles  # nothing from the last line
+
+
+async def test_a_change_past_the_end_is_applied_at_the_end(tmp_path: Path) -> None:
+    """LSP: a position past the end of a line is the line's end, one past the last line
+    is the end of the text. Such a change was dropped (with a log line) and the server's
+    text no longer was the editor's."""
+    async with editor("visual_studio_code", tmp_path) as client:
+        uri = client.open("notes.md", "She has a cat.\n")
+        await client.diagnostics_for(uri, 1)
+        past = [((0, 999), (0, 2**31 - 1), " Tehy sings."),  # past the line's end
+                ((7, 3), (90, 0), "\nWe recieve it.\n")]  # past the last line
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangePartial(
+                range=types.Range(start=at(*a), end=at(*b)), text=new) for a, b, new in past]))
+        change(client, uri, 3, "", types.Range(start=at(0, 0), end=at(0, 0)))
+        expected = "She has a cat. Tehy sings.\n\nWe recieve it.\n"
+        found = {d.data["text"]: d.range for d in await client.diagnostics_for(uri, 3)
+                 if isinstance(d.data, dict)}
+        for word in ("Tehy", "recieve"):
+            assert found.get(word) == types.Range(
+                start=position(expected, expected.index(word), "utf-16"),
+                end=position(expected, expected.index(word) + len(word), "utf-16")), found
 
 
 async def test_a_repeated_version_number_is_checked_from_the_text(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import examples
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from raw import RawServer
 
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.slow
 
 TEXT = "We recieve teh letters.\n\nShe have a cat.\n"
 EXAMPLES = 100
+"""Bursts in the default run (``--slow``: ten times as many)."""
 BURST = (2, 4)
 """Malformed messages per example (so at least 200 in the default run)."""
 METHODS = [
@@ -117,8 +119,7 @@ def test_malformed_messages_never_stop_the_server(tmp_path: Path) -> None:
         server.initialize()
         session = Session(server, server.open("notes.md", TEXT))
 
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(max_examples=examples(EXAMPLES))
         @given(st.lists(malformed(session.uri), min_size=BURST[0], max_size=BURST[1]))
         def burst(sent: list[bytes]) -> None:
             for data in sent:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from editor import EditorClient, apply_edits, data_dir, editor, position
+from editor import PICKY, EditorClient, apply_edits, data_dir, editor, position
 from lsprotocol import types
 
+from prosewise.server.lsp.checker import Checker
+from prosewise.server.lsp.diagnostics import Checked
+from prosewise.server.lsp.documents import Document, Documents
 from prosewise.server.lsp.learning import FILENAME, LearningStore
 
 pytestmark = pytest.mark.slow
@@ -205,6 +208,38 @@ async def test_invalid_settings_are_reported_once_and_defaulted(kind: str, tmp_p
         await client.diagnostics_for(second, 1)
         warnings = [m.message for m in client.messages if "settings are invalid" in m.message]
         assert len(warnings) == 1 and "profile" in warnings[0]
+
+
+async def test_debounce_ms_out_of_range_is_clamped_with_one_message(tmp_path: Path) -> None:
+    """``debounceMs`` had no upper bound (10**9: edits checked 11 days later); a negative
+    value was taken as 0 and one that is not a number dropped, without a word."""
+    options = {**PICKY, "debounceMs": 10**9}
+    async with editor("visual_studio_code", tmp_path, options=options) as client:
+        uri = client.open("notes.md", TEXT)
+        await client.diagnostics_for(uri, 1)
+        for value in (-5, "soon", 10**9, 250):
+            mark = client.mark()
+            client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+                settings={"prosewise": {**PICKY, "debounceMs": value}}))
+            await client.diagnostics_for(uri, 1, after=mark)
+        said = [m.message for m in client.messages if "debounceMs" in m.message]
+        assert [m.rsplit(": ", 1)[1] for m in said] == [
+            "1000000000 is taken as 5000.", "-5 is taken as 0.", "it stays 0."], said
+        assert "from 0 to 5000, not 'soon'" in said[2]
+
+
+@pytest.mark.parametrize("value,seconds", [
+    (float("inf"), 5.0), (-float("inf"), 0.0), (5000.5, 5.0), (0.5, 0.0005), (30, 0.03),
+    (float("nan"), 0.01), (True, 0.01), ("30", 0.01), (None, 0.01), ([30], 0.01)])
+def test_debounce_ms_is_a_bounded_number(value: object, seconds: float) -> None:
+    checker = Checker(Documents(), _never_called, lambda checked: None)
+    problem = checker.set_debounce_ms(value)
+    assert checker.debounce == seconds
+    assert (problem is None) == (value in (0.5, 30, None))
+
+
+async def _never_called(doc: Document) -> Checked:
+    raise AssertionError("no document is checked here")
 
 
 async def test_engine_prints_do_not_corrupt_the_stream(client: EditorClient) -> None:
