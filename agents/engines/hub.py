@@ -16,6 +16,7 @@ import asyncio
 import logging
 import os
 import threading
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
@@ -39,6 +40,11 @@ LONGEST_TEXT = 1_000
 without sentence ends (a table row, a log file, one huge line) is cut at a line break
 or a space: harper's time grows with the square of a text with no sentence end
 (266,000 characters: 36 s in one call)."""
+ENGINE_BUDGET = 10.0
+"""CPU seconds one engine may spend on one block's unchecked text (one job). Past it
+the rest of that text goes without the engine's hits, not cached, with a log line: a
+paragraph takes milliseconds, a 300 KB log file with no paragraph breaks took
+lingotweaker half a minute, during which nothing else could use it."""
 SENTENCE_CACHE = 50_000
 """Sentences whose engine hits are kept (≈ 20 open 10k-word documents, twice over)."""
 
@@ -210,12 +216,21 @@ class EngineHub:
         return self._collect(job, (engine.name, dialect, words), per_unit, missing, units)
 
     async def _collect(
-        self, job: Awaitable[list[Hits]], context: tuple[str, Dialect, tuple[str, ...]],
+        self, job: Awaitable[list[Hits | None]], context: tuple[str, Dialect, tuple[str, ...]],
         per_unit: list[Hits | None], missing: list[tuple[int, int]], units: Units,
     ) -> Hits:
-        """The checked runs' hits, cached per unit, joined with the cached ones."""
+        """The checked runs' hits, cached per unit, joined with the cached ones (a run
+        left unchecked over ``ENGINE_BUDGET`` has none, and is not cached)."""
         found = await job
+        if None in found:
+            skipped = [units.span(*run) for run, hits in zip(missing, found, strict=True)
+                       if hits is None]
+            log.warning("%s took more than %g CPU seconds on a %d-character text: no hits"
+                        " from it on characters %d-%d (%d runs)", context[0], ENGINE_BUDGET,
+                        len(units.text), skipped[0][0], skipped[-1][1], len(skipped))
         for (first, stop), hits in zip(missing, found, strict=True):
+            if hits is None:
+                continue
             for i, unit_hits in enumerate(units.split(hits, first, stop), first):
                 per_unit[i] = unit_hits
                 self._sentences.put((*context, units.piece(i)), unit_hits)
@@ -283,8 +298,16 @@ def _within(units: Units, run: tuple[int, int]) -> list[tuple[int, int]]:
 
 def _check_all(
     engine: Engine, texts: list[str], dialect: Dialect, words: tuple[str, ...]
-) -> list[Hits]:
-    return [_check_guarded(engine, text, dialect, words) for text in texts]
+) -> list[Hits | None]:
+    """Each text's hits, until the job has used ``ENGINE_BUDGET`` of this thread's CPU
+    time (not wall time: waiting for a busy machine is not the engine's cost); None
+    for the texts after that."""
+    out: list[Hits | None] = []
+    deadline = time.thread_time() + ENGINE_BUDGET
+    for text in texts:
+        over = time.thread_time() > deadline
+        out.append(None if over else _check_guarded(engine, text, dialect, words))
+    return out
 
 
 def _check_guarded(engine: Engine, text: str, dialect: Dialect, words: tuple[str, ...]) -> Hits:
