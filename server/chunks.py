@@ -57,6 +57,8 @@ def split(text: str, language: str) -> Chunks:
     starts = [0, *(m.end() for m in _BOUNDARY.finditer(text))]
     if protected:
         starts = _outside(starts, protected)
+    if language == "markdown" and ("\n---" in text or "\n+++" in text):
+        starts = [s for s in starts if s == 0 or not _looks_like_front_matter(text, s)]
     ends = [*starts[1:], len(text)]
     return [(s, text[s:e]) for s, e in zip(starts, ends, strict=True) if e > s]
 
@@ -150,6 +152,15 @@ def _outside(starts: list[int], protected: list[tuple[int, int]]) -> list[int]:
         if span is None or not span[0] < at < span[1]:
             kept.append(at)
     return kept
+
+
+def _looks_like_front_matter(text: str, at: int) -> bool:
+    """Whether a chunk starting at ``at`` would start with a front-matter opener: cut
+    there, it would be read as a header (a thematic break and a setext heading, lost)."""
+    if not text.startswith(("---", "+++"), at):
+        return False
+    line_end = text.find("\n", at)
+    return opens_front_matter(text[at:len(text) if line_end < 0 else line_end + 1])
 
 
 def _non_local(text: str) -> bool:

@@ -89,7 +89,16 @@ def test_dashes_mid_document_are_not_front_matter() -> None:
     text = "Intro.\n\nC.\n\nEnd.\n"
     edited = text.replace("C.", "---\nA.\n\nBC.")
     assert resplit(split(text, "markdown"), edited, "markdown") == split(edited, "markdown")
-    assert len(split(edited, "markdown")) == 4
+    assert split(edited, "markdown")[0][1] == "Intro.\n\n---\nA.\n\n"
+
+
+def test_no_chunk_but_the_first_starts_like_front_matter() -> None:
+    """Cut there, a thematic break and a setext heading would be read as a closed
+    front matter and the heading blanked out."""
+    text = "Intro.\n\n---\nA heading with erors\n---\n\nMore.\n"
+    chunks = split(text, "markdown")
+    assert [c for _, c in chunks] == ["Intro.\n\n---\nA heading with erors\n---\n\n", "More.\n"]
+    assert "A heading with erors" in [b.text for _, c in chunks for b in extract_markdown(c)]
 
 
 def test_front_matter_is_one_chunk_whatever_the_line_ends() -> None:

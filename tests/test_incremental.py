@@ -76,7 +76,8 @@ def _signature(blocks: list[Block]) -> list[tuple[object, ...]]:
 
 
 def _documents() -> dict[str, str]:
-    docs = {"crafted": CRAFTED}
+    docs = {"crafted": CRAFTED,
+            "dashes mid-document": "Intro.\n\n---\nA heading\n---\n\n+++\nB\n+++\n\nEnd.\n"}
     for path in sorted(FIXTURES.glob("*.md")):
         text = path.read_text(encoding="utf-8")
         docs[path.name] = text
