@@ -26,7 +26,7 @@ that far behind typing; a document nobody checks (too large) keeps no more."""
 
 
 class DocumentError(ValueError):
-    """A change that cannot be applied (unknown document, reversed range)."""
+    """A change that cannot be applied (a document that is not open)."""
 
 
 @dataclass
@@ -56,9 +56,8 @@ class Document:
         """Apply one content change (ranged or whole-text)."""
         if isinstance(change, types.TextDocumentContentChangePartial):
             lines = self.lines()  # positions past a line's or the text's end clamp to it
-            start, end = lines.offset(change.range.start), lines.offset(change.range.end)
-            if end < start:
-                raise DocumentError(f"range {change.range} ends before it starts")
+            start, end = sorted((lines.offset(change.range.start),
+                                 lines.offset(change.range.end)))  # reversed: between them
             if self._nuls is not None:
                 self._nuls += change.text.count("\0") - self.text.count("\0", start, end)
             for bounds in self._since.values():
@@ -116,7 +115,7 @@ class Documents:
         return doc
 
     def change(self, params: types.DidChangeTextDocumentParams) -> Document:
-        """Apply a didChange; raises DocumentError for unknown URIs or bad ranges."""
+        """Apply a didChange; raises DocumentError for a document that is not open."""
         doc = self.get(params.text_document.uri)
         if doc is None:
             raise DocumentError(f"change for a closed document: {params.text_document.uri}")

@@ -121,3 +121,25 @@ async def test_a_repeated_version_number_is_checked_from_the_text(tmp_path: Path
         change(client, uri, 2, "She have a cat.", last_line)
         again = await client.diagnostics_for(uri, 2, after=mark)
         assert "have" in {d.data["text"] for d in again if isinstance(d.data, dict)}
+
+
+async def test_a_reversed_change_range_is_read_between_its_positions(tmp_path: Path) -> None:
+    """A range whose end comes before its start (a client bug) is the text between the
+    two positions. It raised halfway through the message: the changes before it were
+    applied, the version was not moved on, and the server's text left the editor's."""
+    async with editor("visual_studio_code", tmp_path) as client:
+        uri = client.open("notes.md", "She has a cat.\n")
+        await client.diagnostics_for(uri, 1)
+        edits = [((0, 14), (0, 14), " Tehy sings."), ((0, 9), (0, 4), "have a")]
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangePartial(
+                range=types.Range(start=at(*a), end=at(*b)), text=new) for a, b, new in edits]))
+        change(client, uri, 3, "", types.Range(start=at(0, 0), end=at(0, 0)))
+        expected = "She have a cat. Tehy sings.\n"
+        found = {d.data["text"]: d.range for d in await client.diagnostics_for(uri, 3)
+                 if isinstance(d.data, dict)}
+        for word in ("Tehy", "have"):
+            assert found.get(word) == types.Range(
+                start=position(expected, expected.index(word), "utf-16"),
+                end=position(expected, expected.index(word) + len(word), "utf-16")), found
