@@ -38,10 +38,29 @@ class EditorClient(LanguageClient):
         super().__init__(converter_factory=_converter)
         self.kind = kind
         self.root = root
+        self.workspace = root
         self.published: list[types.PublishDiagnosticsParams] = []
         self.pull = False
         self.encoding = "utf-16"
+        self.opened: list[str] = []
         self._waiters: list[tuple[str, int, int, asyncio.Future[list[types.Diagnostic]]]] = []
+
+    def begin(self, name: str) -> None:
+        """Start a test on a shared server: its files go in a folder named ``name`` (inside the
+        server's workspace, so its URIs are its own), and the pushes, messages and
+        documents recorded so far are another test's."""
+        self.root = self.workspace / "tests" / name
+        self.root.mkdir(parents=True)
+        self.published.clear()
+        self.messages.clear()
+        self.opened.clear()
+        self._waiters.clear()
+
+    def end(self) -> None:
+        """Close the documents the test opened (the server forgets them)."""
+        for uri in self.opened:
+            ident = types.TextDocumentIdentifier(uri=uri)
+            self.text_document_did_close(types.DidCloseTextDocumentParams(text_document=ident))
 
     def on_publish(self, params: types.PublishDiagnosticsParams) -> None:
         """Record a push and wake whoever waits for it."""
@@ -85,6 +104,7 @@ class EditorClient(LanguageClient):
         uri = path.as_uri()
         item = types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)
         self.text_document_did_open(types.DidOpenTextDocumentParams(text_document=item))
+        self.opened.append(uri)
         return uri
 
 

@@ -1,4 +1,8 @@
-"""End to end: the real server and pipeline over stdio, as VS Code and as Neovim."""
+"""End to end: the real server and pipeline over stdio, as VS Code and as Neovim.
+
+Tests taking ``client`` share a server per editor flavour (conftest.py); those about
+settings and restarts start their own. The persistent actions are also carried out by
+a real Neovim, in UTF-8 and UTF-16, pushed and pulled (tests/nvim/test_neovim.py)."""
 
 from __future__ import annotations
 
@@ -124,13 +128,17 @@ async def test_incremental_edits_never_publish_stale_versions(client: EditorClie
     assert teh.range.start == position(expected, expected.index("teh"), client.encoding)
 
 
-async def test_settings_change_rechecks(client: EditorClient) -> None:
-    uri = client.open("notes.md", TEXT)
-    rule = str(find(await client.diagnostics_for(uri, 1), "a").code)
-    mark = client.mark()
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"prosewise": {"rules": {rule: False}}}))
-    assert rule not in codes(await client.diagnostics_for(uri, 1, after=mark))
+@pytest.mark.parametrize("kind", ["visual_studio_code", "neovim+refresh"])
+async def test_settings_change_rechecks(kind: str, tmp_path: Path) -> None:
+    # A server of its own (settings are the server's); pushed and pulled (encodings
+    # play no part).
+    async with editor(kind, tmp_path) as client:
+        uri = client.open("notes.md", TEXT)
+        rule = str(find(await client.diagnostics_for(uri, 1), "a").code)
+        mark = client.mark()
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"prosewise": {"rules": {rule: False}}}))
+        assert rule not in codes(await client.diagnostics_for(uri, 1, after=mark))
 
 
 async def test_bad_input_is_skipped(client: EditorClient) -> None:
@@ -160,7 +168,7 @@ async def _act(client: EditorClient, uri: str, text: str, title: str) -> list[ty
     return await client.diagnostics_for(uri, 1, after=mark)
 
 
-@pytest.mark.parametrize("kind", ["visual_studio_code", "neovim"])
+@pytest.mark.parametrize("kind", ["visual_studio_code"])
 async def test_persistent_actions_survive_a_restart(kind: str, tmp_path: Path) -> None:
     text = "We recieve teh letters.\n\nThis is a apple.\n\nPlease find attached the the report.\n"
     async with editor(kind, tmp_path) as client:
