@@ -11,7 +11,7 @@ import asyncio
 import os
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any, Union
 
@@ -25,7 +25,9 @@ CLIENTS = ["visual_studio_code", "neovim", "neovim+refresh"]
 """``neovim+refresh`` is Neovim with our editors/neovim config, which handles
 ``workspace/diagnostic/refresh``: the only one of the three that pulls."""
 TIMEOUT = 60.0
-SERVER = [sys.executable, "-m", "prosewise.server.lsp"]
+SERVER = (sys.executable, "-m", "prosewise.server.lsp")
+FAKE_SERVER = (sys.executable, str(Path(__file__).with_name("fake_server.py")))
+"""The server on fake engines (fake_engine.py): for tests not about the engines."""
 PICKY = {"profile": "picky", "partialResults": False}
 """Tests check the server, not the ranking agent's thresholds nor the first seconds
 (test_cold_start does: it turns partial results back on)."""
@@ -154,17 +156,19 @@ def data_dir(root: Path) -> Path:
 @asynccontextmanager
 async def editor(kind: str, root: Path, options: dict[str, Any] | None = None,
                  flags: tuple[str, ...] = (), launcher: tuple[str, ...] = (),
-                 cwd: Path | None = None) -> AsyncIterator[EditorClient]:
+                 cwd: Path | None = None, server: tuple[str, ...] = SERVER,
+                 ) -> AsyncIterator[EditorClient]:
     """Start a server, initialise it as ``kind`` would with ``root`` open, shut it down after.
 
     The profile is "picky" unless ``options`` say otherwise: tests check the server,
     not the ranking agent's thresholds. ``flags`` go to the server's command line,
-    which ``launcher`` (e.g. ``setpriv ... --``) prefixes; ``cwd`` is its working folder.
+    which ``launcher`` (e.g. ``setpriv ... --``) prefixes; ``cwd`` is its working folder;
+    ``server`` is the command (``FAKE_SERVER``: on fake engines).
     """
     options = PICKY if options is None else options
     client = _make_client(kind, root)
     env = {**os.environ, "PROSEWISE_DATA_DIR": str(data_dir(root))}
-    await client.start_io(*launcher, *SERVER, *flags, env=env, cwd=cwd)
+    await client.start_io(*launcher, *server, *flags, env=env, cwd=cwd)
     caps = capabilities(kind)
     result = await asyncio.wait_for(client.initialize_session(types.InitializeParams(
         capabilities=caps, root_uri=root.as_uri(), initialization_options=options,
@@ -178,6 +182,13 @@ async def editor(kind: str, root: Path, options: dict[str, Any] | None = None,
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+def fake_editor(root: Path, **more: Any) -> AbstractAsyncContextManager[EditorClient]:
+    """``editor`` as VS Code on a server with one fake engine (``FAKE_SERVER --lite``):
+    for tests about stores, settings and the protocol rather than the engines. One
+    engine: a check publishes once (no later wave to mistake for an action's answer)."""
+    return editor("visual_studio_code", root, flags=("--lite",), server=FAKE_SERVER, **more)
 
 
 def position(text: str, offset: int, encoding: str) -> types.Position:

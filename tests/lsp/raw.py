@@ -31,13 +31,15 @@ def frame(message: object) -> bytes:
 class RawServer:
     """One server process and the framed messages it writes."""
 
-    def __init__(self, root: Path, flags: tuple[str, ...] = ()) -> None:
+    def __init__(self, root: Path, flags: tuple[str, ...] = (),
+                 command: tuple[str, ...] = SERVER) -> None:
+        """Start ``command`` (``FAKE_SERVER``: on fake engines) with ``flags``."""
         self.root = root
         self.log = root.parent / f"{root.name}.server.log"
         env = {**os.environ, "PROSEWISE_DATA_DIR": str(data_dir(root))}
         with self.log.open("wb") as stderr:
             self.process = subprocess.Popen(
-                [*SERVER, *flags], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+                [*command, *flags], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
                 env=env,
             )
         self._buffer = b""
