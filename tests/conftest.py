@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from fake_engine import fake_hub
 
 from prosewise.agents.engines.hub import EngineHub
 from prosewise.server.pipeline import Pipeline
@@ -15,6 +16,15 @@ from prosewise.server.pipeline import Pipeline
 def pipeline() -> Iterator[Pipeline]:
     """A real pipeline with all four agents and both offline engines."""
     p = Pipeline()
+    yield p
+    p.close()
+
+
+@pytest.fixture(scope="session")
+def fake_pipeline() -> Iterator[Pipeline]:
+    """All four agents on fake engines (fake_engine.py): for pipeline and ranking tests
+    that are not about the engines."""
+    p = Pipeline(engines=fake_hub())
     yield p
     p.close()
 
