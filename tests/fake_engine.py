@@ -25,7 +25,7 @@ GRAMMAR = (
     (re.compile(r"\b(?:I|you|we|they) (has)\b", re.IGNORECASE), "grammar.agreement", "have"),
     (re.compile(r"\b(?:he|she|it) (have)\b", re.IGNORECASE), "grammar.agreement", "has"),
     (re.compile(r"\b(?:weather|it) (are)\b", re.IGNORECASE), "grammar.agreement", "is"),
-    (re.compile(r"\b(\w+) \1\b", re.IGNORECASE), "grammar.repeated-word", ""),
+    (re.compile(r"\b((\w+) \2)\b", re.IGNORECASE), "grammar.repeated-word", ""),
 )
 """Patterns whose first group is flagged, with the Prosewise rule and the fix."""
 RULES = {
