@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from fake_engine import fake_hub
 from fuzzing import BOUNDED, SLOW, register_profiles
 from hypothesis import settings
 
@@ -27,6 +28,15 @@ def pytest_configure(config: pytest.Config) -> None:
 def pipeline() -> Iterator[Pipeline]:
     """A real pipeline with all four agents and both offline engines."""
     p = Pipeline()
+    yield p
+    p.close()
+
+
+@pytest.fixture(scope="session")
+def fake_pipeline() -> Iterator[Pipeline]:
+    """All four agents on fake engines (fake_engine.py): for pipeline and ranking tests
+    that are not about the engines."""
+    p = Pipeline(engines=fake_hub())
     yield p
     p.close()
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from fake_engine import FakeEngine
 
 from prosewise.agents.base import CheckContext
 from prosewise.agents.engines.hits import HARPER, LINGO
@@ -105,13 +106,13 @@ def test_protected_constructs_are_not_cut() -> None:
     assert len(chunks) > 8
 
 
-async def test_edit_matches_review_from_scratch(pipeline: Pipeline) -> None:
+async def test_edit_matches_review_from_scratch(fake_pipeline: Pipeline) -> None:
     settings = Settings()
-    await pipeline.review(CRAFTED, "markdown", settings)
+    await fake_pipeline.review(CRAFTED, "markdown", settings)
     edited = CRAFTED.replace("nice today", "nice tonight")
-    review = await pipeline.review(edited, "markdown", settings)
+    review = await fake_pipeline.review(edited, "markdown", settings)
     assert 0 < review.checked_blocks <= 4  # one block, at most four agents
-    fresh = Pipeline(pool=pipeline.pool, engines=pipeline.engines)
+    fresh = Pipeline(pool=fake_pipeline.pool, engines=fake_pipeline.engines)
     scratch = await fresh.review(edited, "markdown", settings)
     assert review.shown == scratch.shown
     assert review.decisions == scratch.decisions
@@ -137,9 +138,9 @@ class FirstWord:
                         message="first", replacements=(Replacement(value=word.upper()),))]
 
 
-async def test_merged_decisions_point_into_document_shown(pipeline: Pipeline) -> None:
+async def test_merged_decisions_point_into_document_shown(fake_pipeline: Pipeline) -> None:
     agents = [FirstWord(AgentName.CLARITY), FirstWord(AgentName.STYLE)]
-    p = Pipeline(agents=agents, pool=pipeline.pool, engines=pipeline.engines)
+    p = Pipeline(agents=agents, pool=fake_pipeline.pool, engines=fake_pipeline.engines)
     text = "\n\n".join(f"Para{i} has words." for i in range(5))
     review = await p.review(text, "markdown", Settings(profile="picky"))
     assert len(review.chunks) == 5 and len(review.shown) == 5
@@ -152,7 +153,8 @@ async def test_merged_decisions_point_into_document_shown(pipeline: Pipeline) ->
 
 
 class LoadingHub(EngineHub):
-    """The real engines, except that lingotweaker reports "still loading" until told."""
+    """Engines (fake ones: fake_engine.py) of which lingotweaker reports "still loading"
+    until told."""
 
     loaded: bool = False
 
@@ -162,9 +164,9 @@ class LoadingHub(EngineHub):
         return hits if self.loaded else EngineHits(hits=hits.of(HARPER), failed=(LINGO,))
 
 
-async def test_findings_without_an_engine_are_not_cached(pipeline: Pipeline) -> None:
-    hub = LoadingHub(use_lingo=False)
-    p = Pipeline(pool=pipeline.pool, engines=hub)
+async def test_findings_without_an_engine_are_not_cached(fake_pipeline: Pipeline) -> None:
+    hub = LoadingHub(use_lingo=False, harper=FakeEngine(HARPER))
+    p = Pipeline(pool=fake_pipeline.pool, engines=hub)
     settings = Settings(goals={"dialect": Dialect.EN_GB})
     first = await p.review(CRAFTED, "markdown", settings)
     assert not first.complete
@@ -177,33 +179,33 @@ async def test_findings_without_an_engine_are_not_cached(pipeline: Pipeline) -> 
     assert cached.checked_blocks == 0
 
 
-async def test_review_from_previous_matches_scratch(pipeline: Pipeline) -> None:
+async def test_review_from_previous_matches_scratch(fake_pipeline: Pipeline) -> None:
     """``previous``: the unchanged chunks keep their parts (no lookup, no check) and
     the result is what a from-scratch review gives, also after the settings change."""
     settings = Settings()
-    first = await pipeline.review(CRAFTED, "markdown", settings)
+    first = await fake_pipeline.review(CRAFTED, "markdown", settings)
     edited = CRAFTED.replace("nice today", "nice this morning")
-    review = await pipeline.review(edited, "markdown", settings, previous=first)
+    review = await fake_pipeline.review(edited, "markdown", settings, previous=first)
     assert 0 < review.checked_blocks <= 4
     kept = {id(c.part) for c in first.chunks}
     assert sum(id(c.part) in kept for c in review.chunks) == len(review.chunks) - 1
-    fresh = Pipeline(pool=pipeline.pool, engines=pipeline.engines)
+    fresh = Pipeline(pool=fake_pipeline.pool, engines=fake_pipeline.engines)
     scratch = await fresh.review(edited, "markdown", settings)
     assert [(c.start, c.text) for c in review.chunks] == [(c.start, c.text)
                                                           for c in scratch.chunks]
     assert review.shown == scratch.shown and review.decisions == scratch.decisions
     picky = Settings(profile="picky")
-    again = await pipeline.review(edited, "markdown", picky, previous=review)
+    again = await fake_pipeline.review(edited, "markdown", picky, previous=review)
     assert not {id(c.part) for c in again.chunks} & {id(c.part) for c in review.chunks}
     assert again.shown == (await fresh.review(edited, "markdown", picky)).shown
 
 
 async def test_parts_an_engine_missed_are_checked_again_after_an_edit(
-        pipeline: Pipeline) -> None:
+        fake_pipeline: Pipeline) -> None:
     """A review made while an engine was loading lends its parts to the next version,
     except the incomplete ones (all of them here): those are checked again."""
-    hub = LoadingHub(use_lingo=False)
-    p = Pipeline(pool=pipeline.pool, engines=hub)
+    hub = LoadingHub(use_lingo=False, harper=FakeEngine(HARPER))
+    p = Pipeline(pool=fake_pipeline.pool, engines=hub)
     settings = Settings(goals={"dialect": Dialect.EN_CA})
     first = await p.review(CRAFTED, "markdown", settings)
     assert not first.complete and first.waiting == {"lingotweaker"}
@@ -212,5 +214,5 @@ async def test_parts_an_engine_missed_are_checked_again_after_an_edit(
     review = await p.review(edited, "markdown", settings, previous=first)
     assert review.complete and not any(c.waiting for c in review.chunks)
     assert review.checked_blocks > 4
-    scratch = await Pipeline(pool=pipeline.pool, engines=hub).review(edited, "markdown", settings)
-    assert review.shown == scratch.shown
+    scratch = Pipeline(pool=fake_pipeline.pool, engines=hub)
+    assert review.shown == (await scratch.review(edited, "markdown", settings)).shown

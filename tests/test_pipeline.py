@@ -1,8 +1,11 @@
-"""The pipeline core: per-block caching, agent isolation, offsets mapped to the document."""
+"""The pipeline core: per-block caching, agent isolation, offsets mapped to the document
+(on fake engines: fake_engine.py)."""
 
 from __future__ import annotations
 
 import re
+
+from fake_engine import fake_hub
 
 from prosewise.agents.base import CheckContext
 from prosewise.agents.engines.hits import HARPER, LINGO
@@ -13,34 +16,34 @@ from prosewise.server.pipeline import DEFER_CHARS, Pipeline
 DOC = "I has a apple.\n\nThe weather are nice today.\n\nWe left early in order to eat.\n"
 
 
-async def test_unchanged_document_runs_no_agent(pipeline: Pipeline) -> None:
+async def test_unchanged_document_runs_no_agent(fake_pipeline: Pipeline) -> None:
     settings = Settings()
-    first = await pipeline.review(DOC, "plaintext", settings)
-    again = await pipeline.review(DOC, "plaintext", settings)
+    first = await fake_pipeline.review(DOC, "plaintext", settings)
+    again = await fake_pipeline.review(DOC, "plaintext", settings)
     assert first.shown == again.shown
     assert again.checked_blocks == 0
 
 
-async def test_only_the_edited_block_is_rechecked(pipeline: Pipeline) -> None:
+async def test_only_the_edited_block_is_rechecked(fake_pipeline: Pipeline) -> None:
     settings = Settings()
-    await pipeline.review(DOC, "plaintext", settings)
+    await fake_pipeline.review(DOC, "plaintext", settings)
     edited = "A new first paragraph.\n\n" + DOC.replace("nice today", "nice tonight")
-    review = await pipeline.review(edited, "plaintext", settings)
+    review = await fake_pipeline.review(edited, "plaintext", settings)
     agents = sum(settings.agent_enabled(a) for a in AgentName)
     assert review.checked_blocks == 2 * agents  # the new block and the edited one
     has = next(f for f in review.shown if f.text == "has")
     assert edited[has.start:has.end] == "has"  # moved block: cached findings re-anchored
 
 
-async def test_settings_change_invalidates(pipeline: Pipeline) -> None:
-    await pipeline.review(DOC, "plaintext", Settings())
-    review = await pipeline.review(DOC, "plaintext", Settings(goals={"dialect": "en-GB"}))
+async def test_settings_change_invalidates(fake_pipeline: Pipeline) -> None:
+    await fake_pipeline.review(DOC, "plaintext", Settings())
+    review = await fake_pipeline.review(DOC, "plaintext", Settings(goals={"dialect": "en-GB"}))
     assert review.checked_blocks > 0
 
 
-async def test_offsets_are_code_points_with_emoji(pipeline: Pipeline) -> None:
+async def test_offsets_are_code_points_with_emoji(fake_pipeline: Pipeline) -> None:
     text = "😀😀 Thé café 👩‍👩‍👧 is nice. I has a apple.\n"
-    review = await pipeline.review(text, "plaintext", Settings())
+    review = await fake_pipeline.review(text, "plaintext", Settings())
     for f in review.shown:
         assert text[f.start:f.end] == f.text
     assert any(f.text == "has" for f in review.shown)
@@ -69,7 +72,7 @@ class Echo:
 
 
 async def test_a_failing_agent_is_isolated() -> None:
-    p = Pipeline(agents=[Broken(), Echo()])
+    p = Pipeline(agents=[Broken(), Echo()], engines=fake_hub())
     try:
         review = await p.review("Alpha beta.\n\nGamma delta.\n", "plaintext",
                                 Settings(profile="picky"))
@@ -79,21 +82,21 @@ async def test_a_failing_agent_is_isolated() -> None:
     assert [(d.finding.start, d.finding.text) for d in firsts] == [(0, "Alpha"), (13, "Gamma")]
 
 
-async def test_disabled_rules_and_agents_are_not_reported(pipeline: Pipeline) -> None:
+async def test_disabled_rules_and_agents_are_not_reported(fake_pipeline: Pipeline) -> None:
     settings = Settings(agents={"grammar": False})
-    review = await pipeline.review(DOC, "plaintext", settings)
+    review = await fake_pipeline.review(DOC, "plaintext", settings)
     assert all(d.finding.agent is not AgentName.GRAMMAR for d in review.decisions)
     off = Settings(rules={"clarity": False})
-    review = await pipeline.review(DOC, "plaintext", off)
+    review = await fake_pipeline.review(DOC, "plaintext", off)
     assert all(not d.finding.rule.startswith("clarity.") for d in review.decisions)
 
 
-async def test_a_table_is_checked_cell_by_cell_at_exact_offsets(pipeline: Pipeline) -> None:
+async def test_a_table_is_checked_cell_by_cell_at_exact_offsets(fake_pipeline: Pipeline) -> None:
     """A long table is short prose in cells, not one block without sentence ends: each
     finding lies inside one cell, where the writer typed it."""
     rows = [f"| item {i} | the parts we recieve on day {i} | ok |" for i in range(60)]
     doc = "| Name | Description | Notes |\n|---|---|---|\n" + "\n".join(rows) + "\n"
-    review = await pipeline.review(doc, "markdown", Settings())
+    review = await fake_pipeline.review(doc, "markdown", Settings())
     cells = [b for chunk in review.chunks for b in chunk.part.blocks]
     assert len(cells) == 3 * 61 and {b.kind.value for b in cells} == {"table-cell"}
     flagged = [f.start for f in review.shown if f.text == "recieve"]

@@ -12,8 +12,8 @@ import os
 import re
 import sys
 from bisect import bisect_right
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, Union
 
@@ -27,7 +27,9 @@ CLIENTS = ["visual_studio_code", "neovim", "neovim+refresh"]
 """``neovim+refresh`` is Neovim with our editors/neovim config, which handles
 ``workspace/diagnostic/refresh``: the only one of the three that pulls."""
 TIMEOUT = 60.0
-SERVER = [sys.executable, "-m", "prosewise.server.lsp"]
+SERVER = (sys.executable, "-m", "prosewise.server.lsp")
+FAKE_SERVER = (sys.executable, str(Path(__file__).with_name("fake_server.py")))
+"""The server on fake engines (fake_engine.py): for tests not about the engines."""
 PICKY = {"profile": "picky", "partialResults": False}
 """Tests check the server, not the ranking agent's thresholds nor the first seconds
 (test_cold_start does: it turns partial results back on)."""
@@ -40,10 +42,29 @@ class EditorClient(LanguageClient):
         super().__init__(converter_factory=_converter)
         self.kind = kind
         self.root = root
+        self.workspace = root
         self.published: list[types.PublishDiagnosticsParams] = []
         self.pull = False
         self.encoding = "utf-16"
+        self.opened: list[str] = []
         self._waiters: list[tuple[str, int, int, asyncio.Future[list[types.Diagnostic]]]] = []
+
+    def begin(self, name: str) -> None:
+        """Start a test on a shared server: its files go in a folder named ``name`` (inside the
+        server's workspace, so its URIs are its own), and the pushes, messages and
+        documents recorded so far are another test's."""
+        self.root = self.workspace / "tests" / name
+        self.root.mkdir(parents=True)
+        self.published.clear()
+        self.messages.clear()
+        self.opened.clear()
+        self._waiters.clear()
+
+    def end(self) -> None:
+        """Close the documents the test opened (the server forgets them)."""
+        for uri in self.opened:
+            ident = types.TextDocumentIdentifier(uri=uri)
+            self.text_document_did_close(types.DidCloseTextDocumentParams(text_document=ident))
 
     def on_publish(self, params: types.PublishDiagnosticsParams) -> None:
         """Record a push and wake whoever waits for it."""
@@ -80,6 +101,19 @@ class EditorClient(LanguageClient):
         self._waiters.append((uri, version, after, future))
         return await asyncio.wait_for(future, TIMEOUT)
 
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """The messages sent inside reach the server in one write: it reads them back to
+        back, so none of the checks they schedule (after the debounce) can start before
+        the last is read, however fast the server is."""
+        writer, parts = self.protocol.writer, _Parts()
+        self.protocol.set_writer(parts)
+        try:
+            yield
+        finally:
+            self.protocol.set_writer(writer)  # type: ignore[arg-type]
+            writer.write(b"".join(parts))  # type: ignore[union-attr]  # the server's stdin
+
     def open(self, name: str, text: str, language: str = "markdown") -> str:
         """Write ``name`` under the root and open it; returns its URI."""
         path = self.root / name
@@ -87,7 +121,18 @@ class EditorClient(LanguageClient):
         uri = path.as_uri()
         item = types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)
         self.text_document_did_open(types.DidOpenTextDocumentParams(text_document=item))
+        self.opened.append(uri)
         return uri
+
+
+class _Parts(list[bytes]):
+    """A writer that keeps what it is given."""
+
+    def write(self, data: bytes) -> None:
+        self.append(data)
+
+    def close(self) -> None:
+        pass
 
 
 def _converter() -> Converter:
@@ -136,17 +181,19 @@ def data_dir(root: Path) -> Path:
 @asynccontextmanager
 async def editor(kind: str, root: Path, options: dict[str, Any] | None = None,
                  flags: tuple[str, ...] = (), launcher: tuple[str, ...] = (),
-                 cwd: Path | None = None) -> AsyncIterator[EditorClient]:
+                 cwd: Path | None = None, server: tuple[str, ...] = SERVER,
+                 ) -> AsyncIterator[EditorClient]:
     """Start a server, initialise it as ``kind`` would with ``root`` open, shut it down after.
 
     The profile is "picky" unless ``options`` say otherwise: tests check the server,
     not the ranking agent's thresholds. ``flags`` go to the server's command line,
-    which ``launcher`` (e.g. ``setpriv ... --``) prefixes; ``cwd`` is its working folder.
+    which ``launcher`` (e.g. ``setpriv ... --``) prefixes; ``cwd`` is its working folder;
+    ``server`` is the command (``FAKE_SERVER``: on fake engines).
     """
     options = PICKY if options is None else options
     client = _make_client(kind, root)
     env = {**os.environ, "PROSEWISE_DATA_DIR": str(data_dir(root))}
-    await client.start_io(*launcher, *SERVER, *flags, env=env, cwd=cwd)
+    await client.start_io(*launcher, *server, *flags, env=env, cwd=cwd)
     caps = capabilities(kind)
     result = await asyncio.wait_for(client.initialize_session(types.InitializeParams(
         capabilities=caps, root_uri=root.as_uri(), initialization_options=options,
@@ -174,6 +221,13 @@ def _units(chunk: str, encoding: str) -> int:
     codec = {"utf-8": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}[encoding]
     width = {"utf-8": 1, "utf-16": 2, "utf-32": 4}[encoding]
     return len(chunk.encode(codec)) // width
+
+
+def fake_editor(root: Path, **more: Any) -> AbstractAsyncContextManager[EditorClient]:
+    """``editor`` as VS Code on a server with one fake engine (``FAKE_SERVER --lite``):
+    for tests about stores, settings and the protocol rather than the engines. One
+    engine: a check publishes once (no later wave to mistake for an action's answer)."""
+    return editor("visual_studio_code", root, flags=("--lite",), server=FAKE_SERVER, **more)
 
 
 def position(text: str, offset: int, encoding: str) -> types.Position:

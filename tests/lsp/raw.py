@@ -31,14 +31,17 @@ def frame(message: object) -> bytes:
 class RawServer:
     """One server process and the framed messages it writes."""
 
-    def __init__(self, root: Path, flags: tuple[str, ...] = (), name: str = "server") -> None:
+    def __init__(self, root: Path, flags: tuple[str, ...] = (), name: str = "server",
+                 command: tuple[str, ...] = SERVER) -> None:
+        """Start ``command`` (``FAKE_SERVER``: on fake engines) with ``flags``; ``name``
+        tells the logs of servers on one root apart."""
         self.root = root
         self.log = root.parent / f"{root.name}.{name}.log"
         """The server's stderr (``name`` tells two servers on one root apart)."""
         env = {**os.environ, "PROSEWISE_DATA_DIR": str(data_dir(root))}
         with self.log.open("wb") as stderr:
             self.process = subprocess.Popen(
-                [*SERVER, *flags], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+                [*command, *flags], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
                 env=env,
             )
         self._buffer = b""

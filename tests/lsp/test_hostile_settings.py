@@ -1,5 +1,6 @@
 """The real server on a hostile or broken workspace: it keeps serving and says what is
-wrong once, in the editor (window/showMessage), naming the file (and line).
+wrong once, in the editor (window/showMessage), naming the file (and line). Settings
+are the same whatever the engines: the server runs on a fake one (fake_engine.py).
 
 Synchronised on what the server sends (diagnostics, answers); the only waits are
 bounds that turn a hang into a failure.
@@ -11,7 +12,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from editor import PICKY, EditorClient, editor
+from editor import PICKY, EditorClient, fake_editor
 from hostile import (
     GOOD_RULE,
     PROSE,
@@ -22,8 +23,6 @@ from hostile import (
 )
 from lsprotocol import types
 
-LITE = ("--lite",)
-"""Settings are the same with or without lingotweaker; without it the server starts faster."""
 ANSWER_WITHIN = 20.0
 """Hover on another document must answer within this while a rule runs away: a bound
 on a busy two-core machine, not a speed target (it answers in milliseconds)."""
@@ -47,7 +46,7 @@ async def test_a_hostile_workspace_is_reported_once_and_the_server_keeps_answeri
     mine = tmp_path / "editor-rules.toml"  # outside the workspace, named by the user's editor
     mine.write_text(rule("style.editor-garden", "Garden {match}", 'match = ["garden"]'))
     options = {**PICKY, "houseRules": [str(mine), "/dev/zero"]}
-    async with editor("visual_studio_code", ws.root, options=options, flags=LITE) as client:
+    async with fake_editor(ws.root, options=options) as client:
         slow = client.open("slow.md", f"{SLOW_LINE}\n\n{PROSE}\nThe garden is quiet.\n")
         found = await client.diagnostics_for(slow, 1)  # answers despite the runaway rule
         assert {"style.redundancy", "style.editor-garden"} <= codes(found)
@@ -78,7 +77,7 @@ async def test_invalid_toml_is_shown_in_the_editor_with_its_line(
     project.write_text('house_rules = ["house.toml"]\n[goals\n' if broken == "project"
                        else 'house_rules = ["house.toml"]\n')
     house.write_text('[[rule]]\nid = "style.x"\ncategory = "style"\nmessage = \n')
-    async with editor("visual_studio_code", tmp_path, flags=LITE) as client:
+    async with fake_editor(tmp_path) as client:
         uri = client.open("notes.md", PROSE)
         assert "style.redundancy" in codes(await client.diagnostics_for(uri, 1))
         second = client.open("more.md", PROSE)

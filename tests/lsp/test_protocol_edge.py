@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from editor import FAKE_SERVER
 from raw import Message, RawServer, frame
 
 pytestmark = pytest.mark.slow
@@ -16,6 +17,11 @@ TEXT = "We recieve teh letters.\n"
 EXIT_BOUND = 2.0
 """Seconds the process may take to end after its client goes (the aim is 1 s; the
 bound leaves room for a loaded machine)."""
+
+
+def wire(root: Path) -> RawServer:
+    """A server on fake engines (fake_engine.py): these tests are about the wire."""
+    return RawServer(root, command=FAKE_SERVER)
 
 
 def hover(uri: str, line: int = 0, character: int = 4) -> dict[str, object]:
@@ -31,7 +37,7 @@ def answered(server: RawServer, uri: str, msg_id: str) -> Message:
 
 def test_requests_with_params_that_do_not_parse_get_invalid_params(tmp_path: Path) -> None:
     """They got no response at all, only a message box ("Error in server")."""
-    with RawServer(tmp_path) as server:
+    with wire(tmp_path) as server:
         server.initialize()
         uri = server.open("notes.md", TEXT)
         bad = {
@@ -51,7 +57,7 @@ def test_requests_with_params_that_do_not_parse_get_invalid_params(tmp_path: Pat
 
 def test_a_batch_gets_an_error_per_request(tmp_path: Path) -> None:
     """A JSON-RPC batch (array) was dropped without a word."""
-    with RawServer(tmp_path) as server:
+    with wire(tmp_path) as server:
         server.initialize()
         uri = server.open("notes.md", TEXT)
         server.send([{"jsonrpc": "2.0", "id": "b1", "method": "textDocument/hover",
@@ -74,7 +80,7 @@ def test_a_batch_gets_an_error_per_request(tmp_path: Path) -> None:
 def test_header_names_are_read_case_insensitively(tmp_path: Path, mistake: object) -> None:
     """A lower-case ``content-length`` header made the server deaf to every message after."""
     assert callable(mistake)
-    with RawServer(tmp_path) as server:
+    with wire(tmp_path) as server:
         server.initialize()
         uri = server.open("notes.md", TEXT)
         body = json.dumps({"jsonrpc": "2.0", "id": "odd", "method": "textDocument/hover",
@@ -88,7 +94,7 @@ def test_header_names_are_read_case_insensitively(tmp_path: Path, mistake: objec
 def test_garbage_and_wrong_lengths_are_skipped_up_to_the_next_header(tmp_path: Path) -> None:
     """Stray bytes, a Content-Length too short and one too long: each message after them
     is read again, and the writer is told once that messages were skipped."""
-    with RawServer(tmp_path) as server:
+    with wire(tmp_path) as server:
         server.initialize()
         uri = server.open("notes.md", TEXT)
         body = json.dumps({"jsonrpc": "2.0", "id": "lost", "method": "textDocument/hover",
@@ -115,7 +121,7 @@ def test_the_process_ends_within_a_second_of_its_client_mid_check(
     process alive for seconds, its worker threads finishing the check."""
     big = "\n".join(f"Their is a apple on teh table number {i} and we recieve it today."
                     for i in range(17_000))
-    with RawServer(tmp_path) as server:
+    with RawServer(tmp_path) as server:  # real engines: their threads are mid-check too
         server.initialize({"window": {"workDoneProgress": True}})
         server.open("big.md", big)
         # The server asks for a progress token only for a check still running after 0.5 s.
@@ -137,7 +143,7 @@ def test_the_process_ends_within_a_second_of_its_client_mid_check(
 def test_shutdown_then_exit_in_one_write_ends_with_code_0(tmp_path: Path) -> None:
     """Messages already buffered are handled in order: an ``exit`` read right behind
     ``shutdown`` (before its handler has finished) still ends the process with 0."""
-    with RawServer(tmp_path) as server:
+    with wire(tmp_path) as server:
         server.initialize()
         server.send(frame({"jsonrpc": "2.0", "id": "bye", "method": "shutdown"})
                     + frame({"jsonrpc": "2.0", "method": "exit"}))

@@ -1,11 +1,16 @@
-"""End to end: the real server and pipeline over stdio, as VS Code and as Neovim."""
+"""End to end: the real server and pipeline over stdio, as VS Code and as Neovim.
+
+Tests taking ``client`` share a server per editor flavour (conftest.py); those about
+settings and restarts start their own, on fake engines (fake_engine.py): settings and
+stores are the point, not the engines. The persistent actions are also carried out by
+a real Neovim, in UTF-8 and UTF-16, pushed and pulled (tests/nvim/test_neovim.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from editor import PICKY, EditorClient, apply_edits, data_dir, editor, position
+from editor import FAKE_SERVER, PICKY, EditorClient, apply_edits, data_dir, editor, position
 from lsprotocol import types
 
 from prosewise.server.lsp.checker import Checker
@@ -109,16 +114,17 @@ async def test_quick_fix_round_trip(client: EditorClient) -> None:
 
 
 async def test_incremental_edits_never_publish_stale_versions(client: EditorClient) -> None:
-    uri = client.open("notes.md", TEXT)
     start = TEXT.index("a apple")
     edits = ((2, TEXT, 1, "an"), (3, TEXT.replace("a apple", "an apple"), 2, "one"))
-    for version, before, width, new in edits:
-        rng = types.Range(start=position(before, start, client.encoding),
-                          end=position(before, start + width, client.encoding))
-        client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[types.TextDocumentContentChangePartial(range=rng, text=new)],
-        ))
+    with client.together():  # the open and both edits arrive before any check could end
+        uri = client.open("notes.md", TEXT)
+        for version, before, width, new in edits:
+            rng = types.Range(start=position(before, start, client.encoding),
+                              end=position(before, start + width, client.encoding))
+            client.text_document_did_change(types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangePartial(range=rng, text=new)],
+            ))
     final = await client.diagnostics_for(uri, 3)
     assert "a" not in quoted(final)
     assert all(p.version == 3 for p in client.published if p.uri == uri)
@@ -127,13 +133,17 @@ async def test_incremental_edits_never_publish_stale_versions(client: EditorClie
     assert teh.range.start == position(expected, expected.index("teh"), client.encoding)
 
 
-async def test_settings_change_rechecks(client: EditorClient) -> None:
-    uri = client.open("notes.md", TEXT)
-    rule = str(find(await client.diagnostics_for(uri, 1), "a").code)
-    mark = client.mark()
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"prosewise": {"rules": {rule: False}}}))
-    assert rule not in codes(await client.diagnostics_for(uri, 1, after=mark))
+@pytest.mark.parametrize("kind", ["visual_studio_code", "neovim+refresh"])
+async def test_settings_change_rechecks(kind: str, tmp_path: Path) -> None:
+    # A server of its own (settings are the server's), on fake engines; pushed and
+    # pulled (encodings play no part).
+    async with editor(kind, tmp_path, server=FAKE_SERVER) as client:
+        uri = client.open("notes.md", TEXT)
+        rule = str(find(await client.diagnostics_for(uri, 1), "a").code)
+        mark = client.mark()
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"prosewise": {"rules": {rule: False}}}))
+        assert rule not in codes(await client.diagnostics_for(uri, 1, after=mark))
 
 
 async def test_bad_input_is_skipped(client: EditorClient) -> None:
@@ -163,10 +173,10 @@ async def _act(client: EditorClient, uri: str, text: str, title: str) -> list[ty
     return await client.diagnostics_for(uri, 1, after=mark)
 
 
-@pytest.mark.parametrize("kind", ["visual_studio_code", "neovim"])
+@pytest.mark.parametrize("kind", ["visual_studio_code"])
 async def test_persistent_actions_survive_a_restart(kind: str, tmp_path: Path) -> None:
     text = "We recieve teh letters.\n\nThis is a apple.\n\nPlease find attached the the report.\n"
-    async with editor(kind, tmp_path) as client:
+    async with editor(kind, tmp_path, server=FAKE_SERVER) as client:
         uri = client.open("notes.md", text)
         article_rule = str(find(await client.diagnostics_for(uri, 1), "a").code)
         assert "recieve" not in quoted(await _act(client, uri, "recieve", "Add “recieve”"))
@@ -176,7 +186,7 @@ async def test_persistent_actions_survive_a_restart(kind: str, tmp_path: Path) -
     assert (tmp_path / ".prosewise" / "dictionary.txt").read_text(encoding="utf-8") == "recieve\n"
     learnt = LearningStore(data_dir(tmp_path) / FILENAME).feedback(tmp_path)
     assert sum(f.dismissed for f in learnt.values()) == 1
-    async with editor(kind, tmp_path) as client:
+    async with editor(kind, tmp_path, server=FAKE_SERVER) as client:
         uri = client.open("notes.md", text)
         assert not quoted(await client.diagnostics_for(uri, 1)) & {"recieve", "teh", "a", "the the"}
         other = client.open("other.md", "It is a apple. We recieve teh letters.\n")
@@ -201,7 +211,7 @@ async def test_hover_explains_and_commands_answer(client: EditorClient) -> None:
 @pytest.mark.parametrize("kind", ["visual_studio_code"])
 async def test_invalid_settings_are_reported_once_and_defaulted(kind: str, tmp_path: Path) -> None:
     options = {"profile": "loud", "partialResults": False}
-    async with editor(kind, tmp_path, options=options) as client:
+    async with editor(kind, tmp_path, options=options, server=FAKE_SERVER) as client:
         uri = client.open("notes.md", TEXT)
         assert "a" in quoted(await client.diagnostics_for(uri, 1))
         second = client.open("more.md", TEXT)

@@ -1,8 +1,8 @@
 """The workspace stores (``.prosewise/dictionary.txt``, ``ignores.json``) under several
 writers, damage, a read-only workspace and documents that belong to no workspace.
 
-Real servers over stdio; what a test waits for is what the server sends (a command's
-answer, a publish), never a pause.
+Real servers over stdio, on a fake engine (fake_engine.py); what a test waits for is
+what the server sends (a command's answer, a publish), never a pause.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from editor import EditorClient, data_dir, editor
+from editor import EditorClient, data_dir, fake_editor
 from filelock import FileLock
 from lsprotocol import types
 
@@ -23,10 +23,6 @@ from prosewise.server.lsp.learning import FILENAME, LearningStore
 
 pytestmark = pytest.mark.slow
 
-VSC = "visual_studio_code"
-LITE = ("--lite",)
-"""Without lingotweaker a server publishes once per check (no later wave that could be
-mistaken for the answer to an action), and two servers fit the machine."""
 TEXT = "We recieve the zorblax from quenfrid and plimbert near the vostrel.\n"
 PER_WRITER = 8
 """Words each writer adds at the same time as the others."""
@@ -79,7 +75,7 @@ async def test_two_servers_and_a_script_keep_every_word_and_rule(tmp_path: Path)
     """Two editor windows on one workspace adding words and switching rules off while a
     script appends to the dictionary: before, each window rewrote the file from what it
     had read at start, and only the last writer's words survived."""
-    async with editor(VSC, tmp_path, flags=LITE) as a, editor(VSC, tmp_path, flags=LITE) as b:
+    async with fake_editor(tmp_path) as a, fake_editor(tmp_path) as b:
         uri = a.open("notes.md", TEXT)
         b.open("notes.md", TEXT)
         first = await a.diagnostics_for(uri, 1)
@@ -124,7 +120,7 @@ async def test_two_servers_and_a_script_keep_every_word_and_rule(tmp_path: Path)
 async def test_a_word_pulled_in_between_is_kept(tmp_path: Path) -> None:
     """``git pull`` brings a word between two "add word" actions: the second rewrite
     starts from the file as it is then."""
-    async with editor(VSC, tmp_path, flags=LITE) as client:
+    async with fake_editor(tmp_path) as client:
         uri = client.open("notes.md", TEXT)
         await after(client, uri, "addWord", "zorblax")
         with (tmp_path / ".prosewise" / "dictionary.txt").open("a", encoding="utf-8") as f:
@@ -165,7 +161,7 @@ async def test_a_damaged_store_is_reported_once_and_checking_goes_on(
     folder.mkdir()
     store = folder / name
     store.write_bytes(damaged)
-    async with editor(VSC, tmp_path, flags=LITE) as client:
+    async with fake_editor(tmp_path) as client:
         uri = client.open("notes.md", TEXT)
         found = await client.diagnostics_for(uri, 1)
         assert "recieve" in quoted(found)
@@ -208,7 +204,7 @@ async def test_a_read_only_workspace_keeps_actions_for_the_session(tmp_path: Pat
     (root / "notes.md").write_text(TEXT, encoding="utf-8")
     root.chmod(0o555)
     try:
-        async with editor(VSC, root, flags=LITE, launcher=read_only_launcher()) as client:
+        async with fake_editor(root, launcher=read_only_launcher()) as client:
             uri = (root / "notes.md").as_uri()
             assert "zorblax" in quoted(await open_checked(client, uri))
             assert "zorblax" not in quoted(await after(client, uri, "addWord", "zorblax"))
@@ -224,7 +220,7 @@ async def test_a_read_only_workspace_keeps_actions_for_the_session(tmp_path: Pat
 
 async def test_add_word_takes_one_word(tmp_path: Path) -> None:
     """A newline in the word used to add two words."""
-    async with editor(VSC, tmp_path, flags=LITE) as client:
+    async with fake_editor(tmp_path) as client:
         uri = client.open("notes.md", TEXT)
         await client.diagnostics_for(uri, 1)
         for bad in ("zorblax\nquenfrid", "zorblax quenfrid", ""):
@@ -242,7 +238,7 @@ async def test_documents_outside_the_workspace_write_nothing(tmp_path: Path) -> 
         folder.mkdir()
     outside = elsewhere / "draft.md"
     outside.write_text(TEXT, encoding="utf-8")
-    async with editor(VSC, root, flags=LITE, cwd=cwd) as client:
+    async with fake_editor(root, cwd=cwd) as client:
         uris = ("untitled:Untitled-1", outside.as_uri())
         for uri in uris:
             assert "zorblax" in quoted(await open_checked(client, uri))

@@ -1,33 +1,52 @@
 -- Neovim config for tests/nvim/test_neovim.py: start Prosewise through Neovim's own
--- LSP client, apply a quick fix and "add to dictionary" through its code action
--- machinery, then write what happened as JSON for the Python test to check.
+-- LSP client, apply a quick fix, then "add to dictionary", "ignore this occurrence"
+-- and "disable rule" in the file and in the workspace through its code action
+-- machinery, and write what happened as JSON for the Python test to check.
 --
 -- Inputs (environment): PROSEWISE_PYTHON (interpreter with prosewise installed),
 -- PROSEWISE_NVIM_RESULT (JSON output path), PROSEWISE_NVIM_TIMEOUT (ms per wait),
--- PROSEWISE_FIX_LINE (1-based line to fix), PROSEWISE_FIX_TITLE (quick fix to apply),
--- PROSEWISE_WORD (misspelling to add to the dictionary), PROSEWISE_ENCODINGS (optional,
--- comma-separated position encodings to offer instead of Neovim's default list).
+-- PROSEWISE_CONFIG ('stock': vim.lsp.config alone, no refresh handler, so the server
+-- pushes; 'plugin': the repository's editors/neovim plugin, which pulls and handles
+-- refresh; PROSEWISE_EDITORS is then the editors/ folder), PROSEWISE_FIX_LINE (1-based
+-- line to fix), PROSEWISE_FIX_TITLE (quick fix to apply), PROSEWISE_WORD (misspelling
+-- to add to the dictionary), PROSEWISE_IGNORE, PROSEWISE_FILE_RULE and
+-- PROSEWISE_WORKSPACE_RULE (texts whose suggestion is ignored, or whose rule is turned
+-- off in the file, then in the workspace), PROSEWISE_ENCODINGS (optional,
+-- comma-separated position encodings to offer instead of the config's own list).
 -- Every wait is vim.wait on a condition set by an event (DiagnosticChanged,
 -- on_lines); a scenario error is reported in the JSON and Neovim quits either way.
 
 local env = vim.env
 local timeout = tonumber(env.PROSEWISE_NVIM_TIMEOUT) or 20000
-local result = { steps = {}, errors = vim.empty_dict() }
+local result = { steps = {}, errors = vim.empty_dict(), config = env.PROSEWISE_CONFIG }
 
 vim.lsp.log.set_level(env.PROSEWISE_NVIM_LOG or 'warn')
+vim.opt.swapfile = false
 
 local capabilities = nil
 if env.PROSEWISE_ENCODINGS then
   capabilities = { general = { positionEncodings = vim.split(env.PROSEWISE_ENCODINGS, ',') } }
 end
 
-vim.lsp.config('prosewise', {
-  cmd = { env.PROSEWISE_PYTHON or 'python3', '-m', 'prosewise.server.lsp', '--stdio' },
-  filetypes = { 'markdown' },
-  root_markers = { '.prosewise.toml', '.prosewise', '.git' },
-  capabilities = capabilities,
-})
-vim.lsp.enable('prosewise')
+local cmd = { env.PROSEWISE_PYTHON or 'python3', '-m', 'prosewise.server.lsp', '--stdio' }
+if env.PROSEWISE_CONFIG == 'plugin' then
+  vim.opt.runtimepath:prepend(env.PROSEWISE_EDITORS .. '/neovim')
+  require('prosewise').setup({
+    cmd = cmd,
+    capabilities = capabilities,
+    -- picky shows every suggestion, so the test does not depend on ranking thresholds
+    init_options = { profile = 'picky' },
+    settings = { prosewise = { profile = 'picky' } },
+  })
+else
+  vim.lsp.config('prosewise', {
+    cmd = cmd,
+    filetypes = { 'markdown' },
+    root_markers = { '.prosewise.toml', '.prosewise', '.git' },
+    capabilities = capabilities,
+  })
+  vim.lsp.enable('prosewise')
+end
 
 -- Bumped on every DiagnosticChanged / buffer change; waits compare against it.
 local events = { diagnostics = 0, lines = 0 }
@@ -57,8 +76,10 @@ local function prosewise_diagnostics(buf)
   local out = {}
   for _, d in ipairs(vim.diagnostic.get(buf)) do
     if d.source == 'prosewise' then
+      local data = vim.tbl_get(d, 'user_data', 'lsp', 'data') or {}
       table.insert(out, {
         rule = d.code, line = d.lnum + 1, col = d.col, end_col = d.end_col, message = d.message,
+        text = data.text,
       })
     end
   end
@@ -74,11 +95,14 @@ local function wait_for(what, predicate)
   end
 end
 
+-- The diagnostic of ``rule`` (any rule if nil) on ``line`` (any if nil) whose range
+-- cuts ``text`` (any if nil) out of the buffer, and which quotes that text.
 local function has(buf, rule, line, text)
   for _, d in ipairs(prosewise_diagnostics(buf)) do
     local lines = vim.api.nvim_buf_get_lines(buf, d.line - 1, d.line, false)
     local quoted = (lines[1] or ''):sub(d.col + 1, d.end_col)
-    if d.rule == rule and (line == nil or d.line == line) and (text == nil or quoted == text) then
+    if (rule == nil or d.rule == rule) and (line == nil or d.line == line)
+        and (text == nil or (quoted == text and d.text == text)) then
       return d
     end
   end
@@ -86,7 +110,7 @@ local function has(buf, rule, line, text)
 end
 
 -- Run one code action chosen by title, through vim.lsp.buf.code_action, on a diagnostic's range.
-local function code_action(buf, diag, title_matches)
+local function code_action(diag, title_matches)
   local chosen = {}
   vim.lsp.buf.code_action({
     apply = true,
@@ -107,7 +131,7 @@ local function apply_quick_fix(buf)
   result.before = prosewise_diagnostics(buf)
   step('diagnostics')
   local changed = events.lines
-  local chosen = code_action(buf, has(buf, 'grammar.article', line), function(t) return t == title end)
+  local chosen = code_action(has(buf, 'grammar.article', line), function(t) return t == title end)
   wait_for('the quick fix edit', function() return events.lines > changed end)
   result.quick_fix = chosen
   result.fixed_lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
@@ -118,20 +142,44 @@ local function apply_quick_fix(buf)
   step('quick fix')
 end
 
+-- One persistent action (the server carries it out and writes .prosewise/): the
+-- action whose title matches, on the suggestion quoting ``text``; done when that
+-- suggestion has gone. Returns the titles chosen.
+local function persistent(buf, rule, text, title_matches)
+  wait_for('the suggestion on ' .. text, function() return has(buf, rule, nil, text) ~= nil end)
+  local before = events.diagnostics
+  local chosen = code_action(has(buf, rule, nil, text), title_matches)
+  wait_for('the suggestion on ' .. text .. ' to go', function()
+    return events.diagnostics > before and has(buf, rule, nil, text) == nil
+  end)
+  return chosen
+end
+
 local function add_to_dictionary(buf)
   local word = env.PROSEWISE_WORD
-  wait_for('the spelling diagnostic', function() return has(buf, 'grammar.spelling', nil, word) ~= nil end)
-  local before = events.diagnostics
-  local chosen = code_action(buf, has(buf, 'grammar.spelling', nil, word), function(t)
+  result.dictionary_action = persistent(buf, 'grammar.spelling', word, function(t)
     return t:find('dictionary', 1, true) ~= nil
-  end)
-  result.dictionary_action = chosen
-  wait_for('the spelling diagnostic to go', function()
-    return events.diagnostics > before and has(buf, 'grammar.spelling', nil, word) == nil
   end)
   result.after_dictionary = prosewise_diagnostics(buf)
   result.final_lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
   step('dictionary')
+end
+
+local function ignore(buf)
+  result.ignore_action = persistent(buf, nil, env.PROSEWISE_IGNORE, function(t)
+    return t == 'Ignore this occurrence'
+  end)
+  step('ignore')
+end
+
+local function disable(name, text, where)
+  return function(buf)
+    result[name .. '_action'] = persistent(buf, nil, text, function(t)
+      return t:match(' in this ' .. where .. '$') ~= nil
+    end)
+    result['after_' .. name] = prosewise_diagnostics(buf)
+    step(name)
+  end
 end
 
 local function attach()
@@ -160,6 +208,15 @@ local function finish()
   vim.cmd('qall!')
 end
 
+-- Each part runs only if the ones before it did: they act on what those left.
+local parts = {
+  { 'quick_fix', apply_quick_fix },
+  { 'dictionary', add_to_dictionary },
+  { 'ignore', ignore },
+  { 'file_rule', disable('file_rule', env.PROSEWISE_FILE_RULE, 'file') },
+  { 'workspace_rule', disable('workspace_rule', env.PROSEWISE_WORKSPACE_RULE, 'workspace') },
+}
+
 vim.api.nvim_create_autocmd('VimEnter', {
   once = true,
   callback = function()
@@ -167,8 +224,10 @@ vim.api.nvim_create_autocmd('VimEnter', {
       local ok, buf = xpcall(attach, debug.traceback)
       if not ok then
         result.errors.attach = tostring(buf)
-      elseif attempt('quick_fix', apply_quick_fix, buf) then
-        attempt('dictionary', add_to_dictionary, buf)
+      else
+        for _, part in ipairs(parts) do
+          if not attempt(part[1], part[2], buf) then break end
+        end
       end
       local done, write_err = pcall(finish)
       if not done then

