@@ -6,9 +6,10 @@ cache, whatever the document's size. A chunk boundary is a blank line followed
 by a line starting in column 0: in CommonMark nothing continues across that
 (lists, quotes, paragraphs and tables all end there), except the constructs
 protected below, which may hold blank lines: fenced code, ``$$`` math, raw HTML
-of the kinds that end at a marker, and front matter. Reference definitions and
-footnotes change how text elsewhere parses, so a document with any of them is
-one chunk (correct, just not incremental).
+of the kinds that end at a marker, and front matter. Reference definitions change
+how text elsewhere parses: each chunk is read with the document's labels
+(markup/references.py). Footnotes are moved and numbered across the document, so a
+document with any is one chunk (correct, just not incremental).
 
 ``rechunk`` gives the same chunks as ``split`` in terms of the previous version's:
 when the edit lies in one chunk and cannot reach beyond it, only that chunk is cut
@@ -27,8 +28,6 @@ from prosewise.server.markup.frontmatter import front_matter_end, opens_front_ma
 
 _BOUNDARY = re.compile(r"\n(?:[ \t\r]*\n)+(?=\S)")
 """Blank line(s) then a line starting in column 0; the chunk starts at the match end."""
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:", re.MULTILINE)
-"""Reference definitions (with footnotes, ``[^``) make parsing non-local."""
 _CANDIDATE = re.compile(r"\n {0,3}[`~$<]")
 """Lines that may open a protected construct (a literal prefix: a fast scan)."""
 _OPENER = re.compile(
@@ -164,9 +163,9 @@ def _looks_like_front_matter(text: str, at: int) -> bool:
 
 
 def _non_local(text: str) -> bool:
-    """Whether the text has footnotes or reference definitions (substring tests first:
-    a regex scan of a 100k-word document costs milliseconds)."""
-    return "[^" in text or ("]:" in text and _REFERENCE.search(text) is not None)
+    """Whether the text may have footnotes (a substring test: a regex scan of a
+    100k-word document costs milliseconds)."""
+    return "[^" in text
 
 
 def _openers(text: str, pos: int) -> re.Match[str] | None:

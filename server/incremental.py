@@ -111,6 +111,9 @@ class Review:
     context: str = ""
     """Everything besides its text the review depended on (language, settings, feedback):
     its results can stand in for the next version's equal chunks only in the same context."""
+    labels: frozenset[str] = frozenset()
+    """The document's reference labels (Markdown): with others, a chunk may read
+    differently (``[text][label]`` is a link or not), so its result is looked up again."""
     waiting: frozenset[str] = frozenset()
     """The sources some chunk's result still waits for (empty: complete). Only the
     chunks checked by this review can wait: a waiting result is never cached, and the

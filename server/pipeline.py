@@ -32,6 +32,7 @@ from prosewise.server.cache import FindingCache
 from prosewise.server.chunks import Edited, rechunk, split
 from prosewise.server.incremental import Chunk, Part, Review
 from prosewise.server.markup import extract
+from prosewise.server.markup.references import reference_labels
 
 __all__ = ["Chunk", "Pipeline", "Review", "layout_of", "to_document"]
 
@@ -110,6 +111,8 @@ class _Run:
     """What every chunk of one review is checked with."""
 
     language: str
+    labels: frozenset[str]
+    """The document's reference labels (Markdown: see markup/references.py)."""
     settings: Settings
     digest: str
     """The settings' digest (it stats the house rule files: once per review)."""
@@ -161,13 +164,17 @@ class Pipeline:
         """
         context = _context_key(language, settings, feedback)
         layout = _layout(previous, text, language, context, edited)
+        labels = (reference_labels(c.text for c in layout)
+                  if language == "markdown" and "]:" in text else frozenset())
+        if previous is not None and previous.labels != labels:  # links may have changed
+            layout = [_Todo(c.start, c.text) for c in layout]
         todo = [i for i, c in enumerate(layout) if isinstance(c, _Todo)]
         for i in todo:
-            if (part := self.parts.get((context, layout[i].text))) is not None:
+            if (part := self.parts.get((context, labels, layout[i].text))) is not None:
                 layout[i] = Chunk(layout[i].start, layout[i].text, part)
         todo = [i for i in todo if isinstance(layout[i], _Todo)]
         missing = list(dict.fromkeys(layout[i].text for i in todo))
-        run = _Run(language, settings, settings.digest(), feedback,
+        run = _Run(language, labels, settings, settings.digest(), feedback,
                    early=early and len(missing) <= EARLY_CHUNKS,
                    defer=early and previous is None and sum(map(len, missing)) > DEFER_CHARS)
         room = asyncio.Semaphore(CHUNKS_AT_ONCE)
@@ -175,13 +182,13 @@ class Pipeline:
         fresh = dict(zip(missing, (part for part, _ in checked), strict=True))
         for chunk, part in fresh.items():
             if not part.waiting:
-                self.parts.put((context, chunk), part)
+                self.parts.put((context, labels, chunk), part)
         for i in todo:  # only the records still to make: no pass over the whole table
             layout[i] = Chunk(layout[i].start, layout[i].text, fresh[layout[i].text])
         chunks = tuple(cast(list[Chunk], layout))  # every _Todo was replaced just above
         return Review(text=text, chunks=chunks, goals=settings.goals,
                       checked_blocks=sum(n for _, n in checked), language=language,
-                      context=context,
+                      context=context, labels=labels,
                       waiting=frozenset().union(*(p.waiting for p in fresh.values())))
 
     async def _check_chunk(self, chunk: str, run: _Run,
@@ -198,7 +205,8 @@ class Pipeline:
 
     async def _check_chunk_now(self, chunk: str, run: _Run) -> tuple[Part, int]:
         inline = len(chunk) < INLINE_CHARS
-        blocks = await run_work(self.pool, extract, chunk, run.language, inline=inline)
+        blocks = await run_work(self.pool, extract, chunk, run.language, run.labels,
+                                inline=inline)
         per_block: list[tuple[list[Finding], int, frozenset[str]]] = []
         for at in range(0, len(blocks), BLOCKS_AT_ONCE):
             per_block.extend(await asyncio.gather(

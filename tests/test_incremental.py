@@ -16,6 +16,7 @@ from prosewise.agents.settings import Dialect, Settings
 from prosewise.server.chunks import split
 from prosewise.server.incremental import shift_block
 from prosewise.server.markup import extract
+from prosewise.server.markup.references import reference_labels
 from prosewise.server.pipeline import Pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markup"
@@ -78,7 +79,8 @@ def _signature(blocks: list[Block]) -> list[tuple[object, ...]]:
 
 def _documents() -> dict[str, str]:
     docs = {"crafted": CRAFTED,
-            "dashes mid-document": "Intro.\n\n---\nA heading\n---\n\n+++\nB\n+++\n\nEnd.\n"}
+            "dashes mid-document": "Intro.\n\n---\nA heading\n---\n\n+++\nB\n+++\n\nEnd.\n",
+            "references across chunks": REFERENCES}
     for path in sorted(FIXTURES.glob("*.md")):
         text = path.read_text(encoding="utf-8")
         docs[path.name] = text
@@ -88,14 +90,44 @@ def _documents() -> dict[str, str]:
     return docs
 
 
+REFERENCES = """See [the guide][Guide] and [Other], or [this][none].
+
+Text [undefined][nope] stays text, and so does [nope].
+
+A paragraph
+[nope]: https://x.example is no definition here
+
+```
+[nope]: https://in.code.example
+```
+
+- An item.
+
+  [other]: https://in.list.example "Title"
+
+[ GUIDE ]: https://x.example/guide
+"""
+"""Reference links whose definitions lie in other chunks, and lines that look like
+definitions and are not (a paragraph's continuation, code)."""
+
+
 @pytest.mark.parametrize("name", list(_documents()))
 def test_chunked_extraction_equals_whole(name: str) -> None:
+    """Each chunk alone, read with the document's reference labels, gives the blocks
+    the whole document gives."""
     text = _documents()[name]
     chunks = split(text, "markdown")
     assert "".join(c for _, c in chunks) == text
     assert all(text[start:start + len(c)] == c for start, c in chunks)
-    chunked = [shift_block(b, start) for start, c in chunks for b in extract(c, "markdown")]
+    labels = reference_labels(c for _, c in chunks)
+    chunked = [shift_block(b, start) for start, c in chunks
+               for b in extract(c, "markdown", labels)]
     assert _signature(chunked) == _signature(extract(text, "markdown"))
+
+
+def test_reference_definitions_no_longer_make_one_chunk() -> None:
+    assert len(split(REFERENCES, "markdown")) == 6
+    assert reference_labels(c for _, c in split(REFERENCES, "markdown")) == {"GUIDE", "OTHER"}
 
 
 def test_protected_constructs_are_not_cut() -> None:

@@ -39,6 +39,11 @@ def language_for(filename: str) -> str:
     return "plaintext"
 
 
-def extract(text: str, language: str) -> list[Block]:
-    """Prose blocks of ``text`` read as ``language``."""
+def extract(text: str, language: str, labels: frozenset[str] = frozenset()) -> list[Block]:
+    """Prose blocks of ``text`` read as ``language``; a Markdown chunk is read with its
+    document's reference ``labels`` (markup/references.py)."""
+    if language == "markdown" and labels:
+        from prosewise.server.markup.markdown import extract_markdown
+
+        return extract_markdown(text, labels)
     return extractors().get(language, extract_plaintext)(text)

@@ -24,6 +24,7 @@ from prosewise.server.markup.frontmatter import front_matter_end
 from prosewise.server.markup.inline import span_of
 from prosewise.server.markup.lines import ContentMap, DocLines, content_map
 from prosewise.server.markup.parser import markdown_parser
+from prosewise.server.markup.references import Labels, reference_env
 
 log = logging.getLogger(__name__)
 
@@ -37,17 +38,18 @@ _PIPE = re.compile(r"(?<!\\)\|")
 _LINE_BREAK_TAG = re.compile(r"<br\b", re.IGNORECASE)
 
 
-def extract_markdown(text: str) -> list[Block]:
-    """Prose blocks of a Markdown document, in document order."""
+def extract_markdown(text: str, labels: Labels = frozenset()) -> list[Block]:
+    """Prose blocks of a Markdown document (or chunk of one, ``labels`` being its
+    document's reference labels: see references.py), in document order."""
     try:
-        return list(_extract(text))
+        return list(_extract(text, labels))
     except Exception:  # a parser bug must not sink the review: the document goes unchecked
         log.exception("markdown extraction failed; the document is not checked")
         return []
 
 
 @functools.lru_cache(maxsize=16)
-def _extract(text: str) -> tuple[Block, ...]:
+def _extract(text: str, labels: Labels) -> tuple[Block, ...]:
     """Parse once (front matter blanked out, so line numbers still match) and map blocks.
 
     Remembered per text: the server asks again for an unchanged document (code
@@ -56,7 +58,7 @@ def _extract(text: str) -> tuple[Block, ...]:
     doc = DocLines.of(text)
     front = front_matter_end(text)
     blank = 0 if front is None else bisect_left(doc.starts, front)
-    tokens = markdown_parser().parse(doc.source(blank=blank))
+    tokens = markdown_parser().parse(doc.source(blank=blank), reference_env(labels))
     blocks = [b for b in _blocks(text, doc, tokens) if b is not None]
     blocks.sort(key=lambda b: b.doc_start)  # footnote definitions are moved to the end
     return tuple(blocks)
