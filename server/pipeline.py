@@ -164,8 +164,10 @@ class Pipeline:
         """
         context = _context_key(language, settings, feedback)
         layout = _layout(previous, text, language, context, edited)
-        labels = (reference_labels(c.text for c in layout)
-                  if language == "markdown" and "]:" in text else frozenset())
+        defining = ([c.text for c in layout if "]:" in c.text]
+                    if language == "markdown" and "]:" in text else [])
+        labels = await run_work(self.pool, reference_labels, defining,
+                                inline=sum(map(len, defining)) < INLINE_CHARS)
         if previous is not None and previous.labels != labels:  # links may have changed
             layout = [_Todo(c.start, c.text) for c in layout]
         todo = [i for i, c in enumerate(layout) if isinstance(c, _Todo)]
