@@ -32,6 +32,29 @@ def change(client: EditorClient, uri: str, version: int, text: str,
         content_changes=[content]))
 
 
+Edit = tuple[tuple[int, int], tuple[int, int], str]
+
+
+async def changes_land_where_expected(client: EditorClient, edits: list[Edit], expected: str,
+                                      words: tuple[str, ...]) -> None:
+    """Open "She has a cat.", send ``edits`` (start, end, text) in one didChange, then an
+    empty one: the diagnostics of the last version quote ``words`` where ``expected``
+    (the text the editor holds) has them."""
+    uri = client.open("notes.md", "She has a cat.\n")
+    await client.diagnostics_for(uri, 1)
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(start=at(*a), end=at(*b)), text=new) for a, b, new in edits]))
+    change(client, uri, 3, "", types.Range(start=at(0, 0), end=at(0, 0)))
+    found = {d.data["text"]: d.range for d in await client.diagnostics_for(uri, 3)
+             if isinstance(d.data, dict)}
+    for word in words:
+        assert found.get(word) == types.Range(
+            start=position(expected, expected.index(word), "utf-16"),
+            end=position(expected, expected.index(word) + len(word), "utf-16")), found
+
+
 async def ask_everything(client: EditorClient, uri: str, where: types.Range) -> None:
     """Hover, quick fixes, fix-all and a pull at ``where``: each must be answered."""
     hover = await client.text_document_hover_async(
@@ -84,22 +107,10 @@ async def test_a_change_past_the_end_is_applied_at_the_end(client: EditorClient)
     """LSP: a position past the end of a line is the line's end, one past the last line
     is the end of the text. Such a change was dropped (with a log line) and the server's
     text no longer was the editor's."""
-    uri = client.open("notes.md", "She has a cat.\n")
-    await client.diagnostics_for(uri, 1)
     past = [((0, 999), (0, 2**31 - 1), " Tehy sings."),  # past the line's end
             ((7, 3), (90, 0), "\nWe recieve it.\n")]  # past the last line
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangePartial(
-            range=types.Range(start=at(*a), end=at(*b)), text=new) for a, b, new in past]))
-    change(client, uri, 3, "", types.Range(start=at(0, 0), end=at(0, 0)))
     expected = "She has a cat. Tehy sings.\n\nWe recieve it.\n"
-    found = {d.data["text"]: d.range for d in await client.diagnostics_for(uri, 3)
-             if isinstance(d.data, dict)}
-    for word in ("Tehy", "recieve"):
-        assert found.get(word) == types.Range(
-            start=position(expected, expected.index(word), "utf-16"),
-            end=position(expected, expected.index(word) + len(word), "utf-16")), found
+    await changes_land_where_expected(client, past, expected, ("Tehy", "recieve"))
 
 
 @pytest.mark.parametrize("server", ["visual_studio_code"], indirect=True)
@@ -126,18 +137,6 @@ async def test_a_reversed_change_range_is_read_between_its_positions(client: Edi
     """A range whose end comes before its start (a client bug) is the text between the
     two positions. It raised halfway through the message: the changes before it were
     applied, the version was not moved on, and the server's text left the editor's."""
-    uri = client.open("notes.md", "She has a cat.\n")
-    await client.diagnostics_for(uri, 1)
     edits = [((0, 14), (0, 14), " Tehy sings."), ((0, 9), (0, 4), "have a")]
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangePartial(
-            range=types.Range(start=at(*a), end=at(*b)), text=new) for a, b, new in edits]))
-    change(client, uri, 3, "", types.Range(start=at(0, 0), end=at(0, 0)))
-    expected = "She have a cat. Tehy sings.\n"
-    found = {d.data["text"]: d.range for d in await client.diagnostics_for(uri, 3)
-             if isinstance(d.data, dict)}
-    for word in ("Tehy", "have"):
-        assert found.get(word) == types.Range(
-            start=position(expected, expected.index(word), "utf-16"),
-            end=position(expected, expected.index(word) + len(word), "utf-16")), found
+    await changes_land_where_expected(client, edits, "She have a cat. Tehy sings.\n",
+                                      ("Tehy", "have"))
