@@ -36,7 +36,7 @@ class InlineCache:
 
     def __call__(self, state: StateCore) -> None:
         """Fill every inline token's children, from the cache when the content was seen."""
-        labels = frozenset(state.env.get("references", ()))
+        labels = state.env.get("labels") or frozenset(state.env.get("references", ()))
         md = state.md
         for token in state.tokens:
             if token.type != "inline":

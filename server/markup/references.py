@@ -26,8 +26,16 @@ def reference_labels(chunks: Iterable[str]) -> Labels:
 
 
 def reference_env(labels: Labels) -> dict[str, Any]:
-    """A markdown-it env in which these labels are defined (targets left empty)."""
-    return {"references": {label: {"href": "", "title": ""} for label in labels}}
+    """A markdown-it env in which these labels are defined (targets left empty). The
+    definitions are one mapping per set of labels, shared by the chunks' parses: made
+    per chunk, 3,500 definitions in 3,500 chunks took seconds. A parse adds only
+    labels it defines, which are among these already."""
+    return {"references": _definitions(labels), "labels": labels}
+
+
+@functools.lru_cache(maxsize=8)
+def _definitions(labels: Labels) -> dict[str, dict[str, str]]:
+    return {label: {"href": "", "title": ""} for label in labels}
 
 
 @functools.lru_cache(maxsize=4096)
