@@ -2,9 +2,10 @@
 
 No LSP here: the language server and the CLI are two thin fronts over
 ``Pipeline.review``. The document is cut into chunks (chunks.py) that are
-extracted, checked and ranked alone; a ranked chunk is cached per (chunk text,
-settings, feedback) and findings per (agent, block content, settings), so after
-an edit only the edited chunk is worked on, whatever the document's size.
+extracted, checked and ranked alone; a ranked chunk is found again per (chunk text,
+settings, feedback) while some review holds it, and findings are cached per (agent,
+block content, settings), so after an edit only the edited chunk is worked on,
+whatever the document's size.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from collections.abc import Hashable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple, cast
+from weakref import WeakValueDictionary
 
 from prosewise.agents.base import Agent, CheckContext, run_work
 from prosewise.agents.engines.hub import EngineHits, EngineHub
-from prosewise.agents.lru import LRU
 from prosewise.agents.model import Block, Finding
 from prosewise.agents.registry import default_agents
 from prosewise.agents.settings import Settings
@@ -118,7 +119,6 @@ class Pipeline:
         pool: Executor | None = None,
         engines: EngineHub | None = None,
         cache: FindingCache | None = None,
-        parts: LRU[Part] | None = None,
     ) -> None:
         self.agents = list(agents) if agents is not None else default_agents()
         self.pool = pool or ThreadPoolExecutor(
@@ -126,7 +126,11 @@ class Pipeline:
         )
         self.engines = engines or EngineHub()
         self.cache = cache or FindingCache()
-        self.parts: LRU[Part] = parts or LRU(50_000)
+        self.parts: WeakValueDictionary[tuple[str, str], Part] = WeakValueDictionary()
+        """Ranked chunks per (context, chunk text) while some review holds them (an open
+        document's, a file's in a batch): a chunk that documents share is ranked once, and
+        a replaced chunk's part goes with the last review holding it. (An LRU of 50,000
+        parts kept those of replaced chunks: one more per keystroke, for 50,000 edits.)"""
 
     async def review(
         self,
@@ -164,7 +168,7 @@ class Pipeline:
         fresh = dict(zip(missing, (part for part, _ in checked), strict=True))
         for chunk, part in fresh.items():
             if not part.waiting:
-                self.parts.put((context, chunk), part)
+                self.parts[(context, chunk)] = part
         for i in todo:  # only the records still to make: no pass over the whole table
             layout[i] = Chunk(layout[i].start, layout[i].text, fresh[layout[i].text])
         chunks = tuple(cast(list[Chunk], layout))  # every _Todo was replaced just above
