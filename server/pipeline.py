@@ -76,18 +76,21 @@ class _Todo(NamedTuple):
 
 
 def _layout(previous: Review | None, text: str, language: str, context: str,
-            edited: Edited | None) -> list[Chunk | _Todo]:
+            edited: Edited | None) -> tuple[list[Chunk | _Todo], Sequence[Chunk]]:
     """The new version's chunks: after a keystroke, the previous review's records for
     the chunks the edit left alone (the ones after it moved), and the edited ones to
     look up; otherwise every chunk of ``split``, to look up. Records whose result
-    waits for a source are looked up again."""
+    waits for a source are looked up again. Also the previous records the new ones
+    replace (the edited ones; all of them when the text is split again)."""
     layout: list[Chunk | _Todo]
     edit = (rechunk(previous.starts, previous.texts, text, language, edited)
             if previous is not None and previous.language == language else None)
+    replaced: Sequence[Chunk] = previous.chunks if previous is not None else ()
     if previous is None or edit is None:
         layout = [_Todo(s, c) for s, c in split(text, language)]
     else:
         old = previous.chunks
+        replaced = old[edit.before:len(old) - edit.after]
         layout = [*old[:edit.before], *(_Todo(s, c) for s, c in edit.middle),
                   *(c.moved(edit.delta) for c in old[len(old) - edit.after:])]
         if previous.context != context:
@@ -95,7 +98,7 @@ def _layout(previous: Review | None, text: str, language: str, context: str,
     if previous is not None and previous.waiting:
         layout = [_Todo(c.start, c.text) if isinstance(c, Chunk) and c.waiting else c
                   for c in layout]
-    return layout
+    return layout, replaced
 
 
 @dataclass(frozen=True)
@@ -155,12 +158,12 @@ class Pipeline:
         ``edited`` bounds what changed since ``previous`` (see ``chunks.Edited``).
         """
         context = _context_key(language, settings, feedback)
-        layout = _layout(previous, text, language, context, edited)
-        todo = [i for i, c in enumerate(layout) if isinstance(c, _Todo)]
-        for i in todo:
+        layout, replaced = _layout(previous, text, language, context, edited)
+        looked_up = [i for i, c in enumerate(layout) if isinstance(c, _Todo)]
+        for i in looked_up:
             if (part := self.parts.get((context, layout[i].text))) is not None:
                 layout[i] = Chunk(layout[i].start, layout[i].text, part)
-        todo = [i for i in todo if isinstance(layout[i], _Todo)]
+        todo = [i for i in looked_up if isinstance(layout[i], _Todo)]
         missing = list(dict.fromkeys(layout[i].text for i in todo))
         run = _Run(language, settings, settings.digest(), feedback,
                    early and len(missing) <= EARLY_CHUNKS)
@@ -172,10 +175,23 @@ class Pipeline:
         for i in todo:  # only the records still to make: no pass over the whole table
             layout[i] = Chunk(layout[i].start, layout[i].text, fresh[layout[i].text])
         chunks = tuple(cast(list[Chunk], layout))  # every _Todo was replaced just above
+        if replaced:
+            self._forget(replaced, [chunks[i] for i in looked_up], run.digest)
         return Review(text=text, chunks=chunks, goals=settings.goals,
                       checked_blocks=sum(n for _, n in checked), language=language,
                       context=context,
                       waiting=frozenset().union(*(p.waiting for p in fresh.values())))
+
+    def _forget(self, replaced: Sequence[Chunk], new: Sequence[Chunk], digest: str) -> None:
+        """Drop the cached findings of the blocks only the replaced chunks had: else
+        each keystroke would leave the edited block's behind (4 entries, ≈8 KB per
+        keystroke at 10k words). A block that another chunk shares is checked again
+        if that chunk is (its part holds its findings meanwhile)."""
+        kept = {b.digest for c in new for b in c.part.blocks}
+        for block in (b for c in replaced for b in c.part.blocks):
+            if block.digest not in kept:
+                for agent in self.agents:
+                    self.cache.drop(_agent_key(agent, block, digest))
 
     async def _check_chunk(self, chunk: str, run: _Run) -> tuple[Part, int]:
         """Extract, check and rank one chunk, in chunk offsets.
@@ -267,7 +283,11 @@ def _context_key(
 
 
 def to_document(block: Block, found: Sequence[Finding]) -> list[Finding]:
-    """Findings moved from block to document offsets; ones that cannot map are dropped."""
+    """Findings moved from block to document offsets; ones that cannot map are dropped.
+
+    A finding whose offsets do not move (a plain paragraph's, the most common block)
+    is the same object as the one the finding cache holds: findings are frozen, and a
+    copy costs ≈1.3 KB (object, ``__dict__`` and pydantic's set of fields)."""
     out = []
     for f in found:
         if block.text[f.start:f.end] != f.text:
@@ -276,7 +296,8 @@ def to_document(block: Block, found: Sequence[Finding]) -> list[Finding]:
         span = block.to_doc(f.start, f.end)
         if span is None:
             continue
-        out.append(f.model_copy(update={"start": span[0], "end": span[1]}))
+        moved = span != (f.start, f.end)
+        out.append(f.model_copy(update={"start": span[0], "end": span[1]}) if moved else f)
     return out
 
 

@@ -72,7 +72,8 @@ class Echo:
 
 async def test_ranked_chunks_are_kept_only_while_a_review_holds_them() -> None:
     """The part cache keeps no replaced chunk (a keystroke would leave one behind) and
-    no part of a review nobody holds, but finds the parts a held review has."""
+    no part of a review nobody holds, but finds the parts a held review has; the
+    finding cache keeps no replaced block's findings."""
     p = Pipeline(agents=[Echo()], engines=EngineHub(use_harper=False, use_lingo=False))
     try:
         review = await p.review(DOC, "plaintext", Settings())
@@ -82,7 +83,7 @@ async def test_ranked_chunks_are_kept_only_while_a_review_holds_them() -> None:
             review = await p.review(text, "plaintext", Settings(), previous=review)
         await asyncio.sleep(0)  # the loop lets go of the finished checks' results
         gc.collect()
-        assert len(p.parts) == 3
+        assert len(p.parts) == len(p.cache) == 3  # one agent, one block per chunk
         again = await p.review(DOC, "plaintext", Settings())
         assert [c.part for c in again.chunks] == [c.part for c in review.chunks]
         del review, again
