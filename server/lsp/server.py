@@ -27,10 +27,10 @@ from prosewise.agents.project import load_project
 from prosewise.agents.ruleagent import house_rule_problems
 from prosewise.agents.settings import Settings
 from prosewise.merge.model import RuleFeedback
+from prosewise.server.heap import Trimmer
 from prosewise.server.lsp.checker import Checker
 from prosewise.server.lsp.diagnostics import Checked, publish
 from prosewise.server.lsp.documents import Document, Documents
-from prosewise.server.lsp.heap import Trimmer
 from prosewise.server.lsp.learning import LearningStore, Verdict
 from prosewise.server.lsp.progress import slow_work
 from prosewise.server.lsp.protocol import MalformedMessage, ProsewiseProtocol

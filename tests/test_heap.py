@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from prosewise.server.lsp.heap import BIG_CHECK_DELAY, Trimmer, malloc_trim
+from prosewise.server.heap import BIG_CHECK_DELAY, Trimmer, malloc_trim
 
 
 async def test_a_burst_of_big_checks_trims_once_after_the_last() -> None:
