@@ -213,8 +213,9 @@ class EngineHub:
         for (first, stop), hits in zip(missing, found, strict=True):
             for i, unit_hits in enumerate(units.split(hits, first, stop), first):
                 per_unit[i] = unit_hits
-                self._sentences.put((*context, units.piece(i)), unit_hits)
-                self._predecessors.add(context, units.piece(i))
+                piece = units.piece(i)  # one string for both: a slice is a copy
+                self._sentences.put((*context, piece), unit_hits)
+                self._predecessors.add(context, piece)
         return units.join([hits or () for hits in per_unit])
 
     @classmethod
