@@ -215,7 +215,8 @@ class EngineHub:
                 per_unit[i] = unit_hits
                 piece = units.piece(i)  # one string for both: a slice is a copy
                 self._sentences.put((*context, piece), unit_hits)
-                self._predecessors.add(context, piece)
+                for old in self._predecessors.add(context, piece):
+                    self._sentences.drop((*context, old))
         return units.join([hits or () for hits in per_unit])
 
     @classmethod
