@@ -197,12 +197,15 @@ class DiagnosticCache:
         places = self._known.get(chunk.part)
         if places is None:
             places = self._known[chunk.part] = {}
-        found = places.pop((line, lines.encoding), None)  # re-inserted: the newest
+        place = (line, lines.encoding)
+        found = places.get(place)
         if found is None:
             found = self._convert(chunk, lines)
             if len(places) >= PLACES:
                 del places[next(iter(places))]  # the place least recently used
-        places[(line, lines.encoding)] = found
+        elif len(places) > 1:
+            del places[place]  # re-inserted below: the most recently used
+        places[place] = found
         return found
 
     def _convert(self, chunk: Chunk, lines: LineIndex) -> Converted:
