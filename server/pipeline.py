@@ -130,10 +130,8 @@ class Pipeline:
         self.engines = engines or EngineHub()
         self.cache = cache or FindingCache()
         self.parts: WeakValueDictionary[tuple[str, str], Part] = WeakValueDictionary()
-        """Ranked chunks per (context, chunk text) while some review holds them (an open
-        document's, a file's in a batch): a chunk that documents share is ranked once, and
-        a replaced chunk's part goes with the last review holding it. (An LRU of 50,000
-        parts kept those of replaced chunks: one more per keystroke, for 50,000 edits.)"""
+        """Ranked chunks per (context, chunk text) while a review (an open document's, a
+        batch file's) holds them: a replaced chunk's part goes with the last one."""
 
     async def review(
         self,
@@ -183,10 +181,8 @@ class Pipeline:
                       waiting=frozenset().union(*(p.waiting for p in fresh.values())))
 
     def _forget(self, replaced: Sequence[Chunk], new: Sequence[Chunk], digest: str) -> None:
-        """Drop the cached findings of the blocks only the replaced chunks had: else
-        each keystroke would leave the edited block's behind (4 entries, ≈8 KB per
-        keystroke at 10k words). A block that another chunk shares is checked again
-        if that chunk is (its part holds its findings meanwhile)."""
+        """Drop the cached findings of blocks only the replaced chunks had (else each
+        keystroke leaves the edited block's behind: ≈8 KB at 10k words)."""
         kept = {b.digest for c in new for b in c.part.blocks}
         for block in (b for c in replaced for b in c.part.blocks):
             if block.digest not in kept:
@@ -284,10 +280,8 @@ def _context_key(
 
 def to_document(block: Block, found: Sequence[Finding]) -> list[Finding]:
     """Findings moved from block to document offsets; ones that cannot map are dropped.
-
-    A finding whose offsets do not move (a plain paragraph's, the most common block)
-    is the same object as the one the finding cache holds: findings are frozen, and a
-    copy costs ≈1.3 KB (object, ``__dict__`` and pydantic's set of fields)."""
+    One that does not move (a plain paragraph's) stays the finding cache's object:
+    findings are frozen, and a copy costs ≈1.3 KB."""
     out = []
     for f in found:
         if block.text[f.start:f.end] != f.text:
