@@ -35,5 +35,9 @@ class LRU(Generic[V]):
         while len(self._items) > self.max_entries:
             self._items.popitem(last=False)
 
+    def drop(self, key: Hashable) -> None:
+        """Forget ``key`` (nothing happens if it is not cached)."""
+        self._items.pop(key, None)
+
     def __len__(self) -> int:
         return len(self._items)

@@ -16,6 +16,7 @@ checked again on the next review; nothing else about late sources lives here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
@@ -25,6 +26,7 @@ from prosewise.agents.model import Block, Finding, Segment, ToneSummary
 from prosewise.agents.registry import tone_summary
 from prosewise.agents.settings import Goals
 from prosewise.merge.model import Decision
+from prosewise.server.chunks import Edited, rechunk, split
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,3 +169,36 @@ class Review:
         """How the whole document sounds (None for short documents)."""
         blocks: list[Block] = [b for c in self.chunks for b in c.part.blocks]
         return tone_summary(blocks, self.goals)
+
+
+class Todo(NamedTuple):
+    """A chunk of the new version whose result is still to be found."""
+
+    start: int
+    text: str
+
+
+def layout_chunks(previous: Review | None, text: str, language: str, context: str,
+            edited: Edited | None) -> tuple[list[Chunk | Todo], Sequence[Chunk]]:
+    """The new version's chunks: after a keystroke, the previous review's records for
+    the chunks the edit left alone (the ones after it moved), and the edited ones to
+    look up; otherwise every chunk of ``split``, to look up. Records whose result
+    waits for a source are looked up again. Also the previous records the new ones
+    replace (the edited ones; all of them when the text is split again)."""
+    layout: list[Chunk | Todo]
+    edit = (rechunk(previous.starts, previous.texts, text, language, edited)
+            if previous is not None and previous.language == language else None)
+    replaced: Sequence[Chunk] = previous.chunks if previous is not None else ()
+    if previous is None or edit is None:
+        layout = [Todo(s, c) for s, c in split(text, language)]
+    else:
+        old = previous.chunks
+        replaced = old[edit.before:len(old) - edit.after]
+        layout = [*old[:edit.before], *(Todo(s, c) for s, c in edit.middle),
+                  *(c.moved(edit.delta) for c in old[len(old) - edit.after:])]
+        if previous.context != context:
+            layout = [Todo(c.start, c.text) for c in layout]
+    if previous is not None and previous.waiting:
+        layout = [Todo(c.start, c.text) if isinstance(c, Chunk) and c.waiting else c
+                  for c in layout]
+    return layout, replaced

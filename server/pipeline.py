@@ -2,9 +2,10 @@
 
 No LSP here: the language server and the CLI are two thin fronts over
 ``Pipeline.review``. The document is cut into chunks (chunks.py) that are
-extracted, checked and ranked alone; a ranked chunk is cached per (chunk text,
-settings, feedback) and findings per (agent, block content, settings), so after
-an edit only the edited chunk is worked on, whatever the document's size.
+extracted, checked and ranked alone; a ranked chunk is found again per (chunk text,
+settings, feedback) while some review holds it, and findings are cached per (agent,
+block content, settings), so after an edit only the edited chunk is worked on,
+whatever the document's size.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ import os
 from collections.abc import Hashable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import NamedTuple, cast
+from typing import cast
+from weakref import WeakValueDictionary
 
 from prosewise.agents.base import Agent, CheckContext, run_work
 from prosewise.agents.engines.hub import EngineHits, EngineHub
-from prosewise.agents.lru import LRU
 from prosewise.agents.model import Block, Finding
 from prosewise.agents.registry import default_agents
 from prosewise.agents.settings import Settings
@@ -29,8 +30,8 @@ from prosewise.agents.text import sentences
 from prosewise.merge.model import Layout, Ranking, RuleFeedback
 from prosewise.merge.rank import rank
 from prosewise.server.cache import FindingCache
-from prosewise.server.chunks import Edited, rechunk, split
-from prosewise.server.incremental import Chunk, Part, Review
+from prosewise.server.chunks import Edited
+from prosewise.server.incremental import Chunk, Part, Review, Todo, layout_chunks
 from prosewise.server.markup import extract
 from prosewise.server.markup.references import reference_labels
 
@@ -76,36 +77,6 @@ class _TrackedContext(CheckContext):
         return hits
 
 
-class _Todo(NamedTuple):
-    """A chunk of the new version whose result is still to be found."""
-
-    start: int
-    text: str
-
-
-def _layout(previous: Review | None, text: str, language: str, context: str,
-            edited: Edited | None) -> list[Chunk | _Todo]:
-    """The new version's chunks: after a keystroke, the previous review's records for
-    the chunks the edit left alone (the ones after it moved), and the edited ones to
-    look up; otherwise every chunk of ``split``, to look up. Records whose result
-    waits for a source are looked up again."""
-    layout: list[Chunk | _Todo]
-    edit = (rechunk(previous.starts, previous.texts, text, language, edited)
-            if previous is not None and previous.language == language else None)
-    if previous is None or edit is None:
-        layout = [_Todo(s, c) for s, c in split(text, language)]
-    else:
-        old = previous.chunks
-        layout = [*old[:edit.before], *(_Todo(s, c) for s, c in edit.middle),
-                  *(c.moved(edit.delta) for c in old[len(old) - edit.after:])]
-        if previous.context != context:
-            layout = [_Todo(c.start, c.text) for c in layout]
-    if previous is not None and previous.waiting:
-        layout = [_Todo(c.start, c.text) if isinstance(c, Chunk) and c.waiting else c
-                  for c in layout]
-    return layout
-
-
 @dataclass(frozen=True)
 class _Run:
     """What every chunk of one review is checked with."""
@@ -130,7 +101,6 @@ class Pipeline:
         pool: Executor | None = None,
         engines: EngineHub | None = None,
         cache: FindingCache | None = None,
-        parts: LRU[Part] | None = None,
     ) -> None:
         self.agents = list(agents) if agents is not None else default_agents()
         self.pool = pool or ThreadPoolExecutor(
@@ -138,7 +108,11 @@ class Pipeline:
         )
         self.engines = engines or EngineHub()
         self.cache = cache or FindingCache()
-        self.parts: LRU[Part] = parts or LRU(50_000)
+        self.parts: WeakValueDictionary[tuple[str, frozenset[str], str], Part] = (
+            WeakValueDictionary())
+        """Ranked chunks per (context, reference labels, chunk text) while a review (an
+        open document's, a batch file's) holds them: a replaced chunk's part goes with
+        the last one."""
 
     async def review(
         self,
@@ -163,18 +137,18 @@ class Pipeline:
         ``edited`` bounds what changed since ``previous`` (see ``chunks.Edited``).
         """
         context = _context_key(language, settings, feedback)
-        layout = _layout(previous, text, language, context, edited)
+        layout, replaced = layout_chunks(previous, text, language, context, edited)
         defining = ([c.text for c in layout if "]:" in c.text]
                     if language == "markdown" and "]:" in text else [])
         labels = await run_work(self.pool, reference_labels, defining,
                                 inline=sum(map(len, defining)) < INLINE_CHARS)
         if previous is not None and previous.labels != labels:  # links may have changed
-            layout = [_Todo(c.start, c.text) for c in layout]
-        todo = [i for i, c in enumerate(layout) if isinstance(c, _Todo)]
-        for i in todo:
+            layout = [Todo(c.start, c.text) for c in layout]
+        looked_up = [i for i, c in enumerate(layout) if isinstance(c, Todo)]
+        for i in looked_up:
             if (part := self.parts.get((context, labels, layout[i].text))) is not None:
                 layout[i] = Chunk(layout[i].start, layout[i].text, part)
-        todo = [i for i in todo if isinstance(layout[i], _Todo)]
+        todo = [i for i in looked_up if isinstance(layout[i], Todo)]
         missing = list(dict.fromkeys(layout[i].text for i in todo))
         run = _Run(language, labels, settings, settings.digest(), feedback,
                    early=early and len(missing) <= EARLY_CHUNKS,
@@ -184,14 +158,25 @@ class Pipeline:
         fresh = dict(zip(missing, (part for part, _ in checked), strict=True))
         for chunk, part in fresh.items():
             if not part.waiting:
-                self.parts.put((context, labels, chunk), part)
+                self.parts[(context, labels, chunk)] = part
         for i in todo:  # only the records still to make: no pass over the whole table
             layout[i] = Chunk(layout[i].start, layout[i].text, fresh[layout[i].text])
-        chunks = tuple(cast(list[Chunk], layout))  # every _Todo was replaced just above
+        chunks = tuple(cast(list[Chunk], layout))  # every Todo was replaced just above
+        if replaced:
+            self._forget(replaced, [chunks[i] for i in looked_up], run.digest)
         return Review(text=text, chunks=chunks, goals=settings.goals,
                       checked_blocks=sum(n for _, n in checked), language=language,
                       context=context, labels=labels,
                       waiting=frozenset().union(*(p.waiting for p in fresh.values())))
+
+    def _forget(self, replaced: Sequence[Chunk], new: Sequence[Chunk], digest: str) -> None:
+        """Drop the cached findings of blocks only the replaced chunks had (else each
+        keystroke leaves the edited block's behind: ≈8 KB at 10k words)."""
+        kept = {b.digest for c in new for b in c.part.blocks}
+        for block in (b for c in replaced for b in c.part.blocks):
+            if block.digest not in kept:
+                for agent in self.agents:
+                    self.cache.drop(_agent_key(agent, block, digest))
 
     async def _check_chunk(self, chunk: str, run: _Run,
                            room: asyncio.Semaphore) -> tuple[Part, int]:
@@ -290,7 +275,9 @@ def _context_key(
 
 
 def to_document(block: Block, found: Sequence[Finding]) -> list[Finding]:
-    """Findings moved from block to document offsets; ones that cannot map are dropped."""
+    """Findings moved from block to document offsets; ones that cannot map are dropped.
+    One that does not move (a plain paragraph's) stays the finding cache's object:
+    findings are frozen, and a copy costs ≈1.3 KB."""
     out = []
     for f in found:
         if block.text[f.start:f.end] != f.text:
@@ -299,7 +286,8 @@ def to_document(block: Block, found: Sequence[Finding]) -> list[Finding]:
         span = block.to_doc(f.start, f.end)
         if span is None:
             continue
-        out.append(f.model_copy(update={"start": span[0], "end": span[1]}))
+        moved = span != (f.start, f.end)
+        out.append(f.model_copy(update={"start": span[0], "end": span[1]}) if moved else f)
     return out
 
 

@@ -57,6 +57,25 @@ def test_predecessors_find_the_latest_version_by_head_or_tail() -> None:
     assert index.candidates("ctx", OLD) == []  # itself is not a predecessor
 
 
+def test_predecessors_name_the_versions_a_sentence_displaces() -> None:
+    index = Predecessors(10)
+    assert index.add("ctx", OLD) == []
+    assert index.add("ctx", "She have a car and the dog.") == [OLD]  # its edited version
+    assert index.add("ctx", "She have a car and many other things, all of them red.") == []
+    assert index.add("other", OLD) == []
+
+
+async def test_an_edited_sentence_leaves_no_hits_of_its_old_version(
+        hub: EngineHub, pool: Executor) -> None:
+    fresh = EngineHub(harper=hub.harper, lingo=hub.lingo)  # the engines, without their caches
+    await fresh.check(OLD, Settings(), pool)
+    cached = len(fresh._sentences)
+    await fresh.check("She have a car and the dog.", Settings(), pool)
+    assert len(fresh._sentences) == cached == len(fresh.engines)
+    await fresh.check("Something else entirely, about nothing at all here.", Settings(), pool)
+    assert len(fresh._sentences) == 2 * cached
+
+
 def test_early_check_carries_lingo_hits_then_the_fresh_ones_follow(
     hub: EngineHub, pool: Executor
 ) -> None:

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import re
 
 from fake_engine import fake_hub
 
 from prosewise.agents.base import CheckContext
 from prosewise.agents.engines.hits import HARPER, LINGO
+from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.model import AgentName, Block, Category, Finding
 from prosewise.agents.settings import Settings
 from prosewise.server.pipeline import DEFER_CHARS, Pipeline
@@ -69,6 +72,30 @@ class Echo:
         word = block.text.split()[0]
         return [Finding(agent=self.name, rule="clarity.first", category=Category.STYLE,
                         start=0, end=len(word), text=word, message="first")]
+
+
+async def test_ranked_chunks_are_kept_only_while_a_review_holds_them() -> None:
+    """The part cache keeps no replaced chunk (a keystroke would leave one behind) and
+    no part of a review nobody holds, but finds the parts a held review has; the
+    finding cache keeps no replaced block's findings."""
+    p = Pipeline(agents=[Echo()], engines=EngineHub(use_harper=False, use_lingo=False))
+    try:
+        review = await p.review(DOC, "plaintext", Settings())
+        assert len(review.chunks) == len(p.parts) == 3
+        for before, after in (("nice", "fine"), ("fine", "good"), ("good", "nice")):
+            text = review.text.replace(before, after)
+            review = await p.review(text, "plaintext", Settings(), previous=review)
+        await asyncio.sleep(0)  # the loop lets go of the finished checks' results
+        gc.collect()
+        assert len(p.parts) == len(p.cache) == 3  # one agent, one block per chunk
+        again = await p.review(DOC, "plaintext", Settings())
+        assert [c.part for c in again.chunks] == [c.part for c in review.chunks]
+        del review, again
+        await asyncio.sleep(0)  # the loop lets go of the finished checks' results
+        gc.collect()
+        assert len(p.parts) == 0
+    finally:
+        p.close()
 
 
 async def test_a_failing_agent_is_isolated() -> None:

@@ -65,11 +65,21 @@ class Predecessors:
     def __post_init__(self) -> None:
         self._by_end = LRU(2 * self.max_entries)
 
-    def add(self, context: Hashable, text: str) -> None:
-        """Remember ``text`` as the latest checked sentence with its head and tail."""
-        if len(text) >= KEY_CHARS:
-            self._by_end.put((context, "head", text[:KEY_CHARS]), text)
-            self._by_end.put((context, "tail", text[-KEY_CHARS:]), text)
+    def add(self, context: Hashable, text: str) -> list[str]:
+        """Remember ``text`` as the latest checked sentence with its head and tail; the
+        earlier versions of it this displaces (one small edit away, as ``carry``
+        takes them): the next edit carries from ``text``, so the hub drops their hits
+        (else each keystroke left a sentence's hits behind, per engine)."""
+        displaced: list[str] = []
+        if len(text) < KEY_CHARS:
+            return displaced
+        for end, key in (("head", text[:KEY_CHARS]), ("tail", text[-KEY_CHARS:])):
+            old = self._by_end.get((context, end, key))
+            if (old is not None and old != text and old not in displaced
+                    and carry(old, (), text) is not None):
+                displaced.append(old)
+            self._by_end.put((context, end, key), text)
+        return displaced
 
     def candidates(self, context: Hashable, text: str) -> list[str]:
         """Earlier sentences sharing ``text``'s head or tail (most likely first)."""

@@ -233,8 +233,10 @@ class EngineHub:
                 continue
             for i, unit_hits in enumerate(units.split(hits, first, stop), first):
                 per_unit[i] = unit_hits
-                self._sentences.put((*context, units.piece(i)), unit_hits)
-                self._predecessors.add(context, units.piece(i))
+                piece = units.piece(i)  # one string for both: a slice is a copy
+                self._sentences.put((*context, piece), unit_hits)
+                for old in self._predecessors.add(context, piece):
+                    self._sentences.drop((*context, old))
         return units.join([hits or () for hits in per_unit])
 
     @classmethod

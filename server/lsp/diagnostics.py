@@ -1,11 +1,11 @@
 """Diagnostics per chunk, cached by the chunk's result, and the push message built from them.
 
 The pipeline's review is a table of chunks (server/incremental.py); the server keeps
-its own converted form of each chunk's shown findings in ``DiagnosticCache``, keyed by
-the chunk's result, its first line and the encoding (chunks start in column 0, so
-nothing else changes a chunk's diagnostics). A keystroke converts and serialises only
-the edited chunk's diagnostics, so the server's own per-edit work does not grow with
-the document's findings.
+its own converted form of each chunk's shown findings in ``DiagnosticCache``, held by
+the chunk's result and valid for its first line and the encoding (chunks start in
+column 0, so nothing else changes a chunk's diagnostics). A keystroke converts and
+serialises only the edited chunk's diagnostics, so the server's own per-edit work does
+not grow with the document's findings.
 """
 
 from __future__ import annotations
@@ -17,22 +17,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NamedTuple
+from weakref import WeakKeyDictionary
 
 from cattrs import Converter
 from lsprotocol import types
 from lsprotocol.converters import get_converter
 from pygls.protocol import JsonRPCProtocol
 
-from prosewise.agents.lru import LRU
 from prosewise.agents.model import Finding
-from prosewise.server.incremental import Chunk
+from prosewise.server.incremental import Chunk, Part
 from prosewise.server.lsp.convert import LineIndex, to_diagnostic
 from prosewise.server.pipeline import Review
 
 log = logging.getLogger(__name__)
-
-CONVERTED = 20_000
-"""Chunk conversions kept (20 open 10k-word documents have about 4,000 with findings)."""
 
 Keep = Callable[[tuple[Finding, ...]], tuple[Finding, ...]]
 """Filters shown findings (document offsets), e.g. the writer's ignored occurrences."""
@@ -164,28 +161,51 @@ def compact(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
+PLACES = 8
+"""Placements (first line, encoding) kept per chunk result: a chunk repeated in a
+document, or one whose first line moved, is converted once per place; beyond this
+many, the place least recently used is dropped (a bound per live result instead of
+a global LRU)."""
+
+
 class DiagnosticCache:
     """Converted diagnostics per chunk result and placement (first line, encoding).
 
     Chunks start in column 0, so a chunk's diagnostics depend only on its result,
     its first line and the encoding; a result object is reused while its chunk's
-    text and the settings are unchanged.
+    text and the settings are unchanged. Held weakly by the result: its conversions
+    live as long as some review holds it (an open document's, or the pipeline's
+    ``parts`` while one does), so replaced chunks and closed documents leave nothing
+    behind. (An LRU of 20,000 conversions held their results too: two per keystroke,
+    the early one and the complete one, each kept until 10,000 edits later.)
     """
 
-    def __init__(self, size: int = CONVERTED) -> None:
+    def __init__(self) -> None:
         self.converter = get_converter()
-        self._known: LRU[Converted] = LRU(size)
+        self._known: WeakKeyDictionary[Part, dict[tuple[int, str], Converted]] = (
+            WeakKeyDictionary())
+
+    def __len__(self) -> int:
+        """How many chunk results have conversions."""
+        return len(self._known)
 
     def converted(self, chunk: Chunk, lines: LineIndex) -> Converted:
         """The chunk's diagnostics at its place."""
         line = lines.line_of(chunk.start)
         if lines.starts[line] != chunk.start:  # mid-line: positions depend on the line
             return self._convert(chunk, lines)
-        key = (chunk.part, line, lines.encoding)
-        found = self._known.get(key)
+        places = self._known.get(chunk.part)
+        if places is None:
+            places = self._known[chunk.part] = {}
+        place = (line, lines.encoding)
+        found = places.get(place)
         if found is None:
             found = self._convert(chunk, lines)
-            self._known.put(key, found)
+            if len(places) >= PLACES:
+                del places[next(iter(places))]  # the place least recently used
+        elif len(places) > 1:
+            del places[place]  # re-inserted below: the most recently used
+        places[place] = found
         return found
 
     def _convert(self, chunk: Chunk, lines: LineIndex) -> Converted:

@@ -27,6 +27,7 @@ from prosewise.agents.project import load_project
 from prosewise.agents.ruleagent import house_rule_problems
 from prosewise.agents.settings import Settings
 from prosewise.merge.model import RuleFeedback
+from prosewise.server.heap import Trimmer
 from prosewise.server.lsp.checker import Checker
 from prosewise.server.lsp.diagnostics import Checked, publish
 from prosewise.server.lsp.documents import Document, Documents
@@ -84,6 +85,8 @@ class ProsewiseServer(LanguageServer):
         """Publish what is ready, then again with each engine as it comes in (waves.py):
         before harper has loaded, and per keystroke before lingotweaker is done."""
         self.waves = Waves(lambda: self.pipeline.engines, self._recheck)
+        self.heap = Trimmer(big=FREEZE_BLOCKS)
+        """Gives the heap that checks freed back to the system (heap.py)."""
 
     @property
     def pipeline(self) -> Pipeline:
@@ -238,6 +241,7 @@ class ProsewiseServer(LanguageServer):
                                              revision=revision)
         if review.checked_blocks >= FREEZE_BLOCKS:
             gc.freeze()
+        self.heap.checked(review.checked_blocks)
         return checked
 
     def _recheck(self, uri: str, revision: int | None = None) -> None:
@@ -254,6 +258,7 @@ class ProsewiseServer(LanguageServer):
         """Cancel pending checks, stop the pipeline's workers and close the learning store."""
         await self.checker.close()
         self.waves.close()
+        self.heap.close()
         if self._warm_up is not None:
             self._warm_up.cancel()
         if self._pipeline is not None:

@@ -4,6 +4,8 @@ must not be converted again."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
 import random
 from collections.abc import AsyncIterator
@@ -65,6 +67,27 @@ async def test_unchanged_chunks_reuse_their_diagnostics(pipeline: Pipeline) -> N
     assert [before.get(p.chunk.start) is p.converted for p in second.pieces] == [
         p.chunk.start < edit_at for p in second.pieces]
     assert second.pieces[0].chunk.start < edit_at <= second.pieces[-1].chunk.start
+
+
+async def test_conversions_go_with_the_results_they_convert(pipeline: Pipeline) -> None:
+    """A replaced chunk's diagnostics are not kept once no review holds its result,
+    nor a closed document's (no review holds its results then)."""
+    cache = DiagnosticCache()
+    review = await pipeline.review(TEXT, "markdown", PICKY)
+    cache.checked(URI, 1, review, LineIndex(TEXT))
+    converted = len(cache)
+    assert converted == sum(1 for c in review.chunks if c.part.shown) >= 2
+    for version, (before, after) in enumerate((("Café", "Cafe"), ("Cafe", "Café")), 2):
+        text = review.text.replace(before, after)
+        review = await pipeline.review(text, "markdown", PICKY, previous=review)
+        cache.checked(URI, version, review, LineIndex(text))
+        await asyncio.sleep(0)  # the loop lets go of the finished checks' results
+        gc.collect()
+        assert len(cache) == converted
+    del review
+    await asyncio.sleep(0)
+    gc.collect()
+    assert len(cache) == 0
 
 
 async def test_ignored_findings_are_left_out(pipeline: Pipeline) -> None:
