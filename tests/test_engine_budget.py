@@ -11,8 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from spy_engine import SpyEngine
 
-from prosewise.agents.engines import hub as hub_module
-from prosewise.agents.engines.hub import LONGEST_TEXT, EngineHub
+from prosewise.agents.engines import guard
+from prosewise.agents.engines.guard import LONGEST_TEXT
+from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.settings import Settings
 
 SENTENCE = "She have a cat. "
@@ -32,13 +33,13 @@ async def test_an_engine_over_its_budget_skips_the_rest_and_caches_none_of_it(
 ) -> None:
     slow = EngineHub(harper=SpyEngine(hub.harper, burn), use_lingo=False)
     text = SENTENCE * (6 * LONGEST_TEXT // len(SENTENCE))  # six jobs' worth of runs
-    monkeypatch.setattr(hub_module, "ENGINE_BUDGET", BUDGET)
+    monkeypatch.setattr(guard, "ENGINE_BUDGET", BUDGET)
     with caplog.at_level(logging.WARNING):
         cut = await slow.check(text, Settings(), pool)
     flagged = sorted(h.start for h in cut.hits if text[h.start:h.end] == "have")
     assert flagged and flagged[-1] < len(text) * 5 // 6  # the last runs went unchecked
     assert not cut.failed and not cut.pending
     assert "took more than 0.2 CPU seconds" in caplog.text
-    monkeypatch.setattr(hub_module, "ENGINE_BUDGET", 60.0)
+    monkeypatch.setattr(guard, "ENGINE_BUDGET", 60.0)
     again = await slow.check(text, Settings(), pool)
     assert len([h for h in again.hits if text[h.start:h.end] == "have"]) == text.count("have")

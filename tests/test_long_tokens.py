@@ -11,7 +11,8 @@ import pytest
 from spy_engine import SpyEngine
 from test_cli import prosewise
 
-from prosewise.agents.engines.hub import LONGEST_TEXT, EngineHub
+from prosewise.agents.engines.guard import LONGEST_TEXT
+from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.settings import Settings
 from prosewise.agents.text import LONGEST_TOKEN, UNBROKEN
 from prosewise.server.markup.markdown import extract_markdown

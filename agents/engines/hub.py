@@ -16,35 +16,25 @@ import asyncio
 import logging
 import os
 import threading
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 
+from prosewise.agents.engines import guard
 from prosewise.agents.engines.carry import Predecessors, carry
 from prosewise.agents.engines.engine import Engine
+from prosewise.agents.engines.guard import check_all, within
 from prosewise.agents.engines.harper_engine import HarperEngine
 from prosewise.agents.engines.hits import HARPER, LINGO, EngineHit, EngineHits, Hits
 from prosewise.agents.engines.lingo_engine import LingoEngine, byte_to_char_offsets
 from prosewise.agents.engines.units import Units, runs
 from prosewise.agents.lru import LRU
 from prosewise.agents.settings import Dialect, Settings
-from prosewise.agents.text import UNBROKEN
 
 __all__ = ["HARPER", "LINGO", "EngineHit", "EngineHits", "EngineHub", "byte_to_char_offsets"]
 
 log = logging.getLogger(__name__)
 
-LONGEST_TEXT = 1_000
-"""The most characters an engine gets in one call. A sentence is far shorter; a text
-without sentence ends (a table row, a log file, one huge line) is cut at a line break
-or a space: harper's time grows with the square of a text with no sentence end
-(266,000 characters: 36 s in one call)."""
-ENGINE_BUDGET = 10.0
-"""CPU seconds one engine may spend on one block's unchecked text (one job). Past it
-the rest of that text goes without the engine's hits, not cached, with a log line: a
-paragraph takes milliseconds, a 300 KB log file with no paragraph breaks took
-lingotweaker half a minute, during which nothing else could use it."""
 SENTENCE_CACHE = 50_000
 """Sentences whose engine hits are kept (≈ 20 open 10k-word documents, twice over)."""
 
@@ -207,12 +197,12 @@ class EngineHub:
         each) are handed to ``pool`` at once, in one job."""
         per_unit = self._cached(engine.name, units, dialect, words)
         missing = [part for run in runs([i for i, hits in enumerate(per_unit) if hits is None])
-                   for part in _within(units, run)]
+                   for part in within(units, run)]
         if not missing:
             return _done(units.join([hits or () for hits in per_unit]))
         texts = [units.text[slice(*units.span(*run))] for run in missing]
         job = asyncio.get_running_loop().run_in_executor(
-            pool, _check_all, engine, texts, dialect, words)
+            pool, check_all, engine, texts, dialect, words)
         return self._collect(job, (engine.name, dialect, words), per_unit, missing, units)
 
     async def _collect(
@@ -220,13 +210,13 @@ class EngineHub:
         per_unit: list[Hits | None], missing: list[tuple[int, int]], units: Units,
     ) -> Hits:
         """The checked runs' hits, cached per unit, joined with the cached ones (a run
-        left unchecked over ``ENGINE_BUDGET`` has none, and is not cached)."""
+        left unchecked over ``guard.ENGINE_BUDGET`` has none, and is not cached)."""
         found = await job
         if None in found:
             skipped = [units.span(*run) for run, hits in zip(missing, found, strict=True)
                        if hits is None]
             log.warning("%s took more than %g CPU seconds on a %d-character text: no hits"
-                        " from it on characters %d-%d (%d runs)", context[0], ENGINE_BUDGET,
+                        " from it on characters %d-%d (%d runs)", context[0], guard.ENGINE_BUDGET,
                         len(units.text), skipped[0][0], skipped[-1][1], len(skipped))
         for (first, stop), hits in zip(missing, found, strict=True):
             if hits is None:
@@ -283,73 +273,6 @@ class EngineHub:
         """Stop the engines' own threads (the pool belongs to whoever passed it in)."""
         for engine in (self.harper, self.lingo):
             engine.executor.shutdown(wait=False, cancel_futures=True)
-
-
-def _within(units: Units, run: tuple[int, int]) -> list[tuple[int, int]]:
-    """A run of units cut at unit starts into runs of at most ``LONGEST_TEXT``
-    characters, but for a unit longer than that alone (``pieces`` cuts it)."""
-    out: list[tuple[int, int]] = []
-    first, stop = run
-    for i in range(first + 1, stop):
-        if units.bounds[i + 1] - units.bounds[first] > LONGEST_TEXT:
-            out.append((first, i))
-            first = i
-    out.append((first, stop))
-    return out
-
-
-def _check_all(
-    engine: Engine, texts: list[str], dialect: Dialect, words: tuple[str, ...]
-) -> list[Hits | None]:
-    """Each text's hits, until the job has used ``ENGINE_BUDGET`` of this thread's CPU
-    time (not wall time: waiting for a busy machine is not the engine's cost); None
-    for the texts after that."""
-    out: list[Hits | None] = []
-    deadline = time.thread_time() + ENGINE_BUDGET
-    for text in texts:
-        over = time.thread_time() > deadline
-        out.append(None if over else _check_guarded(engine, text, dialect, words))
-    return out
-
-
-def _check_guarded(engine: Engine, text: str, dialect: Dialect, words: tuple[str, ...]) -> Hits:
-    """The engine's hits on ``text``, handed over in pieces it can take (``pieces``):
-    no run longer than any word (``UNBROKEN``; one of 100,000 characters makes harper
-    abort the whole process) and nothing longer than ``LONGEST_TEXT``."""
-    out: list[EngineHit] = []
-    for start, end in pieces(text):
-        out.extend(h.moved(start) for h in engine.hits(text[start:end], dialect, words))
-    return tuple(out)
-
-
-def pieces(text: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` to check one by one: the text between runs too long to be a
-    word, cut where longer than ``LONGEST_TEXT`` (``_bounded``); blank ones left out."""
-    if len(text) <= LONGEST_TEXT and UNBROKEN.search(text) is None:
-        return [(0, len(text))]
-    spans: list[tuple[int, int]] = []
-    at = 0
-    for run in [*(m.span() for m in UNBROKEN.finditer(text)), (len(text), len(text))]:
-        spans.extend(_bounded(text, at, run[0]))
-        at = run[1]
-    return [(a, b) for a, b in spans if not text[a:b].isspace() and b > a]
-
-
-def _bounded(text: str, start: int, stop: int) -> list[tuple[int, int]]:
-    """``text[start:stop]`` in spans of at most ``LONGEST_TEXT``, each ending after a
-    line break if one lies in its second half, else after its last space (runs without
-    space are shorter than ``UNBROKEN``'s, so there is one)."""
-    out: list[tuple[int, int]] = []
-    while stop - start > LONGEST_TEXT:
-        limit = start + LONGEST_TEXT
-        cut = text.rfind("\n", start + LONGEST_TEXT // 2, limit)
-        if cut < 0:
-            cut = max(text.rfind(" ", start, limit), text.rfind("\t", start, limit))
-        cut = cut + 1 if cut > start else limit
-        out.append((start, cut))
-        start = cut
-    out.append((start, stop))
-    return out
 
 
 def _done(value: Hits) -> asyncio.Future[Hits]:
