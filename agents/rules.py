@@ -91,14 +91,15 @@ class Rule:
         """Whether this house rule's pattern ran over its time limit and is now off."""
         return isinstance(self.pattern, TimedPattern) and self.pattern.timed_out
 
-    def find(self, text: str) -> Iterator[Finding]:
-        """Every match of the rule in ``text`` as a finding (block coordinates)."""
+    def find(self, text: str, lines: tuple[int, int] | None = None) -> Iterator[Finding]:
+        """Every match of the rule in ``text`` as a finding (block coordinates); for a
+        built-in rule, only in ``lines`` (start, end) if given (see ``find_all``)."""
         if self.pattern is None:
             return
         if isinstance(self.pattern, TimedPattern):
             spans: Iterable[tuple[int, int]] = self.pattern.spans(text)
         else:
-            spans = (m.span() for m in self.pattern.finditer(text))
+            spans = (m.span() for m in self.pattern.finditer(text, *(lines or (0, len(text)))))
         for start, end in spans:
             quoted = text[start:end]
             options = self.swaps.get(_norm(quoted), ())
@@ -291,6 +292,41 @@ def run_rules(rules: Iterable[Rule], text: str, goals: Goals) -> list[Finding]:
     return find_all([rule for rule in rules if rule.applies(goals)], text)
 
 
+SCAN_CHARS = 10_000
+"""The most characters one built-in pattern scans in one call. ``re`` holds the GIL
+for a whole call: a rule scanning a 1 MB block in one call kept the event loop (hover,
+``exit``) waiting for seconds. A larger block is scanned line range by line range, cut
+after a line that ends a sentence where there is one (a phrase does not run on across
+that), else after any line; a house rule (``regex``, with a time limit) still sees the
+whole block."""
+
+
 def find_all(rules: Iterable[Rule], text: str) -> list[Finding]:
     """All findings of these data rules (chosen for the goals already)."""
-    return [f for rule in rules for f in rule.find(text)]
+    if len(text) <= SCAN_CHARS:
+        return [f for rule in rules for f in rule.find(text)]
+    ranges = _line_ranges(text)
+    return [f for rule in rules
+            for f in (rule.find(text) if isinstance(rule.pattern, TimedPattern)
+                      else (f for lines in ranges for f in rule.find(text, lines)))]
+
+
+def _line_ranges(text: str) -> list[tuple[int, int]]:
+    """``text`` in ranges of at most about ``SCAN_CHARS``, each ending after a line
+    break (a sentence's last line if one lies in its second half); a line longer than
+    that is one range."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > SCAN_CHARS:
+        limit = start + SCAN_CHARS
+        cut = max(text.rfind(f"{end}\n", start + SCAN_CHARS // 2, limit) for end in ".!?")
+        if cut >= 0:
+            cut += 2
+        else:
+            cut = text.rfind("\n", start, limit) + 1 or text.find("\n", limit) + 1
+        if cut <= start:
+            break
+        out.append((start, cut))
+        start = cut
+    out.append((start, len(text)))
+    return out

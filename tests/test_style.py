@@ -8,7 +8,14 @@ import pytest
 
 from prosewise.agents.model import AgentName, Finding, Severity
 from prosewise.agents.ruleagent import house_rule_problems, load_house_rules, rules_for
-from prosewise.agents.rules import Rule, builtin_rules, run_rules
+from prosewise.agents.rules import (
+    SCAN_CHARS,
+    Rule,
+    _line_ranges,
+    builtin_rules,
+    find_all,
+    run_rules,
+)
 from prosewise.agents.settings import Domain, Goals, Settings
 from prosewise.agents.style import PASSIVE_RULE, passive_findings
 from prosewise.server.pipeline import Pipeline
@@ -194,3 +201,16 @@ def test_the_documented_example_works(tmp_path: Path) -> None:
     style = load_house_rules([str(house)], AgentName.STYLE)
     found = run_rules(style, "We use Javascript and e-mail.", Goals())
     assert [f.replacements[0].value for f in found] == ["JavaScript", "email"]
+
+
+def test_a_large_block_is_scanned_in_line_ranges_with_the_same_findings() -> None:
+    """Past ``SCAN_CHARS`` the built-in rules scan a block line range by line range (a
+    scan of a whole 1 MB block held the GIL for long): the findings are the same."""
+    lines = ["Due to the fact that it rained, we utilize\nvery unique tools in order to",
+             "win.\nIt is important to note that the results are basically fine!\n"]
+    text = "".join(lines) * (3 * SCAN_CHARS // len("".join(lines)))
+    assert len(_line_ranges(text)) > 2
+    rules = [r for agent in AgentName for r in builtin_rules(agent)]
+    whole = [(f.rule, f.start, f.end) for r in rules for f in r.find(text)]
+    assert [(f.rule, f.start, f.end) for f in find_all(rules, text)] == whole
+    assert len({rule for rule, _, _ in whole}) >= 3  # several rules, some across a line
