@@ -27,6 +27,7 @@ from prosewise.agents.registry import tone_summary
 from prosewise.agents.settings import Goals
 from prosewise.merge.model import Decision
 from prosewise.server.chunks import Edited, rechunk, split
+from prosewise.server.markup.references import Labels
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,7 +114,7 @@ class Review:
     context: str = ""
     """Everything besides its text the review depended on (language, settings, feedback):
     its results can stand in for the next version's equal chunks only in the same context."""
-    labels: frozenset[str] = frozenset()
+    labels: Labels = frozenset()
     """The document's reference labels (Markdown): with others, a chunk may read
     differently (``[text][label]`` is a link or not), so its result is looked up again."""
     waiting: frozenset[str] = frozenset()

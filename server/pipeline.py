@@ -33,7 +33,7 @@ from prosewise.server.cache import FindingCache
 from prosewise.server.chunks import Edited
 from prosewise.server.incremental import Chunk, Part, Review, Todo, layout_chunks
 from prosewise.server.markup import extract
-from prosewise.server.markup.references import reference_labels
+from prosewise.server.markup.references import Labels, reference_labels
 
 __all__ = ["Chunk", "Pipeline", "Review", "layout_of", "to_document"]
 
@@ -82,7 +82,7 @@ class _Run:
     """What every chunk of one review is checked with."""
 
     language: str
-    labels: frozenset[str]
+    labels: Labels
     """The document's reference labels (Markdown: see markup/references.py)."""
     settings: Settings
     digest: str
@@ -108,7 +108,7 @@ class Pipeline:
         )
         self.engines = engines or EngineHub()
         self.cache = cache or FindingCache()
-        self.parts: WeakValueDictionary[tuple[str, frozenset[str], str], Part] = (
+        self.parts: WeakValueDictionary[tuple[str, Labels, str], Part] = (
             WeakValueDictionary())
         """Ranked chunks per (context, reference labels, chunk text) while a review (an
         open document's, a batch file's) holds them: a replaced chunk's part goes with
@@ -187,22 +187,19 @@ class Pipeline:
         or block (a keystroke's, a table cell) is worked on on the loop, which is
         faster (``INLINE_CHARS``).
         """
-        async with room:
-            return await self._check_chunk_now(chunk, run)
-
-    async def _check_chunk_now(self, chunk: str, run: _Run) -> tuple[Part, int]:
         inline = len(chunk) < INLINE_CHARS
-        blocks = await run_work(self.pool, extract, chunk, run.language, run.labels,
-                                inline=inline)
         per_block: list[tuple[list[Finding], int, frozenset[str]]] = []
-        for at in range(0, len(blocks), BLOCKS_AT_ONCE):
-            per_block.extend(await asyncio.gather(
-                *(self._check_block(b, run, inline=len(b.text) < INLINE_CHARS)
-                  for b in blocks[at:at + BLOCKS_AT_ONCE])))
-        findings = [f for found, _, _ in per_block for f in found
-                    if run.settings.rule_enabled(f.rule)]
-        ranking = await run_work(self.pool, _rank_chunk, findings, run.settings, blocks,
-                                 run.feedback, inline=inline)
+        async with room:
+            blocks = await run_work(self.pool, extract, chunk, run.language, run.labels,
+                                    inline=inline)
+            for at in range(0, len(blocks), BLOCKS_AT_ONCE):
+                per_block.extend(await asyncio.gather(
+                    *(self._check_block(b, run, inline=len(b.text) < INLINE_CHARS)
+                      for b in blocks[at:at + BLOCKS_AT_ONCE])))
+            findings = [f for found, _, _ in per_block for f in found
+                        if run.settings.rule_enabled(f.rule)]
+            ranking = await run_work(self.pool, _rank_chunk, findings, run.settings, blocks,
+                                     run.feedback, inline=inline)
         part = Part(blocks=tuple(blocks), findings=tuple(findings), shown=ranking.shown,
                     decisions=ranking.decisions,
                     waiting=frozenset().union(*(waits for _, _, waits in per_block)))

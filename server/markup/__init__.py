@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from prosewise.agents.model import Block
 from prosewise.server.markup.plaintext import extract_plaintext
+from prosewise.server.markup.references import Labels
 
 Extractor = Callable[[str], list[Block]]
 
@@ -39,7 +40,7 @@ def language_for(filename: str) -> str:
     return "plaintext"
 
 
-def extract(text: str, language: str, labels: frozenset[str] = frozenset()) -> list[Block]:
+def extract(text: str, language: str, labels: Labels = frozenset()) -> list[Block]:
     """Prose blocks of ``text`` read as ``language``; a Markdown chunk is read with its
     document's reference ``labels`` (markup/references.py)."""
     if language == "markdown" and labels:
