@@ -220,6 +220,17 @@ class Client:
         """The server's resident set size in bytes."""
         return vm_rss(self.proc.pid)
 
+    async def idle(self, quiet: float = 2.0, timeout: float = 1800) -> None:
+        """Wait until the server has used no CPU for ``quiet`` seconds: every wave of
+        every open document is in (a large document's first diagnostics come before
+        its engines have checked it, server/lsp/waves.py)."""
+        deadline = time.perf_counter() + timeout
+        last, since = self.cpu(), time.perf_counter()
+        while time.perf_counter() - since < quiet and time.perf_counter() < deadline:
+            await asyncio.sleep(0.25)
+            if (now := self.cpu()) - last > 0.02:
+                last, since = now, time.perf_counter()
+
     def cpu(self) -> float:
         """CPU seconds (user + system, all threads) the server has used so far."""
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -428,16 +439,19 @@ async def memory(root: Path, sentences: list[str], args: argparse.Namespace) -> 
         client.open(uri, text)
     for uri in texts:
         await client.arrival(uri, 1)
+    await client.idle()
     published = client.rss()
     await asyncio.sleep(SETTLE)
     rss = client.rss()
+    waves = sorted({len(client.history[(uri, 1)]) for uri in texts})
     engines, trimmed = await engines_rss([root / f"mem{i}.md" for i in range(args.docs)], args)
     print(f"RSS with {args.docs} open {args.doc_words}-word documents: server {rss / 2**20:.0f} MB,"
           f" engines alone {engines / 2**20:.0f} MB (same engines, same text, another"
           f" process), server minus engines {(rss - engines) / 2**20:.0f} MB"
           f" (target ≤ {ADDED_TARGET_MB} MB); engines alone after malloc_trim"
           f" {trimmed / 2**20:.0f} MB, server minus that {(rss - trimmed) / 2**20:.0f} MB;"
-          f" server at the last publish ({SETTLE:g} s earlier) {published / 2**20:.0f} MB",
+          f" server when it fell idle ({SETTLE:g} s earlier) {published / 2**20:.0f} MB;"
+          f" publishes per document {waves}",
           flush=True)
     if args.soak:
         await soak(client, texts, args)
