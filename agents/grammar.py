@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from prosewise.agents.base import CheckContext
 from prosewise.agents.engines.hub import EngineHit, EngineHits
@@ -74,7 +75,7 @@ def in_context(finding: Finding, hit: EngineHit, text: str, *, solo: bool = Fals
         confidence = max(confidence, routing_table().ids["grammar.spelling"].confidence)
     if looks_like_name(text, hit.start, hit.end):
         confidence *= NAME_FACTOR
-    return finding.model_copy(update={"confidence": confidence})
+    return replace(finding, confidence=confidence)
 
 
 def looks_like_name(text: str, start: int, end: int) -> bool:
@@ -130,7 +131,7 @@ def doubt_sentence_starts(findings: Sequence[Finding], text: str) -> list[Findin
     text); the words demoted, 6 in 9 (12 in 130).
     """
     return [
-        f.model_copy(update={"confidence": f.confidence * NAME_FACTOR})
+        replace(f, confidence=f.confidence * NAME_FACTOR)
         if at_capitalised_start(f, text) and not confirmed(f, findings, text) else f
         for f in findings
     ]
@@ -214,8 +215,9 @@ def merged(a: Finding, b: Finding) -> Finding:
     confidence = first.confidence
     if first.severity.rank >= Severity.WARNING.rank:
         confidence = 1 - (1 - first.confidence) * (1 - second.confidence)
-    return first.model_copy(update={
-        "sources": first.sources + tuple(s for s in second.sources if s not in first.sources),
-        "confidence": min(MAX_CONFIDENCE, confidence),
-        "replacements": first.replacements + extra,
-    })
+    return replace(
+        first,
+        sources=first.sources + tuple(s for s in second.sources if s not in first.sources),
+        confidence=min(MAX_CONFIDENCE, confidence),
+        replacements=first.replacements + extra,
+    )

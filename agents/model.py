@@ -11,6 +11,7 @@ from bisect import bisect_right
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.dataclasses import dataclass
 from pydantic_core import CoreSchema, core_schema
 
 
@@ -67,11 +68,10 @@ class EditKind(StrEnum):
     DELETE = "delete"
 
 
-class Replacement(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Replacement:
     """One way to fix a finding. ``value`` is the new text (replace), the text to insert
     after the span (insert) or empty (delete)."""
-
-    model_config = ConfigDict(frozen=True)
 
     kind: EditKind = EditKind.REPLACE
     value: str = ""
@@ -113,10 +113,15 @@ class Source(str):
         return core_schema.no_info_after_validator_function(cls, core_schema.str_schema())
 
 
-class Finding(BaseModel):
-    """One problem found by one agent (or, after merging, by several)."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """One problem found by one agent (or, after merging, by several).
 
-    model_config = ConfigDict(frozen=True)
+    A validated dataclass with slots, not a BaseModel: an open document holds one per
+    raised, ranked and shown finding, and a BaseModel instance's ``__dict__`` and
+    fields-set made each ≈1.3 KB instead of ≈0.37 KB (20 open 10k-word documents:
+    see bench.lsp_latency). Changed copies are ``dataclasses.replace``.
+    """
 
     agent: AgentName
     rule: str = Field(description="Stable rule id, e.g. 'clarity.long-sentence'.")

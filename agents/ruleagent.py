@@ -11,6 +11,7 @@ import logging
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -242,5 +243,4 @@ def _drop_at_start(f: Finding, text: str, s: int, e: int) -> Finding:
 
 def _respan(f: Finding, text: str, s: int, e: int, fix: Replacement | None = None) -> Finding:
     replacements = (fix,) if fix is not None else f.replacements
-    return f.model_copy(update={"start": s, "end": e, "text": text[s:e],
-                                "replacements": replacements})
+    return replace(f, start=s, end=e, text=text[s:e], replacements=replacements)

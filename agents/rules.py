@@ -41,7 +41,15 @@ from typing import Any
 
 import regex
 
-from prosewise.agents.model import AgentName, Category, Finding, Replacement, Severity, Source
+from prosewise.agents.model import (
+    AgentName,
+    Category,
+    EditKind,
+    Finding,
+    Replacement,
+    Severity,
+    Source,
+)
 from prosewise.agents.patterns import TimedPattern
 from prosewise.agents.settings import Goals
 from prosewise.agents.text import match_case
@@ -108,7 +116,8 @@ class Rule:
     def finding(self, start: int, end: int, quoted: str, options: Iterable[str] = ()) -> Finding:
         """A finding of this rule at a span, with case-matched replacements."""
         replacements = tuple(
-            Replacement(kind="delete") if o == "" else Replacement(value=match_case(quoted, o))
+            Replacement(kind=EditKind.DELETE) if o == ""
+            else Replacement(value=match_case(quoted, o))
             for o in options
         )
         shown = replacements[0].apply(quoted) if replacements else ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from prosewise.agents.base import CheckContext
@@ -107,9 +107,7 @@ def passive_findings(text: str, rule: Rule, goals: Goals) -> list[Finding]:
             continue
         finding = rule.finding(m.start(), m.end(), m.group(0))
         if verdict:
-            finding = finding.model_copy(
-                update={"confidence": min(1.0, rule.confidence + AGENT_BONUS)}
-            )
+            finding = replace(finding, confidence=min(1.0, rule.confidence + AGENT_BONUS))
         found.append(finding)
     return found
 

@@ -9,6 +9,7 @@ and capitalised names ("George Foreman", "Amped Kids Camp").
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from prosewise.agents.base import CheckContext
 from prosewise.agents.model import AgentName, Block, Finding, Replacement, Severity
@@ -68,10 +69,11 @@ def weigh_hedging(f: Finding, goals: Goals) -> Finding:
     """Hedging costs most when the text should convince: show it more prominently."""
     if f.rule != HEDGING or goals.intent is not Intent.CONVINCE:
         return f
-    return f.model_copy(update={
-        "severity": Severity.INFO, "confidence": min(1.0, f.confidence + 0.2),
-        "message": f.message + " Your goal is to convince: hedges weaken the case.",
-    })
+    return replace(
+        f,
+        severity=Severity.INFO, confidence=min(1.0, f.confidence + 0.2),
+        message=f.message + " Your goal is to convince: hedges weaken the case.",
+    )
 
 
 def finish(found: list[Finding], text: str, rule: Rule | None, goals: Goals) -> list[Finding]:

@@ -9,13 +9,13 @@ independent checkers also raises its confidence.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from prosewise.agents.model import AgentName, Finding, Replacement
+from prosewise.agents.model import AgentName, Finding, Replacement, Source
 from prosewise.merge.calibration import Score, agree_basis, agreement, origins
 
-T = TypeVar("T", str, Replacement)
+T = TypeVar("T", Source, Replacement)
 
 PRECEDENCE = {agent: i for i, agent in enumerate(AgentName)}
 """Lower ranks higher: correctness (grammar) before clarity before tone before style."""
@@ -84,14 +84,15 @@ def _candidate(group: list[int], findings: Sequence[Finding], scores: Sequence[S
     owner = findings[members[0]]
     voice = findings[min(group, key=lambda i: _voice_key(i, findings, scores))]
     confidence, basis = _group_confidence(members, findings, scores)
-    merged = owner.model_copy(update={
-        "message": voice.message,
-        "explanation": voice.explanation or owner.explanation,
-        "replacements": _union(r for i in members for r in findings[i].replacements),
-        "severity": max((findings[i].severity for i in members), key=lambda s: s.rank),
-        "confidence": confidence,
-        "sources": _union(s for i in members for s in findings[i].sources),
-    })
+    merged = replace(
+        owner,
+        message=voice.message,
+        explanation=voice.explanation or owner.explanation,
+        replacements=_union(r for i in members for r in findings[i].replacements),
+        severity=max((findings[i].severity for i in members), key=lambda s: s.rank),
+        confidence=confidence,
+        sources=_union(src for i in members for src in findings[i].sources),
+    )
     return Candidate(finding=merged, members=tuple(members), basis=basis)
 
 

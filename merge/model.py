@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.dataclasses import dataclass
 
 from prosewise.agents.model import Finding
 
@@ -17,10 +18,10 @@ class Outcome(StrEnum):
     SUPPRESSED = "suppressed"
 
 
-class Decision(BaseModel):
-    """One line of the decision log: a finding, its fate, and why, for people."""
-
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decision:
+    """One line of the decision log: a finding, its fate, and why, for people (a
+    slotted dataclass, as ``Finding``: one per raised finding)."""
 
     finding: Finding
     """The finding exactly as the agent raised it (prior confidence, its own sources)."""

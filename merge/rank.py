@@ -52,9 +52,7 @@ def _demoted(candidate: Candidate, feedback: Mapping[str, RuleFeedback]) -> Cand
     factor = demotion(rule_feedback)
     if rule_feedback is None or factor >= 1.0:
         return candidate
-    finding = candidate.finding.model_copy(
-        update={"confidence": candidate.finding.confidence * factor}
-    )
+    finding = replace(candidate.finding, confidence=candidate.finding.confidence * factor)
     return replace(candidate, finding=finding,
                    basis=f"{candidate.basis}; {demotion_note(rule_feedback)}")
 

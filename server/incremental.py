@@ -17,7 +17,7 @@ checked again on the next review; nothing else about late sources lives here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import itemgetter
 from typing import NamedTuple
@@ -74,16 +74,13 @@ class Chunk(NamedTuple):
 
 def shift_finding(f: Finding, delta: int) -> Finding:
     """``f`` moved by ``delta`` code points (no validation: offsets were valid in the chunk)."""
-    return f if delta == 0 else f.model_copy(update={"start": f.start + delta,
-                                                     "end": f.end + delta})
+    return f if delta == 0 else replace(f, start=f.start + delta, end=f.end + delta)
 
 
 def shift_decision(d: Decision, delta: int, shown_before: int) -> Decision:
     """``d`` in document offsets; ``into`` indexes the document's ``shown``."""
-    update: dict[str, object] = {"finding": shift_finding(d.finding, delta)}
-    if d.into is not None:
-        update["into"] = d.into + shown_before
-    return d.model_copy(update=update)
+    into = None if d.into is None else d.into + shown_before
+    return replace(d, finding=shift_finding(d.finding, delta), into=into)
 
 
 def shift_block(b: Block, delta: int) -> Block:

@@ -17,7 +17,7 @@ import logging
 import os
 from collections.abc import Hashable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 from weakref import WeakValueDictionary
 
@@ -284,7 +284,7 @@ def to_document(block: Block, found: Sequence[Finding]) -> list[Finding]:
         if span is None:
             continue
         moved = span != (f.start, f.end)
-        out.append(f.model_copy(update={"start": span[0], "end": span[1]}) if moved else f)
+        out.append(replace(f, start=span[0], end=span[1]) if moved else f)
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -112,7 +113,7 @@ def test_lingotweaker_slow_rule_stays_off(pipeline: Pipeline) -> None:
 
 def test_by_source_lists_the_noisiest_sources_first(capsys: pytest.CaptureFixture[str]) -> None:
     merged = finding(0, 4, "harper:AnA")
-    merged = merged.model_copy(update={"sources": ("lingotweaker:EN_A_VS_AN", "harper:AnA")})
+    merged = replace(merged, sources=("lingotweaker:EN_A_VS_AN", "harper:AnA"))
     assert evaluate.by_source(merged)["category"] == "harper:AnA+lingotweaker:EN_A_VS_AN"
     rows = [
         evaluate.Row("jfleg-dev", "shown", {"categories_source": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 
 import pytest
@@ -77,10 +78,10 @@ def test_merged_suggestion_credits_all_and_keeps_the_grammar_owner() -> None:
 
 
 def test_merged_alternatives_are_united_in_owner_order() -> None:
-    a = mk("grammar.a", 4, 7, "x", src=(H,)).model_copy(
-        update={"replacements": (Replacement(value="x"), Replacement(value="y"))})
-    b = mk("grammar.b", 4, 7, "x", src=(L,)).model_copy(
-        update={"replacements": (Replacement(value="x"), Replacement(value="z"))})
+    a = replace(mk("grammar.a", 4, 7, "x", src=(H,)),
+                replacements=(Replacement(value="x"), Replacement(value="y")))
+    b = replace(mk("grammar.b", 4, 7, "x", src=(L,)),
+                replacements=(Replacement(value="x"), Replacement(value="z")))
     assert [x.value for x in run(a, b).shown[0].replacements] == ["x", "y", "z"]
 
 
