@@ -13,6 +13,9 @@ from hypothesis import settings
 from prosewise.agents.engines.hub import EngineHub
 from prosewise.server.pipeline import Pipeline
 
+pytest_plugins = ["llm_server"]
+"""The scripted model server's fixture (``model_server``)."""
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--slow", action="store_true",

@@ -1,0 +1,159 @@
+"""An OpenAI-compatible chat-completions server on 127.0.0.1, scripted per test.
+
+Why: the model path is tested through litellm's real HTTP code (no patching), so
+timeouts, status codes and headers reach the client exactly as a provider's would.
+Each request takes the next behaviour from a queue (an empty queue answers 500, so a
+test that makes more calls than it scripted fails loudly) and its body is recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+POLL_S = 0.02
+"""How often serve_forever looks for shutdown: its default (0.5 s) is each test's
+teardown time."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Answer 200 with ``content`` as the assistant message (valid or not for the schema)."""
+
+    content: str
+
+
+@dataclass(frozen=True)
+class Status:
+    """Answer with an HTTP error status, and Retry-After when given."""
+
+    code: int
+    retry_after: str | None = None
+
+
+@dataclass(frozen=True)
+class Stall:
+    """Answer nothing until the test ends: the client must give up on its own timeout."""
+
+
+@dataclass(frozen=True)
+class BrokenBody:
+    """Answer 200 with a body that is not JSON (a proxy's HTML page, a cut connection)."""
+
+
+Behaviour = Answer | Status | Stall | BrokenBody
+
+
+class ModelServer:
+    """The scripted server: ``script`` behaviours, read ``requests`` afterwards."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        """Every request body received, parsed, in order."""
+        self.headers: list[dict[str, str]] = []
+        """The headers of every request, in order (Authorization shows the key sent)."""
+        self._behaviours: queue.SimpleQueue[Behaviour] = queue.SimpleQueue()
+        self._released = threading.Event()
+        self._lock = threading.Lock()
+        self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._http.daemon_threads = True
+        self._thread = threading.Thread(target=self._http.serve_forever, args=(POLL_S,),
+                                        daemon=True)
+
+    @property
+    def url(self) -> str:
+        """The ``api_base`` for the client: OpenAI-style paths go under ``/v1``."""
+        host, port = self._http.server_address[:2]
+        return f"http://{host!s}:{port}/v1"
+
+    def script(self, *behaviours: Behaviour) -> None:
+        """Queue behaviours for the next requests, one each."""
+        for behaviour in behaviours:
+            self._behaviours.put(behaviour)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Release stalled handlers first, so no thread outlives the test waiting."""
+        self._released.set()
+        self._http.shutdown()
+        self._http.server_close()
+        self._thread.join()
+
+    def _record(self, body: dict[str, Any], headers: dict[str, str]) -> Behaviour:
+        with self._lock:
+            self.requests.append(body)
+            self.headers.append(headers)
+        try:
+            return self._behaviours.get_nowait()
+        except queue.Empty:
+            return Status(500)
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                behaviour = server._record(body, dict(self.headers.items()))
+                if isinstance(behaviour, Stall):
+                    server._released.wait()
+                    return
+                if isinstance(behaviour, Answer):
+                    self._send(200, json.dumps(completion(body, behaviour.content)).encode())
+                elif isinstance(behaviour, BrokenBody):
+                    self._send(200, b'{"id": "chatcmpl-1", "choices": [')
+                else:
+                    error = {"error": {"message": f"scripted {behaviour.code}", "type": "x"}}
+                    extra = {"Retry-After": behaviour.retry_after} if behaviour.retry_after else {}
+                    self._send(behaviour.code, json.dumps(error).encode(), extra)
+
+            def _send(self, code: int, payload: bytes, extra: dict[str, str] | None = None) -> None:
+                try:
+                    self.send_response(code)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    for name, value in (extra or {}).items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Quiet: pytest shows failures, not every request."""
+
+        return Handler
+
+
+def completion(request: dict[str, Any], content: str) -> dict[str, Any]:
+    """A chat.completion object as OpenAI returns it."""
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 0,
+        "model": request.get("model", "test"),
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+    }
+
+
+@pytest.fixture
+def model_server() -> Iterator[ModelServer]:
+    """A scripted model server for one test, stopped (and stalls released) after it."""
+    server = ModelServer()
+    server.start()
+    yield server
+    server.stop()
