@@ -18,6 +18,7 @@ from pydantic.alias_generators import to_snake
 
 from prosewise.agents.setting_files import confined, file_problem
 from prosewise.agents.settings import Settings, deep_merge, find_project_file, project_options
+from prosewise.agents.user_config import UserConfig
 
 EDITOR_SETTINGS = "the editor's settings are invalid"
 
@@ -33,26 +34,33 @@ class ProjectSettings:
 
 
 def load_project(
-    start: Path, overrides: dict[str, Any] | None = None, workspace: Path | None = None
+    start: Path, overrides: dict[str, Any] | None = None, workspace: Path | None = None,
+    user: UserConfig | None = None,
 ) -> ProjectSettings:
-    """Settings for a file or folder: the project file found upward, then ``overrides``.
+    """Settings for a file or folder: the user's config file, the project file found
+    upward, then ``overrides``.
 
-    ``overrides`` are the command line's or the editor's settings: the user's own.
+    ``overrides`` are the command line's or the editor's settings: the user's own, as
+    is ``user`` (none: nothing trusted). The project file's model settings count only
+    in a folder ``user`` trusts (user_config.py).
     The editor's house rule files are added to the project's; other values of
     ``overrides`` win. A layer with invalid values is dropped ("using the defaults"); paths that the
     project file names outside its folder, ``workspace`` and the user's config folder
     are refused (see ``setting_files``).
     """
+    user = user or UserConfig()
     found = find_project_file(start.resolve())
-    problems: list[str] = []
+    problems: list[str] = list(user.problems)
     options: dict[str, Any] = {}
     if found is not None:
         try:
             options = confined(project_options(found), found, workspace, problems)
         except (OSError, tomllib.TOMLDecodeError) as exc:
             problems.append(f"{file_problem(found, exc)}; using the defaults")
+        options = user.withheld(options, found, problems)
     merged: dict[str, Any] = {}
-    layers = ((options, f"{found}: invalid settings"), (overrides or {}, EDITOR_SETTINGS))
+    layers = ((user.options, f"{user.path}: invalid settings"),
+              (options, f"{found}: invalid settings"), (overrides or {}, EDITOR_SETTINGS))
     for layer, label in layers:
         try:
             Settings.model_validate(layer)

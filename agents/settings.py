@@ -17,8 +17,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from prosewise.agents.llm.config import LlmSettings
 from prosewise.agents.model import AgentName
 from prosewise.agents.setting_files import confined, read_settings_file
+from prosewise.agents.user_config import UserConfig
 
 PROJECT_FILE = ".prosewise.toml"
 
@@ -120,6 +122,10 @@ class Settings(_Model):
     """Extra rule files (TOML, same format as the built-in ones) for house style. In a
     project file: relative to it, and only files inside the workspace or the user's
     config folder; from the editor: any path, used together with the project's."""
+    llm: LlmSettings = LlmSettings()
+    """A language model for deeper checks and rewrites (off unless ``model`` is set).
+    Only from the user's config file, the editor or the command line: a project file
+    may set it only in a folder the user trusts (agents/user_config.py)."""
 
     def agent_enabled(self, agent: AgentName) -> bool:
         """Whether an agent runs at all."""
@@ -136,7 +142,8 @@ class Settings(_Model):
 
     def digest(self) -> str:
         """Hash of everything an agent's output may depend on (cache key part)."""
-        raw = self.model_dump_json(exclude={"profile", "rules"})
+        raw = self.model_dump_json(exclude={"profile", "rules", "llm"})  # model results
+        # are keyed by their own cache (model, prompt version, text), not by the offline ones
         stamps = [file_stamp(p) for p in self.house_rules]
         return hashlib.blake2b(f"{raw}{stamps}".encode(), digest_size=12).hexdigest()
 
@@ -189,10 +196,13 @@ def load_settings(start: Path, overrides: dict[str, Any] | None = None) -> Setti
 
     Strict: raises pydantic.ValidationError when the project file has invalid values
     (``load_project`` is the fronts' forgiving version); house rule paths are made
-    absolute against the project file, and those outside its folder are dropped.
+    absolute against the project file, and those outside its folder are dropped, as
+    are its model settings (no workspace is trusted here: see ``load_project``).
     """
     found = find_project_file(start.resolve())
     options = confined(project_options(found), found, None, []) if found else {}
+    if found:
+        options = UserConfig().withheld(options, found, [])
     return Settings.model_validate(deep_merge(options, overrides or {}))
 
 

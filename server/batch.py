@@ -19,6 +19,7 @@ from prosewise.agents.model import Finding
 from prosewise.agents.project import ProjectSettings, load_project
 from prosewise.agents.ruleagent import house_rule_problems
 from prosewise.agents.settings import Settings, find_project_file
+from prosewise.agents.user_config import UserConfig, load_user_config
 from prosewise.merge.explain import format_decisions
 from prosewise.merge.model import Ranking
 from prosewise.server.inputs import Source, Target, read_source
@@ -45,12 +46,14 @@ class SettingsResolver:
     _by_project: dict[Path | None, ProjectSettings] = field(default_factory=dict)
     _said: set[str] = field(default_factory=set)
     _memories: dict[Path | None, WorkspaceMemory] = field(default_factory=dict)
+    user: UserConfig = field(default_factory=load_user_config)
+    """The user's config file (agents/user_config.py), read once per run."""
 
     def for_origin(self, origin: Path) -> tuple[Settings, tuple[str, ...]]:
         """Settings for a file (or folder) and the problems found in its settings."""
         project = find_project_file(origin.resolve())
         if project not in self._by_project:
-            self._by_project[project] = load_project(origin, self.overrides)
+            self._by_project[project] = load_project(origin, self.overrides, user=self.user)
         loaded = self._by_project[project]
         return loaded.settings, self.problems(loaded)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from prosewise.agents.settings import Settings
+from prosewise.agents.user_config import TRUSTED_ONLY
 from prosewise.server.lsp.checker import DEBOUNCE_MS
 
 PACKAGE = Path(__file__).with_name("package.json")
@@ -74,6 +75,8 @@ def configuration() -> dict[str, Any]:
         if resolved.get("type") == "object" and "properties" in resolved:
             for sub, sub_node in resolved["properties"].items():
                 properties[f"prosewise.{key}.{sub}"] = _property(sub_node, defs)
+                if key in TRUSTED_ONLY:  # where text is sent: never a workspace's choice
+                    properties[f"prosewise.{key}.{sub}"]["scope"] = "machine"
         else:
             properties[f"prosewise.{key}"] = _property(node, defs)
     return {"title": "Prosewise", "properties": properties}

@@ -26,6 +26,7 @@ from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.project import load_project
 from prosewise.agents.ruleagent import house_rule_problems
 from prosewise.agents.settings import Settings
+from prosewise.agents.user_config import load_user_config
 from prosewise.merge.model import RuleFeedback
 from prosewise.server.heap import Trimmer
 from prosewise.server.lsp.checker import Checker
@@ -75,6 +76,8 @@ class ProsewiseServer(LanguageServer):
         self.options: dict[str, Any] = {}
         self._memories: dict[Path | None, WorkspaceMemory] = {}
         self._settings: dict[Path, Settings] = {}
+        self.user = load_user_config()
+        """The user's config file (agents/user_config.py), read again with new options."""
         self._reported: set[str] = set()
         self.learning = LearningStore(warn=self.report_once)
         self._feedback: dict[Path, dict[str, RuleFeedback]] = {}
@@ -118,6 +121,7 @@ class ProsewiseServer(LanguageServer):
         if "partialResults" in raw:
             self.partial = bool(raw["partialResults"])
         self.options = {k: v for k, v in raw.items() if k not in SERVER_OPTIONS}
+        self.user = load_user_config()
         self._settings.clear()
         for doc in self.documents:
             self.checker.schedule(doc.uri, delay=0)
@@ -182,7 +186,7 @@ class ProsewiseServer(LanguageServer):
         """Project file + client options + the workspace's words and switched-off rules."""
         folder = path.parent
         if folder not in self._settings:
-            loaded = load_project(folder, self.options, self.root_of(path))
+            loaded = load_project(folder, self.options, self.root_of(path), self.user)
             for problem in loaded.problems:
                 self.report_once(f"Prosewise: {problem}")
             self._settings[folder] = loaded.settings

@@ -28,6 +28,10 @@ def test_vscode_settings_are_generated_from_the_settings_model() -> None:
     assert package["contributes"]["configuration"] == expected, (
         "run: python editors/vscode/generate_configuration.py")
     assert "prosewise.goals.dialect" in expected["properties"]
+    # VS Code applies machine-scoped settings from the user's settings only, never from a
+    # workspace's .vscode/settings.json: a cloned repository cannot choose the endpoint.
+    assert expected["properties"]["prosewise.llm.apiBase"]["scope"] == "machine"
+    assert expected["properties"]["prosewise.llm.model"]["scope"] == "machine"
 
 
 def test_editor_commands_exist_on_the_server() -> None:

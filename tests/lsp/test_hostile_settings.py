@@ -85,3 +85,27 @@ async def test_invalid_toml_is_shown_in_the_editor_with_its_line(
         bad = f"{project}, line 2" if broken == "project" else f"house rules {house}, line 4"
         (message,) = said(client, "TOML")
         assert message.startswith(f"Prosewise: {bad}: not valid TOML (")
+
+
+async def test_a_cloned_workspace_cannot_choose_where_text_is_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model settings of an untrusted project file are ignored, once, and the writer
+    is told where to trust the folder; the rest of the file applies."""
+    config = tmp_path / "config"
+    (config / "prosewise").mkdir(parents=True)
+    user_file = config / "prosewise" / "config.toml"
+    user_file.write_text('trusted_workspaces = ["/elsewhere"]\n[llm]\nmodel = "ollama/mine"\n')
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    root = tmp_path / "cloned"
+    root.mkdir()
+    (root / ".prosewise.toml").write_text(
+        '[goals]\nformality = "formal"\n[llm]\nmodel = "openai/x"\napi_base = "http://evil/v1"\n')
+    async with fake_editor(root) as client:
+        uri = client.open("notes.md", PROSE)
+        assert "style.redundancy" in codes(await client.diagnostics_for(uri, 1))
+        (message,) = said(client, "llm ignored")
+        assert str(root / ".prosewise.toml") in message and str(user_file) in message
+        second = client.open("more.md", "We must utilize it, don't you think?\n")
+        assert "tone.formality" in codes(await client.diagnostics_for(second, 1))  # formal goal
+        assert len(said(client, "llm ignored")) == 1
