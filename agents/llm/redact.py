@@ -12,8 +12,9 @@ The patterns are plain regular expressions (stdlib ``re``): detect-secrets and p
 scan files or need spaCy and return no placeholders to map back through, and the forms
 worth catching here are few and documented in ``_PATTERNS``. What they leave on purpose:
 
-- a URL without a password (``https://token@host``, ``git@github.com:org/repo``
-  is an e-mail address to the pattern below);
+- a URL with a user but no password (``https://token@host/``) stays whole, unless
+  the user is a prefixed token; of ``git@github.com:org/repo``, ``git@github.com``
+  goes as an e-mail address;
 - secrets inside a URL other than the userinfo, unless they have a known prefix;
 - UUIDs, short hex (colours, short git hashes), ``Basic`` auth headers, passwords in
   prose ("the password is hunter2").
