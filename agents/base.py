@@ -19,6 +19,7 @@ from prosewise.agents.settings import Settings
 
 if TYPE_CHECKING:
     from prosewise.agents.engines.hub import EngineHits, EngineHub
+    from prosewise.agents.llm.checks import LlmChecks
 
 T = TypeVar("T")
 
@@ -41,6 +42,11 @@ class CheckContext:
     inline: bool = False
     """Run ``run``'s work right here: for a keystroke's small block, handing it to a
     worker thread costs more than the work (thread hand-offs, waits for the GIL)."""
+    llm: LlmChecks | None = None
+    """The model's checks, when this review may use a model (``prosewise review --llm``)."""
+    waiting: frozenset[str] = frozenset()
+    """The sources this check went without (an engine loading, late or failed; the
+    model not answering): its findings are not cached as complete."""
     _hits: asyncio.Future[EngineHits] | None = field(default=None, repr=False)
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:

@@ -13,6 +13,7 @@ word and agree on its correction.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -47,9 +48,21 @@ class GrammarAgent:
     description = "Grammar, spelling, punctuation and agreement."
 
     async def check(self, block: Block, ctx: CheckContext) -> list[Finding]:
-        """Engine hits owned by this agent, agreeing hits merged."""
+        """Engine hits owned by this agent, agreeing hits merged; with a model, its
+        corrections too (asked for while the engines work), merged where they agree."""
+        asked = None
+        if ctx.llm is not None:
+            asked = asyncio.ensure_future(
+                ctx.llm.grammar(block.text, ctx.settings.llm, ctx.settings.goals))
         hits = await ctx.engine_hits(block)
-        return grammar_findings(hits, block.text)
+        found = grammar_findings(hits, block.text)
+        if asked is None:
+            return found
+        extra = await asked
+        if extra is None:
+            ctx.waiting = ctx.waiting.union({"llm"})
+            return found
+        return merge_agreeing([*found, *extra], block.text) if extra else found
 
 
 def grammar_findings(hits: EngineHits, text: str) -> list[Finding]:

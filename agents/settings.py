@@ -142,8 +142,7 @@ class Settings(_Model):
 
     def digest(self) -> str:
         """Hash of everything an agent's output may depend on (cache key part)."""
-        raw = self.model_dump_json(exclude={"profile", "rules", "llm"})  # model results
-        # are keyed by their own cache (model, prompt version, text), not by the offline ones
+        raw = self.model_dump_json(exclude={"profile", "rules"})
         stamps = [file_stamp(p) for p in self.house_rules]
         return hashlib.blake2b(f"{raw}{stamps}".encode(), digest_size=12).hexdigest()
 

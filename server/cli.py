@@ -27,6 +27,8 @@ from prosewise.server.stdio import reserve_stdout
 if TYPE_CHECKING:
     from rich.text import Text
 
+    from prosewise.agents.llm.checks import LlmChecks
+
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 FAIL_ON = [*(s.value for s in Severity), "never"]
 GOALS: dict[str, type[Dialect | Audience | Formality | Domain | Intent]] = {
@@ -118,6 +120,13 @@ def _add_review(p: argparse.ArgumentParser) -> None:
     cfg.add_argument("--lite", action="store_true",
                      help="harper and the rule agents only, no lingotweaker: about twice as"
                           " fast, fewer grammar findings")
+    llm = p.add_argument_group("language model (off unless --llm)")
+    llm.add_argument("--llm", action="store_true",
+                     help="also ask the configured model (sends the text to it; redacted)")
+    llm.add_argument("--model", metavar="MODEL",
+                     help="litellm model for this run, e.g. ollama/llama3.2 or openai/NAME")
+    llm.add_argument("--api-base", metavar="URL",
+                     help="the model's server, e.g. http://127.0.0.1:8080/v1")
 
 
 def _version() -> str:
@@ -140,6 +149,9 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
         out["rules"] = rules
     if args.agents:
         out["agents"] = {a.value: a in args.agents for a in AgentName}
+    llm = {k: v for k, v in (("model", args.model), ("api_base", args.api_base)) if v}
+    if llm:
+        out["llm"] = llm
     return out
 
 
@@ -151,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "lsp":
         return run_lsp(args)
     if args.command == "rules":
+        from prosewise.server.rules_command import list_rules
+
         return list_rules(args.format)
     if args.command != "review":
         parser.print_help(sys.stderr)
@@ -181,35 +195,6 @@ def run_lsp(args: argparse.Namespace) -> int:
     return 0
 
 
-def list_rules(fmt: str) -> int:
-    """Print every rule id once: the engines' grouped ids, then each agent's data rules."""
-    from prosewise.agents.routing import routing_table
-    from prosewise.agents.rules import builtin_rules
-
-    table: dict[str, dict[str, Any]] = {}
-
-    def add(rule_id: str, category: str, source: str) -> None:
-        row = table.setdefault(rule_id, {"id": rule_id, "agent": rule_id.split(".")[0],
-                                         "categories": [], "sources": []})
-        for key, value in (("categories", category), ("sources", source)):
-            if value not in row[key]:
-                row[key].append(value)
-
-    for spec in routing_table().ids.values():
-        add(spec.id, spec.category.value, "engines")
-    for agent in AgentName:
-        for rule in builtin_rules(agent):
-            add(rule.id, rule.category.value, rule.source)
-    rows = sorted(table.values(), key=lambda r: (list(AgentName).index(r["agent"]), r["id"]))
-    if fmt == "json":
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
-        return 0
-    for row in rows:
-        sys.stdout.write(f"{row['id']:<28} {', '.join(row['categories']):<24} "
-                         f"{', '.join(row['sources'])}\n")
-    return 0
-
-
 def run_review(args: argparse.Namespace) -> int:
     """Review every input, print the results, and return the exit status."""
     from prosewise.server.batch import BatchOptions, SettingsResolver, review_all
@@ -220,17 +205,39 @@ def run_review(args: argparse.Namespace) -> int:
     resolver = SettingsResolver(overrides_from(args), warn=_error)
     options = BatchOptions(max_bytes=args.max_bytes, language=args.language,
                            stdin_name=args.stdin_filename, explain=args.explain)
-    pipeline = Pipeline(engines=EngineHub.for_batch(lite=args.lite))
+    checks = model_checks() if args.llm else None
+    pipeline = Pipeline(engines=EngineHub.for_batch(lite=args.lite), llm=checks)
     try:
         with _progress(len(targets)) as advance:
             reports = asyncio.run(review_all(pipeline, targets, resolver, options, advance))
     finally:
         pipeline.close()
+        if checks is not None:
+            checks.cache.close()
+            _error(model_summary(checks))
     for r in reports:
         if r.skipped:
             _error(f"{r.path}: {r.errors[0]}")
     _write(reports, args)
     return exit_status(reports, args.fail_on)
+
+
+def model_checks() -> LlmChecks:
+    """The model's checks for ``--llm``, with the user's result cache."""
+    from prosewise.agents.llm.cache import ResultCache
+    from prosewise.agents.llm.checks import LlmChecks
+
+    return LlmChecks(ResultCache())
+
+
+def model_summary(checks: LlmChecks) -> str:
+    """One line on stderr: what ``--llm`` cost."""
+    hits = checks.cache.hits
+    if not checks.calls and not hits:
+        return ("model: none configured, nothing sent (set [llm] model in your config file"
+                " or pass --model)")
+    return (f"model: {checks.calls} calls, {hits} answers from the cache,"
+            f" {checks.failures} failed")
 
 
 def exit_status(reports: Sequence[FileReport], fail_on: str) -> int:

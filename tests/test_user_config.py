@@ -75,11 +75,11 @@ def test_the_user_config_sets_the_model_and_the_editor_overrides_it(tmp_path: Pa
         "openai/gpt-4o-mini")
 
 
-def test_the_offline_cache_key_ignores_the_model(tmp_path: Path) -> None:
+def test_findings_cached_under_one_model_are_not_taken_for_another(tmp_path: Path) -> None:
     root = workspace(tmp_path, "")
     plain = load_project(root / "doc.md").settings
     with_model = load_project(root / "doc.md", {"llm": {"model": "ollama/x"}}).settings
-    assert plain.digest() == with_model.digest()
+    assert plain.digest() != with_model.digest()
 
 
 @pytest.mark.parametrize(("text", "words"), [

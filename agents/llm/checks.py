@@ -1,0 +1,118 @@
+"""The model's part of a review: what the agents ask of it, through one cache.
+
+An agent asks for a block (``grammar``); this module redacts the text, looks the
+answer up in the result cache (keyed by model, prompt version, task, goals and the
+redacted text: an unchanged paragraph never costs a second call, across runs too),
+calls the model when it must, and maps what comes back onto the original text.
+A failed call is logged once per kind of failure and counted, never raised: the
+offline findings stand on their own, and the block's result says it went without
+the model (``None``), so it is not cached as complete.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field, replace
+
+from pydantic import BaseModel, Field
+
+from prosewise.agents.llm.cache import ResultCache
+from prosewise.agents.llm.client import ChatMessage, LlmClient
+from prosewise.agents.llm.config import LlmSettings
+from prosewise.agents.llm.diff import corrections
+from prosewise.agents.llm.errors import LlmError
+from prosewise.agents.llm.redact import Redacted, redact
+from prosewise.agents.model import Finding
+from prosewise.agents.settings import Goals
+
+log = logging.getLogger(__name__)
+
+PROMPT_VERSION = "grammar-1"
+"""Part of every cache key: a changed prompt must not reuse the old prompt's answers."""
+CONFIDENCE = 0.6
+"""A model's correction alone: above the balanced threshold, below two engines agreeing
+(the ranking raises it where an engine flags the same words)."""
+CONCURRENCY = 4
+"""Model calls in flight at once (a local server serves one or two; hosted ones more)."""
+
+
+class Corrected(BaseModel):
+    """The grammar task's answer."""
+
+    text: str = Field(description="The input text with only its errors corrected.")
+
+
+def grammar_messages(text: str, goals: Goals) -> list[ChatMessage]:
+    """The grammar task: a minimal correction, nothing rewritten (the diff finds the edits)."""
+    return [
+        ChatMessage(role="system", content=(
+            f"You correct grammar, spelling and punctuation in {goals.dialect.value} English."
+            " Change only what is wrong; keep wording, style, line breaks and every"
+            " bracketed placeholder such as [email-1] exactly as they are. Answer with JSON:"
+            ' {"text": "<the corrected text>"}.')),
+        ChatMessage(role="user", content=text),
+    ]
+
+
+@dataclass
+class LlmChecks:
+    """Model checks for the agents of one pipeline: one client per model settings."""
+
+    cache: ResultCache
+    concurrency: int = CONCURRENCY
+    calls: int = 0
+    failures: int = 0
+    _clients: dict[LlmSettings, LlmClient] = field(default_factory=dict, repr=False)
+    _room: asyncio.Semaphore | None = field(default=None, repr=False)
+    _said: set[str] = field(default_factory=set, repr=False)
+
+    async def grammar(self, text: str, settings: LlmSettings, goals: Goals) -> list[Finding] | None:
+        """Grammar findings for ``text`` (block offsets) from the model's minimal
+        correction; [] without a model, None when the model could not answer."""
+        if not settings.model or not text.strip():
+            return []
+        sent = redact(text)
+        key = ResultCache.key(settings.model, settings.api_base or "", PROMPT_VERSION,
+                              goals.dialect.value, sent.text)
+        corrected = self.cache.get(key)
+        if corrected is None:
+            answer = await self._ask(settings, grammar_messages(sent.text, goals))
+            if answer is None:
+                return None
+            corrected = answer.text
+            self.cache.put(key, corrected)
+        return _on_original(sent, corrections(sent.text, corrected))
+
+    async def _ask(self, settings: LlmSettings, messages: list[ChatMessage]) -> Corrected | None:
+        client = self._clients.get(settings)
+        if client is None:
+            client = self._clients[settings] = LlmClient(settings)
+        if self._room is None:
+            self._room = asyncio.Semaphore(self.concurrency)
+        async with self._room:
+            self.calls += 1
+            try:
+                return await client.ask(messages, Corrected)
+            except LlmError as exc:
+                self.failures += 1
+                kind = type(exc).__name__
+                if kind not in self._said:
+                    self._said.add(kind)
+                    log.warning("the model (%s) did not answer: %s", settings.model, exc)
+                return None
+
+
+def _on_original(sent: Redacted, found: list[Finding]) -> list[Finding]:
+    """Findings on the redacted text moved onto the original; any that touch a
+    placeholder, or whose fix would write one into the text, are dropped."""
+    tokens = [sent.text[p.sent_start:p.sent_end] for p in sent.placeholders]
+    out: list[Finding] = []
+    for f in found:
+        span = sent.to_original(f.start, f.end)
+        if span is None or any(t in r.value for r in f.replacements for t in tokens):
+            continue
+        start, end = span
+        out.append(replace(f, start=start, end=end, text=sent.original[start:end],
+                           confidence=CONFIDENCE))
+    return out

@@ -1,0 +1,41 @@
+"""``prosewise rules``: every rule id once, to switch rules off by name."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from prosewise.agents.llm.diff import RULE as MODEL_RULE
+from prosewise.agents.model import AgentName, Category
+
+
+def list_rules(fmt: str) -> int:
+    """Print every rule id once: the engines' grouped ids, then each agent's data rules."""
+    from prosewise.agents.routing import routing_table
+    from prosewise.agents.rules import builtin_rules
+
+    table: dict[str, dict[str, Any]] = {}
+
+    def add(rule_id: str, category: str, source: str) -> None:
+        row = table.setdefault(rule_id, {"id": rule_id, "agent": rule_id.split(".")[0],
+                                         "categories": [], "sources": []})
+        for key, value in (("categories", category), ("sources", source)):
+            if value not in row[key]:
+                row[key].append(value)
+
+    for spec in routing_table().ids.values():
+        add(spec.id, spec.category.value, "engines")
+    for agent in AgentName:
+        for rule in builtin_rules(agent):
+            add(rule.id, rule.category.value, rule.source)
+    add(MODEL_RULE, Category.GRAMMAR.value, "model (--llm)")
+    add(MODEL_RULE, Category.PUNCTUATION.value, "model (--llm)")
+    rows = sorted(table.values(), key=lambda r: (list(AgentName).index(r["agent"]), r["id"]))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return 0
+    for row in rows:
+        sys.stdout.write(f"{row['id']:<28} {', '.join(row['categories']):<24} "
+                         f"{', '.join(row['sources'])}\n")
+    return 0

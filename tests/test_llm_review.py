@@ -1,0 +1,128 @@
+"""The model in a review: the grammar agent asks it through litellm's real HTTP path,
+against the scripted server on 127.0.0.1 (tests/llm_server.py), on fake engines.
+
+What is asserted is what the server received (redacted text, no second request for an
+unchanged paragraph) and what the review shows (model and engine agreeing merged;
+offline findings standing when the model fails).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fake_engine import fake_hub
+from llm_server import Answer, ModelServer, Stall, Status
+
+from prosewise.agents.llm.cache import ResultCache
+from prosewise.agents.llm.checks import LlmChecks
+from prosewise.agents.llm.config import LlmSettings
+from prosewise.agents.settings import Settings
+from prosewise.server.pipeline import Pipeline
+
+TEXT = "Use the key sk-4f9a8b7c6d5e4f3a2b1c0d9e8f7a if she have any question about it.\n"
+"""A key in prose (Markdown extraction already hides e-mail addresses and URLs)."""
+FIXED = "Use the key [secret-1] if she has any questions about it."
+
+
+def answer(text: str) -> Answer:
+    return Answer(json.dumps({"text": text}))
+
+
+@pytest.fixture
+def checks(tmp_path: Path) -> Iterator[LlmChecks]:
+    made = LlmChecks(ResultCache(tmp_path / "llm-cache.sqlite"))
+    yield made
+    made.cache.close()
+
+
+def settings(server: ModelServer, timeout: float = 10.0) -> Settings:
+    return Settings(llm=LlmSettings(model="openai/test", api_base=server.url,
+                                    timeout_s=timeout))
+
+
+def sent_texts(server: ModelServer) -> list[str]:
+    return [m["content"] for r in server.requests for m in r["messages"] if m["role"] == "user"]
+
+
+async def test_the_model_s_corrections_join_the_engines_and_nothing_private_is_sent(
+        model_server: ModelServer, checks: LlmChecks) -> None:
+    model_server.script(answer(FIXED))
+    pipeline = Pipeline(engines=fake_hub(), llm=checks)
+    try:
+        review = await pipeline.review(TEXT, "markdown", settings(model_server))
+    finally:
+        pipeline.close()
+    (sent,) = sent_texts(model_server)
+    assert "sk-4f9a" not in json.dumps(model_server.requests) and "[secret-1]" in sent
+    model_only = {f.text: f for f in review.findings if f.rule == "grammar.llm"}
+    assert set(model_only) == {"question"}  # the engines do not see it
+    assert [r.value for r in model_only["question"].replacements] == ["questions"]
+    (have,) = [f for f in review.shown if f.text == "have"]  # both saw it: one finding
+    assert TEXT[have.start:have.end] == "have" and have.rule == "grammar.agreement"
+    assert {s.origin for s in have.sources} == {"harper", "lingotweaker", "llm"}
+    assert review.complete
+
+
+async def test_an_unchanged_paragraph_is_never_sent_twice(
+        model_server: ModelServer, checks: LlmChecks, tmp_path: Path) -> None:
+    model_server.script(answer(FIXED))
+    for _ in range(2):  # a fresh pipeline each time: only the result cache remembers
+        pipeline = Pipeline(engines=fake_hub(), llm=checks)
+        try:
+            review = await pipeline.review(TEXT, "markdown", settings(model_server))
+        finally:
+            pipeline.close()
+        assert any(f.rule == "grammar.llm" for f in review.findings)
+    assert len(model_server.requests) == 1 and checks.cache.hits == 1
+    again = LlmChecks(ResultCache(tmp_path / "llm-cache.sqlite"))  # another process later
+    try:
+        assert await again.grammar(TEXT.strip(), settings(model_server).llm, Settings().goals)
+    finally:
+        again.cache.close()
+    assert len(model_server.requests) == 1
+
+
+@pytest.mark.parametrize("failure", [Stall(), Status(500), answer("Something else entirely.")],
+                         ids=["stall", "500", "rewrite"])
+async def test_offline_findings_stand_when_the_model_fails(
+        model_server: ModelServer, checks: LlmChecks, failure: object) -> None:
+    model_server.script(failure)  # type: ignore[arg-type]
+    pipeline, plain = Pipeline(engines=fake_hub(), llm=checks), Pipeline(engines=fake_hub())
+    try:
+        review = await pipeline.review(TEXT, "markdown", settings(model_server, timeout=0.5))
+        offline = await plain.review(TEXT, "markdown", Settings())
+    finally:
+        pipeline.close()
+        plain.close()
+    assert [f.rule for f in review.shown] == [f.rule for f in offline.shown]
+    failed = not isinstance(failure, Answer)
+    assert review.complete is not failed  # a failed call is not cached as complete
+    assert checks.failures == int(failed)
+
+
+def test_the_cli_asks_only_with_llm_and_says_what_it_cost(
+        model_server: ModelServer, tmp_path: Path) -> None:
+    doc = tmp_path / "note.md"
+    doc.write_text(TEXT, encoding="utf-8")
+    env = {**os.environ, "PROSEWISE_CACHE_DIR": str(tmp_path / "cache"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    base = [sys.executable, "-m", "prosewise.server", "review", str(doc), "--lite",
+            "--format", "json", "--fail-on", "never", "--model", "openai/test",
+            "--api-base", model_server.url]
+    without = subprocess.run(base, env=env, capture_output=True, text=True, timeout=120)
+    assert without.returncode == 0 and not model_server.requests  # no --llm: nothing sent
+    model_server.script(answer(FIXED))
+    runs = [subprocess.run([*base, "--llm"], env=env, capture_output=True, text=True,
+                           timeout=120) for _ in range(2)]
+    assert len(model_server.requests) == 1  # the second run answered from the cache
+    first, second = runs
+    assert "model: 1 calls, 0 answers from the cache, 0 failed" in first.stderr
+    assert "model: 0 calls, 1 answers from the cache, 0 failed" in second.stderr
+    rules = {s["rule"] for f in json.loads(first.stdout)["files"] for s in f["suggestions"]}
+    assert "grammar.llm" in rules
