@@ -236,8 +236,11 @@ def model_summary(checks: LlmChecks) -> str:
     if not checks.calls and not hits:
         return ("model: none configured, nothing sent (set [llm] model in your config file"
                 " or pass --model)")
+    used = checks.usage()
+    paused = f"; paused: {checks.paused}" if checks.paused else ""
     return (f"model: {checks.calls} calls, {hits} answers from the cache,"
-            f" {checks.failures} failed")
+            f" {checks.failures} failed; {used.prompt_tokens} + {used.completion_tokens}"
+            f" tokens, ${used.cost:.4f}{paused}")
 
 
 def exit_status(reports: Sequence[FileReport], fail_on: str) -> int:

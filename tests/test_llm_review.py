@@ -20,7 +20,7 @@ from fake_engine import fake_hub
 from llm_server import Answer, ModelServer, Stall, Status
 
 from prosewise.agents.llm.cache import ResultCache
-from prosewise.agents.llm.checks import LlmChecks
+from prosewise.agents.llm.checks import BREAKER, LlmChecks
 from prosewise.agents.llm.config import LlmSettings
 from prosewise.agents.settings import Settings
 from prosewise.server.pipeline import Pipeline
@@ -122,7 +122,24 @@ def test_the_cli_asks_only_with_llm_and_says_what_it_cost(
                            timeout=120) for _ in range(2)]
     assert len(model_server.requests) == 1  # the second run answered from the cache
     first, second = runs
-    assert "model: 1 calls, 0 answers from the cache, 0 failed" in first.stderr
-    assert "model: 0 calls, 1 answers from the cache, 0 failed" in second.stderr
+    assert "model: 1 calls, 0 answers from the cache, 0 failed; 10 + 5 tokens" in first.stderr
+    assert "model: 0 calls, 1 answers from the cache, 0 failed; 0 + 0 tokens" in second.stderr
     rules = {s["rule"] for f in json.loads(first.stdout)["files"] for s in f["suggestions"]}
     assert "grammar.llm" in rules
+
+
+async def test_a_429_is_waited_out_once_as_the_server_asks(
+        model_server: ModelServer, checks: LlmChecks) -> None:
+    model_server.script(Status(429, retry_after="0"), answer(FIXED))
+    found = await checks.grammar(TEXT.strip(), settings(model_server).llm, Settings().goals)
+    assert found and len(model_server.requests) == 2 and checks.failures == 0
+
+
+async def test_repeated_failures_pause_the_model_for_the_session(
+        model_server: ModelServer, checks: LlmChecks) -> None:
+    model_server.script(*(Status(500) for _ in range(BREAKER)))
+    llm, goals = settings(model_server).llm, Settings().goals
+    for n in range(BREAKER + 2):
+        assert await checks.grammar(f"Paragraph {n} have a error.", llm, goals) is None
+    assert len(model_server.requests) == BREAKER and checks.paused is not None
+    assert "500" in checks.paused

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from pydantic import BaseModel, Field
 
 from prosewise.agents.llm.cache import ResultCache
-from prosewise.agents.llm.client import ChatMessage, LlmClient
+from prosewise.agents.llm.client import ChatMessage, LlmClient, Usage
 from prosewise.agents.llm.config import LlmSettings
 from prosewise.agents.llm.diff import corrections
-from prosewise.agents.llm.errors import LlmError
+from prosewise.agents.llm.errors import LlmError, LlmStatusError
 from prosewise.agents.llm.redact import Redacted, redact
 from prosewise.agents.model import Finding
 from prosewise.agents.settings import Goals
@@ -35,6 +35,9 @@ CONFIDENCE = 0.6
 (the ranking raises it where an engine flags the same words)."""
 CONCURRENCY = 4
 """Model calls in flight at once (a local server serves one or two; hosted ones more)."""
+BREAKER = 3
+"""Failed calls in a row after which the model is not asked again in this session: a
+server that is down or out of quota would otherwise cost every block a timeout."""
 
 
 class Corrected(BaseModel):
@@ -63,6 +66,9 @@ class LlmChecks:
     concurrency: int = CONCURRENCY
     calls: int = 0
     failures: int = 0
+    paused: str | None = None
+    """Why the model is not asked any more (the breaker tripped), if it is not."""
+    _in_a_row: int = field(default=0, repr=False)
     _clients: dict[LlmSettings, LlmClient] = field(default_factory=dict, repr=False)
     _room: asyncio.Semaphore | None = field(default=None, repr=False)
     _said: set[str] = field(default_factory=set, repr=False)
@@ -85,22 +91,54 @@ class LlmChecks:
         return _on_original(sent, corrections(sent.text, corrected))
 
     async def _ask(self, settings: LlmSettings, messages: list[ChatMessage]) -> Corrected | None:
+        """The model's answer, or None (failed, or paused). A 429 or 503 that says when
+        to come back within the call's timeout is tried once more after that wait."""
+        if self.paused is not None:
+            return None
         client = self._clients.get(settings)
         if client is None:
             client = self._clients[settings] = LlmClient(settings)
         if self._room is None:
             self._room = asyncio.Semaphore(self.concurrency)
         async with self._room:
-            self.calls += 1
-            try:
-                return await client.ask(messages, Corrected)
-            except LlmError as exc:
-                self.failures += 1
-                kind = type(exc).__name__
-                if kind not in self._said:
-                    self._said.add(kind)
-                    log.warning("the model (%s) did not answer: %s", settings.model, exc)
+            for attempt in (1, 2):
+                self.calls += 1
+                try:
+                    answer = await client.ask(messages, Corrected)
+                except LlmStatusError as exc:
+                    wait = exc.retry_after
+                    if attempt == 1 and wait is not None and wait <= settings.timeout_s:
+                        await asyncio.sleep(wait)  # the server's own back-off
+                        continue
+                    self._failed(settings, exc)
+                except LlmError as exc:
+                    self._failed(settings, exc)
+                else:
+                    self._in_a_row = 0
+                    return answer
                 return None
+        return None
+
+    def _failed(self, settings: LlmSettings, exc: LlmError) -> None:
+        """Count a failure, say each kind once, trip the breaker after ``BREAKER`` in a row."""
+        self.failures += 1
+        self._in_a_row += 1
+        kind = type(exc).__name__
+        if kind not in self._said:
+            self._said.add(kind)
+            log.warning("the model (%s) did not answer: %s", settings.model, exc)
+        if self._in_a_row >= BREAKER and self.paused is None:
+            self.paused = f"{BREAKER} calls in a row failed, the last: {exc}"
+            log.warning("the model is paused for this session: %s", self.paused)
+
+    def usage(self) -> Usage:
+        """Tokens and cost of every model this session asked."""
+        total = Usage()
+        for client in self._clients.values():
+            total.prompt_tokens += client.usage.prompt_tokens
+            total.completion_tokens += client.usage.completion_tokens
+            total.cost += client.usage.cost
+        return total
 
 
 def _on_original(sent: Redacted, found: list[Finding]) -> list[Finding]:

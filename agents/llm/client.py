@@ -10,10 +10,12 @@ asked for again, once by default, with the validation error.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, TypedDict, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -54,6 +56,8 @@ class LlmClient:
             raise LlmConfigError("no model is configured")
         self.settings = settings
         self._environ = environ
+        self.usage = Usage()
+        """Tokens and cost of every answer so far (what ``--llm`` reports)."""
 
     async def ask(self, messages: Sequence[ChatMessage], schema: type[T]) -> T:
         """The model's answer to ``messages`` parsed into ``schema``.
@@ -98,6 +102,7 @@ class LlmClient:
             raise LlmTimeout(timeout) from exc
         except Exception as exc:
             raise _translated(litellm, exc, timeout) from exc
+        self.usage.add(response, litellm)
         return _content(response)
 
     def _api_key(self) -> str | None:
@@ -116,6 +121,24 @@ class LlmClient:
             return {"type": "json_object", "schema": json_schema}
         return {"type": "json_schema",
                 "json_schema": {"name": schema.__name__, "schema": json_schema}}
+
+
+@dataclass
+class Usage:
+    """Tokens the model read and wrote, and their price from litellm's local price map
+    (0 for a model the map does not know, such as a local server's)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float = 0.0
+
+    def add(self, response: Any, litellm: Any) -> None:
+        """Count one answer."""
+        usage = getattr(response, "usage", None)
+        self.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+        self.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+        with contextlib.suppress(Exception):  # a model without a price: litellm raises
+            self.cost += float(litellm.completion_cost(completion_response=response) or 0.0)
 
 
 def _litellm() -> Any:
