@@ -27,6 +27,17 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.load_profile(SLOW if config.getoption("--slow") else BOUNDED)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The tests' own user config and cache folders (servers and CLIs started by tests
+    inherit them): the developer's config.toml or model cache must not change a result.
+    A test that needs a user config of its own sets XDG_CONFIG_HOME itself."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("user-config")))
+        patch.setenv("PROSEWISE_CACHE_DIR", str(tmp_path_factory.mktemp("user-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def pipeline() -> Iterator[Pipeline]:
     """A real pipeline with all four agents and both offline engines."""

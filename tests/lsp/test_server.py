@@ -164,12 +164,15 @@ async def _run(client: EditorClient, uri: str, action: types.CodeAction) -> None
 
 async def _act(client: EditorClient, uri: str, text: str, title: str) -> list[types.Diagnostic]:
     """Choose the action whose title has ``title`` on the suggestion quoting ``text``;
-    the diagnostics after the server carried it out."""
+    the diagnostics after the server carried it out. Marked once the command has been
+    answered: the server re-checks as it carries it out, and a publish of a check that
+    was under way before (a later wave of the open) may arrive while the command is on
+    its way (it failed CI once this way)."""
     before = await client.diagnostics_for(uri, 1)
     chosen = [a for a in await actions_at(client, uri, find(before, text)) if title in a.title]
     assert chosen, f"no “{title}” action for {text!r}"
-    mark = client.mark()
     await _run(client, uri, chosen[0])
+    mark = client.mark()
     return await client.diagnostics_for(uri, 1, after=mark)
 
 
