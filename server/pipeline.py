@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 from collections.abc import Hashable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -140,7 +141,9 @@ class Pipeline:
         is cut again and looked up (``rechunk``); the others keep their parts.
         ``edited`` bounds what changed since ``previous`` (see ``chunks.Edited``).
         """
-        context = _context_key(language, settings, feedback)
+        # interned: the keys each review stores (parts, findings) share one string per
+        # value, not one per review (≈90 bytes per keystroke, kept with the entries)
+        context = sys.intern(_context_key(language, settings, feedback))
         layout, replaced = layout_chunks(previous, text, language, context, edited)
         defining = ([c.text for c in layout if "]:" in c.text]
                     if language == "markdown" and "]:" in text else [])
@@ -154,7 +157,7 @@ class Pipeline:
                 layout[i] = Chunk(layout[i].start, layout[i].text, part)
         todo = [i for i in looked_up if isinstance(layout[i], Todo)]
         missing = list(dict.fromkeys(layout[i].text for i in todo))
-        run = _Run(language, labels, settings, settings.digest(), feedback,
+        run = _Run(language, labels, settings, sys.intern(settings.digest()), feedback,
                    early=early and len(missing) <= EARLY_CHUNKS,
                    defer=early and previous is None and sum(map(len, missing)) > DEFER_CHARS)
         room = asyncio.Semaphore(CHUNKS_AT_ONCE)

@@ -65,6 +65,19 @@ def test_predecessors_name_the_versions_a_sentence_displaces() -> None:
     assert index.add("other", OLD) == []
 
 
+
+def test_a_displaced_version_leaves_no_entry_behind() -> None:
+    """An edit in the first (or last) ``KEY_CHARS`` characters gives the new version
+    another head (tail): the old version's entry under its old head went on holding
+    it (issue 10's soak: ≈0.6 entries per keystroke, up to twice ``SENTENCE_CACHE``)."""
+    index = Predecessors(10)
+    index.add("ctx", OLD)
+    edited = "Shee have a car and teh dog."  # a new head, the same tail
+    assert index.add("ctx", edited) == [OLD]
+    assert len(index._by_end) == 2
+    assert index.candidates("ctx", "She have a car and a very different ending.") == []
+    assert index.candidates("ctx", "Shee have a car and the cat.") == [edited]
+
 async def test_an_edited_sentence_leaves_no_hits_of_its_old_version(
         hub: EngineHub, pool: Executor) -> None:
     fresh = EngineHub(harper=hub.harper, lingo=hub.lingo)  # the engines, without their caches

@@ -258,3 +258,11 @@ async def test_placeholder_draws_no_findings(pipeline: Pipeline) -> None:
     doc = "Run `npm install` to start. Install a `pkg` or an `app` with `make`, then run $x$."
     review = await pipeline.review(doc, "markdown", Settings())
     assert review.shown == ()
+
+
+def test_documents_without_reference_labels_share_one_empty_set() -> None:
+    """Each review's labels are held by the cache keys it makes (issue 10's soak)."""
+    from prosewise.server.markup.references import reference_labels
+
+    assert reference_labels(["Plain prose."]) is reference_labels(["Other prose."])
+    assert reference_labels(["[a]: /url"]) == {"A"}

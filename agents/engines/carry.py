@@ -73,19 +73,28 @@ class Predecessors:
         displaced: list[str] = []
         if len(text) < KEY_CHARS:
             return displaced
-        for end, key in (("head", text[:KEY_CHARS]), ("tail", text[-KEY_CHARS:])):
+        for end, key in _ends(text):
             old = self._by_end.get((context, end, key))
             if (old is not None and old != text and old not in displaced
                     and carry(old, (), text) is not None):
                 displaced.append(old)
             self._by_end.put((context, end, key), text)
+        for old in displaced:  # an edit near its head or tail left its other end's entry
+            for end, key in _ends(old):  # (≈0.6 per keystroke, each holding the old text)
+                if self._by_end.get((context, end, key)) == old:
+                    self._by_end.drop((context, end, key))
         return displaced
 
     def candidates(self, context: Hashable, text: str) -> list[str]:
         """Earlier sentences sharing ``text``'s head or tail (most likely first)."""
         found: list[str] = []
-        for end, key in (("head", text[:KEY_CHARS]), ("tail", text[-KEY_CHARS:])):
+        for end, key in _ends(text):
             old = self._by_end.get((context, end, key))
             if old is not None and old != text and old not in found:
                 found.append(old)
         return found
+
+
+def _ends(text: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The keys ``text`` is found by: its head and its tail."""
+    return ("head", text[:KEY_CHARS]), ("tail", text[-KEY_CHARS:])

@@ -121,25 +121,30 @@ class ProsewiseProtocol(LanguageServerProtocol):
         return result
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(
-        self, params: types.DidOpenTextDocumentParams
-    ) -> Generator[Any, Any, None]:
-        """Hand the opened document to the server."""
-        yield from self._forward(types.TEXT_DOCUMENT_DID_OPEN, params)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> None:
+        """Hand the opened document to the server (see ``_pass_on``)."""
+        self._pass_on(types.TEXT_DOCUMENT_DID_OPEN, params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(
-        self, params: types.DidChangeTextDocumentParams
-    ) -> Generator[Any, Any, None]:
-        """Hand the change to the server."""
-        yield from self._forward(types.TEXT_DOCUMENT_DID_CHANGE, params)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> None:
+        """Hand the change to the server (see ``_pass_on``)."""
+        self._pass_on(types.TEXT_DOCUMENT_DID_CHANGE, params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(
-        self, params: types.DidCloseTextDocumentParams
-    ) -> Generator[Any, Any, None]:
-        """Hand the close to the server."""
-        yield from self._forward(types.TEXT_DOCUMENT_DID_CLOSE, params)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> None:
+        """Hand the close to the server (see ``_pass_on``)."""
+        self._pass_on(types.TEXT_DOCUMENT_DID_CLOSE, params)
+
+    def _pass_on(self, method: str, params: Any) -> None:
+        """Call the server's handler for a document notification here, not by yielding
+        it as pygls' built-in handlers do: pygls 2.1 keeps the future of a generator
+        handler that a notification started under a fresh id, and never drops it
+        (≈1.7 KB per keystroke, for the whole session: issue 10's soak). A plain
+        function's future is not kept. The server's handlers for these are plain
+        functions (handlers.py); an exception is reported as pygls reports one from
+        a notification handler."""
+        if (handler := self.fm.features.get(method)) is not None:
+            handler(params)
 
 
 def _is_id(value: object) -> bool:

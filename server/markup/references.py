@@ -18,11 +18,15 @@ from prosewise.server.markup.frontmatter import front_matter_end
 from prosewise.server.markup.parser import markdown_parser
 
 Labels = frozenset[str]
+NO_LABELS: Labels = frozenset()
 
 
 def reference_labels(chunks: Iterable[str]) -> Labels:
-    """The normalized labels defined in these chunks (a document's, in order)."""
-    return frozenset().union(*(_labels(c) for c in chunks if "]:" in c))
+    """The normalized labels defined in these chunks (a document's, in order). None
+    defined (most documents): one shared empty set, not a new one per review that
+    every cache key made by the review would hold (≈200 bytes each, ≈0.6 kept per
+    keystroke in the soak)."""
+    return frozenset().union(*(_labels(c) for c in chunks if "]:" in c)) or NO_LABELS
 
 
 def reference_env(labels: Labels) -> dict[str, Any]:
