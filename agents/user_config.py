@@ -75,8 +75,9 @@ def load_user_config(folder: Path | None = None) -> UserConfig:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         return UserConfig(path=path, problems=(f"{file_problem(path, exc)}; using the defaults",))
     raw = data.pop(TRUST_KEY, data.pop("trustedWorkspaces", []))
-    names = raw if isinstance(raw, list) else []
-    problems = [] if isinstance(raw, list) and all(isinstance(n, str) for n in raw) else [
-        f"{path}: {TRUST_KEY} must be a list of folder paths; some entries are ignored"]
-    trusted = tuple(Path(n).expanduser().resolve() for n in names if isinstance(n, str))
-    return UserConfig(options=data, trusted=trusted, path=path, problems=tuple(problems))
+    names = [n for n in raw if isinstance(n, str)] if isinstance(raw, list) else []
+    fits = isinstance(raw, list) and len(names) == len(raw)
+    problems = () if fits else (
+        f"{path}: {TRUST_KEY} must be a list of folder paths; some entries are ignored",)
+    trusted = tuple(Path(n).expanduser().resolve() for n in names)
+    return UserConfig(options=data, trusted=trusted, path=path, problems=problems)

@@ -81,13 +81,13 @@ class LlmChecks:
         sent = redact(text)
         key = ResultCache.key(settings.model, settings.api_base or "", PROMPT_VERSION,
                               goals.dialect.value, sent.text)
-        corrected = self.cache.get(key)
+        corrected = await asyncio.to_thread(self.cache.get, key)  # disk: off the loop
         if corrected is None:
             answer = await self._ask(settings, grammar_messages(sent.text, goals))
             if answer is None:
                 return None
             corrected = answer.text
-            self.cache.put(key, corrected)
+            await asyncio.to_thread(self.cache.put, key, corrected)
         return _on_original(sent, corrections(sent.text, corrected))
 
     async def _ask(self, settings: LlmSettings, messages: list[ChatMessage]) -> Corrected | None:
