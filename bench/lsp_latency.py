@@ -513,22 +513,48 @@ def vm_rss(pid: int | str = "self") -> int:
                        if line.startswith("VmRSS:"))
 
 
+@dataclass(frozen=True)
+class Slip:
+    """A one-letter edit at ``offset``: ``typed`` inserted, or else ``deleted`` removed."""
+
+    offset: int
+    typed: str = ""
+    deleted: str = ""
+
+    def apply(self, text: str) -> tuple[str, dict[str, Any]]:
+        """The edited text and the didChange content change that makes it."""
+        pos = position(text, self.offset)
+        end = position(text, self.offset + len(self.deleted))
+        change = {"range": {"start": pos, "end": end}, "text": self.typed}
+        return text[:self.offset] + self.typed + text[self.offset + len(self.deleted):], change
+
+    def undone(self) -> Slip:
+        """The edit that puts the text back (the writer fixing the slip)."""
+        return Slip(self.offset, typed=self.deleted, deleted=self.typed)
+
+
 async def soak(client: Client, texts: dict[str, str], args: argparse.Namespace) -> None:
     """Random one-letter edits (typed or deleted) across the open documents for
     ``--soak`` minutes, one every ``--interval-ms`` or when its first diagnostics are
     in; RSS every ``--soak-every`` seconds. Target: the final RSS within 10% of the
-    RSS after 2 minutes (issue 10). Not all growth is the server's caches: the typos
-    stay (measured in-process: ≈5 KB of new findings per edit), and the engines' own
-    memory grows with each new sentence version (lingotweaker ≈5 KB each; harper
-    ≈70 MB over its first 2,000, then ≈1 KB each)."""
+    RSS after 2 minutes (issue 10).
+
+    A writer fixes slips: a document's next edit undoes its last one, so every
+    document stays within one typo of where it began and what grows is what the
+    server keeps per edit. ``--soak-keep-typos`` keeps every slip instead (the
+    workload before 2026-12-03): the documents then gain a new misspelling per edit,
+    whose findings, diagnostics and engine hits are live state (≈5 KB each, measured
+    in-process), so RSS grows with the documents' errors, not with the edits."""
     rng = random.Random(7)
     versions = dict.fromkeys(texts, 1)
+    slips: dict[str, Slip] = {}
     start = time.perf_counter()
     end, every = start + 60 * args.soak, args.soak_every
     next_sample, edits_done = start, 0
     samples: list[tuple[float, int]] = []
-    print(f"soak: {args.soak:g} min of random edits across {len(texts)} documents; RSS MB"
-          f" every {every:g} s:", flush=True)
+    mode = "every slip kept" if args.soak_keep_typos else "each slip undone by the next edit"
+    print(f"soak: {args.soak:g} min of random edits across {len(texts)} documents ({mode});"
+          f" RSS MB every {every:g} s:", flush=True)
     while (now := time.perf_counter()) < end:
         if now >= next_sample:
             samples.append((now - start, client.rss()))
@@ -537,17 +563,19 @@ async def soak(client: Client, texts: dict[str, str], args: argparse.Namespace) 
             next_sample += every
         uri = rng.choice(list(texts))
         text, version = texts[uri], versions[uri] + 1
-        offset = inside_word(text, rng)
-        typed = rng.random() < 0.5
-        pos = position(text, offset)
-        stop = position(text, offset + 1) if not typed else pos
-        texts[uri] = text[:offset] + ("e" if typed else "") + text[offset + (not typed):]
+        slip = slips.pop(uri, None)
+        if slip is not None:
+            edit = slip.undone()
+        else:
+            offset = inside_word(text, rng)
+            edit = (Slip(offset, typed="e") if rng.random() < 0.5
+                    else Slip(offset, deleted=text[offset]))
+            if not args.soak_keep_typos:
+                slips[uri] = edit
+        texts[uri], change = edit.apply(text)
         versions[uri] = version
         client.notify("textDocument/didChange", {
-            "textDocument": {"uri": uri, "version": version},
-            "contentChanges": [{"range": {"start": pos, "end": stop},
-                                "text": "e" if typed else ""}],
-        })
+            "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
         await client.arrival(uri, version)
         edits_done += 1
         await asyncio.sleep(max(0.0, now + args.interval_ms / 1000 - time.perf_counter()))
@@ -609,6 +637,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                              " documents for this long, RSS over time (issue 10: 20)")
     parser.add_argument("--soak-every", type=float, default=30, metavar="SECONDS",
                         help="RSS sampling period of --soak")
+    parser.add_argument("--soak-keep-typos", action="store_true",
+                        help="--soak never undoes a slip: the documents gain a typo per edit")
     parser.add_argument("--debounce-ms", type=float, default=0)
     parser.add_argument("--interval-ms", type=float, default=100,
                         help="pause between keystrokes (100 ms: a fast typist)")
