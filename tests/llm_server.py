@@ -14,9 +14,13 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from prosewise.agents.llm.cache import ResultCache
+from prosewise.agents.llm.checks import LlmChecks
 
 POLL_S = 0.02
 """How often serve_forever looks for shutdown: its default (0.5 s) is each test's
@@ -157,3 +161,22 @@ def model_server() -> Iterator[ModelServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def llm_checks(tmp_path: Path) -> Iterator[LlmChecks]:
+    """The model's checks with a result cache of the test's own."""
+    made = LlmChecks(ResultCache(tmp_path / "llm-cache.sqlite"))
+    yield made
+    made.cache.close()
+
+
+def rewrites(*pairs: tuple[int, str]) -> Answer:
+    """A rewrite task's answer: (sentence number, rewrite) pairs."""
+    return Answer(json.dumps({"rewrites": [{"id": i, "rewrite": r, "reason": "clearer"}
+                                           for i, r in pairs]}))
+
+
+def user_messages(server: ModelServer) -> list[str]:
+    """What each request sent as the user's message."""
+    return [m["content"] for r in server.requests for m in r["messages"] if m["role"] == "user"]
