@@ -80,8 +80,5 @@ class ClarityAgent:
         found = await finished_findings(self.name, LONG_SENTENCE, finish, block, ctx)
         if ctx.llm is None or not ctx.settings.llm.model:
             return found
-        extra = await clarity_rewrites(ctx.llm, block.text, found, ctx.settings)
-        if extra is None:
-            ctx.waiting = ctx.waiting.union({"llm"})
-            return found
-        return found + extra
+        return found + ctx.from_model(
+            await clarity_rewrites(ctx.llm, block.text, found, ctx.settings))
