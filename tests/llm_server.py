@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_engine import fake_hub
 
 from prosewise.agents.llm.cache import ResultCache
 from prosewise.agents.llm.checks import LlmChecks
+from prosewise.agents.settings import Settings
+from prosewise.server.pipeline import Pipeline, Review
 
 POLL_S = 0.02
 """How often serve_forever looks for shutdown: its default (0.5 s) is each test's
@@ -180,3 +183,13 @@ def rewrites(*pairs: tuple[int, str]) -> Answer:
 def user_messages(server: ModelServer) -> list[str]:
     """What each request sent as the user's message."""
     return [m["content"] for r in server.requests for m in r["messages"] if m["role"] == "user"]
+
+
+async def review_text(text: str, settings: Settings, checks: LlmChecks | None) -> Review:
+    """A review of a Markdown text on fake engines by a fresh pipeline (so only the
+    result cache remembers earlier reviews), asking the model when ``checks`` is given."""
+    pipeline = Pipeline(engines=fake_hub(), llm=checks)
+    try:
+        return await pipeline.review(text, "markdown", settings)
+    finally:
+        pipeline.close()

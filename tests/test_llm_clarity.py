@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 
-from fake_engine import fake_hub
-from llm_server import Answer, ModelServer, rewrites, user_messages
+from llm_server import Answer, ModelServer, review_text, rewrites, user_messages
 
 from prosewise.agents.llm.checks import LlmChecks
 from prosewise.agents.llm.config import LlmSettings
 from prosewise.agents.model import AgentName
 from prosewise.agents.settings import Settings
-from prosewise.server.pipeline import Pipeline, Review
+from prosewise.server.pipeline import Review
 
 KEY = "sk-4f9a8b7c6d5e4f3a2b1c0d9e8f7a"
 WORDY = ("In order to make a decision about the budget, the committee will need to hold a"
@@ -29,11 +28,7 @@ def settings(server: ModelServer, **llm: object) -> Settings:
 
 
 async def review(checks: LlmChecks | None, config: Settings) -> Review:
-    pipeline = Pipeline(engines=fake_hub(), llm=checks)
-    try:
-        return await pipeline.review(TEXT, "markdown", config)
-    finally:
-        pipeline.close()
+    return await review_text(TEXT, config, checks)
 
 
 async def test_a_flagged_sentence_gets_a_guarded_rewrite_with_its_values_back(
@@ -83,9 +78,5 @@ async def test_an_unchanged_block_is_not_sent_twice(
 
 async def test_a_text_the_rules_pass_costs_no_call(
         model_server: ModelServer, llm_checks: LlmChecks) -> None:
-    pipeline = Pipeline(engines=fake_hub(), llm=llm_checks)
-    try:
-        found = await pipeline.review("We met. That is all.\n", "markdown", settings(model_server))
-    finally:
-        pipeline.close()
+    found = await review_text("We met. That is all.\n", settings(model_server), llm_checks)
     assert not model_server.requests and found.complete

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 
-from fake_engine import fake_hub
-from llm_server import Answer, ModelServer, user_messages
+from llm_server import Answer, ModelServer, review_text, user_messages
 
 from prosewise.agents.llm.checks import LlmChecks
 from prosewise.agents.llm.config import LlmSettings
 from prosewise.agents.model import AgentName
 from prosewise.agents.settings import Settings
-from prosewise.server.pipeline import Pipeline, Review
+from prosewise.server.pipeline import Review
 
 GUIDE = "Never write 'utilize'. Write 'sign in', not 'login', as a verb."
 KEY = "sk-4f9a8b7c6d5e4f3a2b1c0d9e8f7a"
@@ -31,11 +30,7 @@ def settings(server: ModelServer, guide: str = GUIDE) -> Settings:
 
 
 async def review(checks: LlmChecks | None, config: Settings) -> Review:
-    pipeline = Pipeline(engines=fake_hub(), llm=checks)
-    try:
-        return await pipeline.review(TEXT, "markdown", config)
-    finally:
-        pipeline.close()
+    return await review_text(TEXT, config, checks)
 
 
 def guide_findings(found: Review) -> list[tuple[int, str, list[str]]]:
