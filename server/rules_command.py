@@ -9,11 +9,13 @@ from typing import Any
 from prosewise.agents.llm.clarity import RULE as CLARITY_RULE
 from prosewise.agents.llm.diff import RULE as MODEL_RULE
 from prosewise.agents.llm.style import RULE as STYLE_RULE
+from prosewise.agents.llm.tone import RULE as TONE_RULE
 from prosewise.agents.model import AgentName, Category
 
 MODEL_RULES = (
     (MODEL_RULE, Category.GRAMMAR), (MODEL_RULE, Category.PUNCTUATION),
-    (CLARITY_RULE, Category.READABILITY), (STYLE_RULE, Category.STYLE),
+    (CLARITY_RULE, Category.READABILITY), (TONE_RULE, Category.FORMALITY),
+    (STYLE_RULE, Category.STYLE),
 )
 """The rules only a model raises (``--llm``), with their categories."""
 

@@ -60,35 +60,68 @@ class Proposal:
     reason: str
 
 
+@dataclass(frozen=True)
+class Sentences:
+    """The sentences of a block as sent: their spans in the block and each one redacted
+    on its own (numbered from 1 in the request)."""
+
+    spans: tuple[tuple[int, int], ...]
+    sent: tuple[Redacted, ...]
+
+    @classmethod
+    def of(cls, text: str, spans: Sequence[tuple[int, int]]) -> Sentences:
+        """The first ``MAX_SENTENCES`` of ``spans`` in ``text``."""
+        kept = tuple(spans[:MAX_SENTENCES])
+        return cls(kept, tuple(redact(text[s:e]) for s, e in kept))
+
+    def message(self) -> ChatMessage:
+        """The user's message: the sentences, numbered, as JSON."""
+        numbered = [{"id": i, "text": r.text} for i, r in enumerate(self.sent, start=1)]
+        return ChatMessage(role="user",
+                           content=json.dumps({"sentences": numbered}, ensure_ascii=False))
+
+    def proposals(self, rewrites: Sequence[SentenceRewrite], bounds: Bounds) -> list[Proposal]:
+        """The rewrites the guard passes, one per sentence at most, in text order."""
+        out: dict[int, Proposal] = {}
+        seen: set[int] = set()
+        for item in rewrites:
+            if not 1 <= item.id <= len(self.spans) or item.id in seen:
+                continue  # a sentence not sent, or a second answer for one (the first counts)
+            seen.add(item.id)
+            kept = _guarded(self.sent[item.id - 1], item.rewrite.strip(), bounds)
+            if kept is not None:
+                start, end = self.spans[item.id - 1]
+                out[item.id] = Proposal(start, end, kept, " ".join(item.reason.split()))
+        return [out[i] for i in sorted(out)]
+
+    def find(self, quote: str) -> tuple[int, int] | None:
+        """Where ``quote`` is in the block: its first occurrence in a sentence as sent,
+        unless it touches a redacted value; None when it is in none."""
+        for (start, _), sent in zip(self.spans, self.sent, strict=True):
+            i = sent.text.find(quote) if quote.strip() else -1
+            span = sent.to_original(i, i + len(quote)) if i != -1 else None
+            if span is not None:
+                return start + span[0], start + span[1]
+        return None
+
+
 async def rewrite_sentences(
     checks: LlmChecks, task: Task[Rewrites], settings: LlmSettings, instructions: str,
     text: str, spans: Sequence[tuple[int, int]], bounds: Bounds,
 ) -> list[Proposal] | None:
     """Guarded rewrites of the sentences ``spans`` of ``text``, at most one each; None
     when the model could not answer. ``instructions`` is the system prompt's task."""
-    spans = list(spans)[:MAX_SENTENCES]
     if not settings.model or not spans:
         return []
-    sent = [redact(text[s:e]) for s, e in spans]
-    numbered = [{"id": i, "text": r.text} for i, r in enumerate(sent, start=1)]
+    sentences = Sentences.of(text, spans)
     messages = [
         ChatMessage(role="system", content=f"{instructions} {KEEP} {ANSWER_FORMAT}"),
-        ChatMessage(role="user", content=json.dumps({"sentences": numbered}, ensure_ascii=False)),
+        sentences.message(),
     ]
     answer = await checks.ask(task, settings, messages)
     if answer is None:
         return None
-    out: dict[int, Proposal] = {}
-    seen: set[int] = set()
-    for item in answer.rewrites:
-        if not 1 <= item.id <= len(spans) or item.id in seen:
-            continue  # a sentence not sent, or a second answer for one (the first counts)
-        seen.add(item.id)
-        kept = _guarded(sent[item.id - 1], item.rewrite.strip(), bounds)
-        if kept is not None:
-            start, end = spans[item.id - 1]
-            out[item.id] = Proposal(start, end, kept, " ".join(item.reason.split()))
-    return [out[i] for i in sorted(out)]
+    return sentences.proposals(answer.rewrites, bounds)
 
 
 def _guarded(sent: Redacted, rewrite: str, bounds: Bounds) -> str | None:
