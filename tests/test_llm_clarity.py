@@ -11,7 +11,7 @@ from llm_server import Answer, ModelServer, review_text, rewrites, user_messages
 from prosewise.agents.llm.checks import LlmChecks
 from prosewise.agents.llm.config import LlmSettings
 from prosewise.agents.model import AgentName
-from prosewise.agents.settings import Settings
+from prosewise.agents.settings import Audience, Goals, Settings
 from prosewise.server.pipeline import Review
 
 KEY = "sk-4f9a8b7c6d5e4f3a2b1c0d9e8f7a"
@@ -80,3 +80,20 @@ async def test_a_text_the_rules_pass_costs_no_call(
         model_server: ModelServer, llm_checks: LlmChecks) -> None:
     found = await review_text("We met. That is all.\n", settings(model_server), llm_checks)
     assert not model_server.requests and found.complete
+
+
+async def test_a_long_sentence_s_note_and_its_rewrite_are_one_suggestion(
+        model_server: ModelServer, llm_checks: LlmChecks) -> None:
+    long = ("The new office in Leeds opens on 4 May, and the staff who move there will get new"
+            " desks, new laptops and a parking space, while the staff who stay in London keep"
+            " their current desks and can visit Leeds once a month.")
+    short = ("The Leeds office opens on 4 May. Staff who move get new desks, laptops and"
+             " parking; London staff keep their desks and may visit Leeds monthly.")
+    model_server.script(rewrites((1, short)))
+    config = settings(model_server).model_copy(update={"goals": Goals(audience=Audience.GENERAL)})
+    found = await review_text(f"{long}\n", config, llm_checks)
+    assert {f.rule for f in found.findings} == {"clarity.long-sentence", "clarity.llm-rewrite"}
+    (shown,) = found.shown
+    assert shown.rule == "clarity.llm-rewrite" and shown.text == long
+    assert [r.value for r in shown.replacements] == [short]
+    assert {s.origin for s in shown.sources} == {"llm", "rule"}  # the note agrees with it

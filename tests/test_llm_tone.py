@@ -12,7 +12,7 @@ from llm_server import Answer, ModelServer, review_text, user_messages
 from prosewise.agents.llm.checks import LlmChecks
 from prosewise.agents.llm.config import LlmSettings
 from prosewise.agents.model import AgentName
-from prosewise.agents.settings import Goals, Settings
+from prosewise.agents.settings import Audience, Formality, Goals, Settings
 from prosewise.server.pipeline import Review
 
 LATE = "The report is gonna be late, ok?"
@@ -30,7 +30,7 @@ def reading(labels: list[tuple[str, str]], rewrites: list[tuple[int, str]]) -> A
 
 def settings(server: ModelServer) -> Settings:
     return Settings(agents={a: a is AgentName.TONE for a in AgentName},
-                    goals=Goals(formality="formal", audience="general"),  # type: ignore[arg-type]
+                    goals=Goals(formality=Formality.FORMAL, audience=Audience.GENERAL),
                     llm=LlmSettings(model="openai/test", api_base=server.url, timeout_s=10,
                                     max_retries=0))
 
