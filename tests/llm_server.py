@@ -55,7 +55,20 @@ class BrokenBody:
     """Answer 200 with a body that is not JSON (a proxy's HTML page, a cut connection)."""
 
 
-Behaviour = Answer | Status | Stall | BrokenBody
+@dataclass(frozen=True)
+class ByTask:
+    """Answer 200 with the content of the first (marker, content) whose marker is in the
+    request's system message, else 500: agents that ask at once come in any order."""
+
+    answers: tuple[tuple[str, str], ...]
+
+    def content(self, request: dict[str, Any]) -> str | None:
+        system = " ".join(m["content"] for m in request.get("messages", ())
+                          if m.get("role") == "system")
+        return next((content for marker, content in self.answers if marker in system), None)
+
+
+Behaviour = Answer | Status | Stall | BrokenBody | ByTask
 
 
 class ModelServer:
@@ -117,6 +130,9 @@ class ModelServer:
                 if isinstance(behaviour, Stall):
                     server._released.wait()
                     return
+                if isinstance(behaviour, ByTask):
+                    content = behaviour.content(body)
+                    behaviour = Status(500) if content is None else Answer(content)
                 if isinstance(behaviour, Answer):
                     self._send(200, json.dumps(completion(body, behaviour.content)).encode())
                 elif isinstance(behaviour, BrokenBody):
