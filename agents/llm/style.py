@@ -62,7 +62,7 @@ async def guide_findings(checks: LlmChecks, text: str, settings: Settings) -> li
     """Findings of the house style guide in ``text``; [] without a guide, None when the
     model could not answer."""
     guide = settings.style_guide.strip()
-    if not guide or not text.strip() or not settings.rule_enabled(RULE):
+    if not settings.llm.model or not guide or not text.strip() or not settings.rule_enabled(RULE):
         return []
     sent = redact(text)
     answer = await checks.ask(TASK, settings.llm, guide_messages(sent.text, guide))

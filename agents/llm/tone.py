@@ -74,9 +74,10 @@ def tone_messages(sent: Sentences, goals: Goals) -> list[ChatMessage]:
 
 async def tone_rewrites(checks: LlmChecks, text: str, kind: BlockKind,
                         settings: Settings) -> list[Finding] | None:
-    """Rewrite findings for the sentences of ``text`` that work against the goals;
-    None when the model could not answer."""
-    if kind not in READ or not text.strip() or not settings.rule_enabled(RULE):
+    """Rewrite findings for the sentences of ``text`` that work against the goals; []
+    without a model, None when the model could not answer."""
+    if not settings.llm.model or kind not in READ or not text.strip() \
+            or not settings.rule_enabled(RULE):
         return []
     sent = Sentences.of(text, sentences(text))
     answer = await checks.ask(TASK, settings.llm, tone_messages(sent, settings.goals))
