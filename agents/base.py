@@ -49,6 +49,14 @@ class CheckContext:
     model not answering): its findings are not cached as complete."""
     _hits: asyncio.Future[EngineHits] | None = field(default=None, repr=False)
 
+    def from_model(self, found: list[Finding] | None) -> list[Finding]:
+        """The model's findings for this block; when it could not answer (None), none,
+        and the check is marked as waiting for it, so it is not cached as complete."""
+        if found is None:
+            self.waiting = self.waiting.union({"llm"})
+            return []
+        return found
+
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         """Run CPU-bound work in the worker pool, off the event loop (unless ``inline``)."""
         return await run_work(self.pool, fn, *args, inline=self.inline)

@@ -122,6 +122,10 @@ class Settings(_Model):
     """Extra rule files (TOML, same format as the built-in ones) for house style. In a
     project file: relative to it, and only files inside the workspace or the user's
     config folder; from the editor: any path, used together with the project's."""
+    style_guide: str = Field(default="", max_length=4_000)
+    """House style in plain words, e.g. "sentence case for headings; never 'utilize'",
+    that the language model checks (only with a model configured in ``llm``). A project
+    file may set it: it says nothing about where text is sent."""
     llm: LlmSettings = LlmSettings()
     """A language model for deeper checks and rewrites (off unless ``model`` is set).
     Only from the user's config file, the editor or the command line: a project file

@@ -14,7 +14,7 @@ from prosewise.agents.engines.hub import EngineHub
 from prosewise.server.pipeline import Pipeline
 
 pytest_plugins = ["llm_server"]
-"""The scripted model server's fixture (``model_server``)."""
+"""The scripted model server's fixtures (``model_server``, ``llm_checks``)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

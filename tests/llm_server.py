@@ -14,9 +14,16 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_engine import fake_hub
+
+from prosewise.agents.llm.cache import ResultCache
+from prosewise.agents.llm.checks import LlmChecks
+from prosewise.agents.settings import Settings
+from prosewise.server.pipeline import Pipeline, Review
 
 POLL_S = 0.02
 """How often serve_forever looks for shutdown: its default (0.5 s) is each test's
@@ -48,7 +55,20 @@ class BrokenBody:
     """Answer 200 with a body that is not JSON (a proxy's HTML page, a cut connection)."""
 
 
-Behaviour = Answer | Status | Stall | BrokenBody
+@dataclass(frozen=True)
+class ByTask:
+    """Answer 200 with the content of the first (marker, content) whose marker is in the
+    request's system message, else 500: agents that ask at once come in any order."""
+
+    answers: tuple[tuple[str, str], ...]
+
+    def content(self, request: dict[str, Any]) -> str | None:
+        system = " ".join(m["content"] for m in request.get("messages", ())
+                          if m.get("role") == "system")
+        return next((content for marker, content in self.answers if marker in system), None)
+
+
+Behaviour = Answer | Status | Stall | BrokenBody | ByTask
 
 
 class ModelServer:
@@ -110,6 +130,9 @@ class ModelServer:
                 if isinstance(behaviour, Stall):
                     server._released.wait()
                     return
+                if isinstance(behaviour, ByTask):
+                    content = behaviour.content(body)
+                    behaviour = Status(500) if content is None else Answer(content)
                 if isinstance(behaviour, Answer):
                     self._send(200, json.dumps(completion(body, behaviour.content)).encode())
                 elif isinstance(behaviour, BrokenBody):
@@ -157,3 +180,32 @@ def model_server() -> Iterator[ModelServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def llm_checks(tmp_path: Path) -> Iterator[LlmChecks]:
+    """The model's checks with a result cache of the test's own."""
+    made = LlmChecks(ResultCache(tmp_path / "llm-cache.sqlite"))
+    yield made
+    made.cache.close()
+
+
+def rewrites(*pairs: tuple[int, str]) -> Answer:
+    """A rewrite task's answer: (sentence number, rewrite) pairs."""
+    return Answer(json.dumps({"rewrites": [{"id": i, "rewrite": r, "reason": "clearer"}
+                                           for i, r in pairs]}))
+
+
+def user_messages(server: ModelServer) -> list[str]:
+    """What each request sent as the user's message."""
+    return [m["content"] for r in server.requests for m in r["messages"] if m["role"] == "user"]
+
+
+async def review_text(text: str, settings: Settings, checks: LlmChecks | None) -> Review:
+    """A review of a Markdown text on fake engines by a fresh pipeline (so only the
+    result cache remembers earlier reviews), asking the model when ``checks`` is given."""
+    pipeline = Pipeline(engines=fake_hub(), llm=checks)
+    try:
+        return await pipeline.review(text, "markdown", settings)
+    finally:
+        pipeline.close()

@@ -1,9 +1,11 @@
 """The model's part of a review: what the agents ask of it, through one cache.
 
-An agent asks for a block (``grammar``); this module redacts the text, looks the
-answer up in the result cache (keyed by model, prompt version, task, goals and the
-redacted text: an unchanged paragraph never costs a second call, across runs too),
-calls the model when it must, and maps what comes back onto the original text.
+Every task (grammar here; clarity, style and tone in their modules) goes through
+``LlmChecks.ask``: the answer is looked up in the result cache (keyed by model, task,
+prompt version and the messages, which carry the goals and the redacted text: an
+unchanged paragraph never costs a second call, across runs too), and the model is
+called only on a miss. Callers redact before and map what comes back onto the
+original text after.
 A failed call is logged once per kind of failure and counted, never raised: the
 offline findings stand on their own, and the block's result says it went without
 the model (``None``), so it is not cached as complete.
@@ -14,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field, replace
+from typing import Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from prosewise.agents.llm.cache import ResultCache
 from prosewise.agents.llm.client import ChatMessage, LlmClient, Usage
@@ -28,8 +31,7 @@ from prosewise.agents.settings import Goals
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "grammar-1"
-"""Part of every cache key: a changed prompt must not reuse the old prompt's answers."""
+A = TypeVar("A", bound=BaseModel)
 CONFIDENCE = 0.6
 """A model's correction alone: above the balanced threshold, below two engines agreeing
 (the ranking raises it where an engine flags the same words)."""
@@ -40,10 +42,23 @@ BREAKER = 3
 server that is down or out of quota would otherwise cost every block a timeout."""
 
 
+@dataclass(frozen=True)
+class Task(Generic[A]):
+    """One kind of question to the model and the schema of its answer."""
+
+    name: str
+    version: str
+    """Part of every cache key: a changed prompt must not reuse the old prompt's answers."""
+    schema: type[A]
+
+
 class Corrected(BaseModel):
     """The grammar task's answer."""
 
     text: str = Field(description="The input text with only its errors corrected.")
+
+
+GRAMMAR = Task("grammar", "grammar-1", Corrected)
 
 
 def grammar_messages(text: str, goals: Goals) -> list[ChatMessage]:
@@ -79,18 +94,32 @@ class LlmChecks:
         if not settings.model or not text.strip():
             return []
         sent = redact(text)
-        key = ResultCache.key(settings.model, settings.api_base or "", PROMPT_VERSION,
-                              goals.dialect.value, sent.text)
-        corrected = await asyncio.to_thread(self.cache.get, key)  # disk: off the loop
-        if corrected is None:
-            answer = await self._ask(settings, grammar_messages(sent.text, goals))
-            if answer is None:
-                return None
-            corrected = answer.text
-            await asyncio.to_thread(self.cache.put, key, corrected)
-        return _on_original(sent, corrections(sent.text, corrected))
+        answer = await self.ask(GRAMMAR, settings, grammar_messages(sent.text, goals))
+        if answer is None:
+            return None
+        return _on_original(sent, corrections(sent.text, answer.text))
 
-    async def _ask(self, settings: LlmSettings, messages: list[ChatMessage]) -> Corrected | None:
+    async def ask(self, task: Task[A], settings: LlmSettings,
+                  messages: list[ChatMessage]) -> A | None:
+        """The answer to ``messages`` (redacted text only) from the cache, else from the
+        model; None when there is none (no model, a failed call, or paused)."""
+        if not settings.model:
+            return None
+        key = ResultCache.key(settings.model, settings.api_base or "", task.name,
+                              task.version, *(f"{m['role']}:{m['content']}" for m in messages))
+        stored = await asyncio.to_thread(self.cache.get, key)  # disk: off the loop
+        if stored is not None:
+            try:
+                return task.schema.model_validate_json(stored)
+            except ValidationError:
+                log.debug("a cached %s answer no longer fits its schema: asking again", task.name)
+        answer = await self._call(task.schema, settings, messages)
+        if answer is not None:
+            await asyncio.to_thread(self.cache.put, key, answer.model_dump_json())
+        return answer
+
+    async def _call(self, schema: type[A], settings: LlmSettings,
+                    messages: list[ChatMessage]) -> A | None:
         """The model's answer, or None (failed, or paused). A 429 or 503 that says when
         to come back within the call's timeout is tried once more after that wait."""
         if self.paused is not None:
@@ -104,7 +133,7 @@ class LlmChecks:
             for attempt in (1, 2):
                 self.calls += 1
                 try:
-                    answer = await client.ask(messages, Corrected)
+                    answer = await client.ask(messages, schema)
                 except LlmStatusError as exc:
                     wait = exc.retry_after
                     if attempt == 1 and wait is not None and wait <= settings.timeout_s:
