@@ -145,13 +145,17 @@ class ModelPass:
                  for blocks in todo.values() for b in blocks}
 
         async def chunk(text: str, blocks: list[Block]) -> str | None:
+            """The chunk's text once its blocks' asks are done, to be checked again even
+            if some failed: one agent's failed ask must not hold back another's answer
+            (a block with a failed ask is missed again, and asked about next time).
+            None when nothing can have landed: every ask failed and the model is paused."""
             landed = await asyncio.gather(*(asked[b.text] for b in blocks))
             for block in (b.text for b, ok in zip(blocks, landed, strict=True) if ok):
                 llm.missed.pop(block, None)
                 self._fetched[(block, *asking)] = None
                 if len(self._fetched) > FETCHED:
                     del self._fetched[next(iter(self._fetched))]
-            return text if any(landed) else None
+            return None if llm.paused and not any(landed) else text
 
         self._begin()
         try:
