@@ -60,6 +60,7 @@ class ModelHost:
     current: Callable[[str], Awaitable[Checked | None]]
     """The result of the document's current version, waiting for its check."""
     settings: Callable[[Path], Settings]
+    """The document's settings (reading them makes ``llm`` when they name a model)."""
     ask: Callable[[Block, Settings], Awaitable[bool]]
     """Runs the agents on a block with the model asked (``Pipeline.ask_model``)."""
     answered: Callable[[str, int, set[str], Settings], None]
@@ -123,12 +124,12 @@ class ModelPass:
 
     async def _pass(self, uri: str, now: bool) -> int:
         """The pass itself; returns how many blocks the model was asked about."""
-        checked = await self.host.current(uri)  # its check makes ``llm`` for a model
+        settings = self.host.settings(Path(to_fs_path(uri) or uri))
+        if not settings.llm.model:  # without a model a keystroke's pass ends here
+            return 0
+        checked = await self.host.current(uri)
         llm = self.host.llm()
         if llm is None or checked is None or checked.review is None:
-            return 0
-        settings = self.host.settings(Path(to_fs_path(uri) or uri))
-        if not settings.llm.model:
             return 0
         if not now and settings.llm.idle_ms:
             await asyncio.sleep(settings.llm.idle_ms / 1000)

@@ -199,6 +199,8 @@ class ProsewiseServer(LanguageServer):
             for problem in loaded.problems:
                 self.report_once(f"Prosewise: {problem}")
             self._settings[folder] = loaded.settings
+            if loaded.settings.llm.model and self.pipeline.llm is None:
+                self.pipeline.llm = model_checks()  # checks only read: the pass asks
         return self.memory(path).applied_to(self._settings[folder], path)
 
     def feedback(self, path: Path) -> dict[str, RuleFeedback]:
@@ -236,8 +238,6 @@ class ProsewiseServer(LanguageServer):
             log.warning("not checking %s: too large or binary", uri)
             return Checked(uri, version, None, lines, revision=revision)
         settings = self.settings_for(path)
-        if settings.llm.model and self.pipeline.llm is None:
-            self.pipeline.llm = model_checks()
         dialect = settings.goals.dialect
         if not self.partial:
             await self.waves.first_loaded(dialect)
