@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -68,7 +68,15 @@ class ByTask:
         return next((content for marker, content in self.answers if marker in system), None)
 
 
-Behaviour = Answer | Status | Stall | BrokenBody | ByTask
+@dataclass(frozen=True)
+class Reply:
+    """Answer 200 with ``answer(the request's last user message)``: for concurrent
+    requests, whose order is not the script's."""
+
+    answer: Callable[[str], str]
+
+
+Behaviour = Answer | Status | Stall | BrokenBody | ByTask | Reply
 
 
 class ModelServer:
@@ -81,7 +89,7 @@ class ModelServer:
         """The headers of every request, in order (Authorization shows the key sent)."""
         self._behaviours: queue.SimpleQueue[Behaviour] = queue.SimpleQueue()
         self._released = threading.Event()
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._http.daemon_threads = True
         self._thread = threading.Thread(target=self._http.serve_forever, args=(POLL_S,),
@@ -98,6 +106,13 @@ class ModelServer:
         for behaviour in behaviours:
             self._behaviours.put(behaviour)
 
+    def wait_for_requests(self, count: int, timeout: float = 60.0) -> None:
+        """Block until ``count`` requests have arrived (a test's thread, not the loop's:
+        ``await asyncio.to_thread(server.wait_for_requests, n)``)."""
+        with self._lock:
+            if not self._lock.wait_for(lambda: len(self.requests) >= count, timeout):
+                raise TimeoutError(f"{len(self.requests)} requests, not {count}")
+
     def start(self) -> None:
         self._thread.start()
 
@@ -112,6 +127,7 @@ class ModelServer:
         with self._lock:
             self.requests.append(body)
             self.headers.append(headers)
+            self._lock.notify_all()
         try:
             return self._behaviours.get_nowait()
         except queue.Empty:
@@ -133,6 +149,9 @@ class ModelServer:
                 if isinstance(behaviour, ByTask):
                     content = behaviour.content(body)
                     behaviour = Status(500) if content is None else Answer(content)
+                if isinstance(behaviour, Reply):
+                    asked = [m["content"] for m in body["messages"] if m["role"] == "user"]
+                    behaviour = Answer(behaviour.answer(asked[-1]))
                 if isinstance(behaviour, Answer):
                     self._send(200, json.dumps(completion(body, behaviour.content)).encode())
                 elif isinstance(behaviour, BrokenBody):

@@ -147,3 +147,30 @@ async def test_repeated_failures_pause_the_model_for_the_session(
         assert await checks.grammar(f"Paragraph {n} have a error.", llm, goals) is None
     assert len(model_server.requests) == BREAKER and checks.paused is not None
     assert "500" in checks.paused
+
+
+async def test_checks_that_only_read_leave_the_asking_to_a_later_pass(
+        model_server: ModelServer, checks: LlmChecks) -> None:
+    """The language server's way: a check never calls (a miss is noted), the model pass
+    asks (``Pipeline.ask_model``), and ``Pipeline.answered`` has only the answered chunk
+    checked again."""
+    model_server.script(answer(FIXED))
+    checks.asks = False
+    other = "Another paragraph that the model is not asked about here.\n"
+    text = f"{TEXT}\n{other}"
+    pipeline, now = Pipeline(engines=fake_hub(), llm=checks), settings(model_server)
+    try:
+        first = await pipeline.review(text, "markdown", now)
+        assert not model_server.requests and first.complete  # nothing waits for the model
+        assert not any(f.rule == "grammar.llm" for f in first.findings)
+        assert set(checks.missed) == {TEXT.strip(), other.strip()} and len(first.chunks) == 2
+        assert await pipeline.ask_model(first.chunks[0].part.blocks[0], now)
+        assert len(model_server.requests) == 1
+        renewed = pipeline.answered(first, {first.chunks[0].text}, now)
+        again = await pipeline.review(text, "markdown", now, previous=renewed)
+    finally:
+        pipeline.close()
+    assert {f.text for f in again.findings if f.rule == "grammar.llm"} == {"question"}
+    assert again.checked_blocks == 1  # the grammar agent on the answered chunk's block
+    assert again.chunks[-1].part is first.chunks[-1].part and again.complete
+    assert len(model_server.requests) == 1

@@ -14,7 +14,10 @@ the model (``None``), so it is not cached as complete.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
@@ -40,6 +43,12 @@ CONCURRENCY = 4
 BREAKER = 3
 """Failed calls in a row after which the model is not asked again in this session: a
 server that is down or out of quota would otherwise cost every block a timeout."""
+MISSED = 10_000
+"""Block texts remembered as checked without an answer (``LlmChecks.missed``): more than
+an editing session's open documents hold, bounded for one that never reaches the model."""
+_ASKING: ContextVar[bool] = ContextVar("prosewise_llm_asking", default=False)
+"""Set in the language server's model pass (``LlmChecks.asking``): its task, and the
+tasks it starts, call the model on a miss while keystroke checks only read."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,12 @@ class LlmChecks:
     failures: int = 0
     paused: str | None = None
     """Why the model is not asked any more (the breaker tripped), if it is not."""
+    asks: bool = True
+    """Whether a cache miss calls the model. The language server's checks only read
+    answers (a keystroke never waits for the model); its model pass asks (``asking``)."""
+    missed: dict[str, None] = field(default_factory=dict, repr=False)
+    """Block texts checked without some answer while not asking, oldest first (an
+    ordered set of at most ``MISSED``): what the model pass asks about."""
     _in_a_row: int = field(default=0, repr=False)
     _clients: dict[LlmSettings, LlmClient] = field(default_factory=dict, repr=False)
     _room: asyncio.Semaphore | None = field(default=None, repr=False)
@@ -113,10 +128,33 @@ class LlmChecks:
                 return task.schema.model_validate_json(stored)
             except ValidationError:
                 log.debug("a cached %s answer no longer fits its schema: asking again", task.name)
+        if not self.will_ask():
+            return None
         answer = await self._call(task.schema, settings, messages)
         if answer is not None:
             await asyncio.to_thread(self.cache.put, key, answer.model_dump_json())
         return answer
+
+    def will_ask(self) -> bool:
+        """Whether a cache miss calls the model here (``asks``, or within ``asking``)."""
+        return self.asks or _ASKING.get()
+
+    @contextlib.contextmanager
+    def asking(self) -> Iterator[None]:
+        """Within, a cache miss calls the model even with ``asks`` off: the language
+        server's model pass (the flag is the task's own, and the tasks it starts inherit
+        it; checks running meanwhile still only read)."""
+        token = _ASKING.set(True)
+        try:
+            yield
+        finally:
+            _ASKING.reset(token)
+
+    def note_missed(self, text: str) -> None:
+        """A block was checked without some answer (not asking): the pass asks later."""
+        self.missed[text] = None
+        if len(self.missed) > MISSED:
+            del self.missed[next(iter(self.missed))]
 
     async def _call(self, schema: type[A], settings: LlmSettings,
                     messages: list[ChatMessage]) -> A | None:
@@ -130,6 +168,8 @@ class LlmChecks:
         if self._room is None:
             self._room = asyncio.Semaphore(self.concurrency)
         async with self._room:
+            if self.paused is not None:  # tripped while this call waited for room
+                return None
             for attempt in (1, 2):
                 self.calls += 1
                 try:

@@ -37,5 +37,6 @@ def test_vscode_settings_are_generated_from_the_settings_model() -> None:
 def test_editor_commands_exist_on_the_server() -> None:
     offered = set(create_server().protocol.fm.commands)
     lua = (EDITORS / "neovim" / "lua" / "prosewise" / "init.lua").read_text(encoding="utf-8")
-    for command in ("prosewise.recheck", "prosewise.showDecisions", "prosewise.showTone"):
+    for command in ("prosewise.recheck", "prosewise.showDecisions", "prosewise.showTone",
+                    "prosewise.checkWithModel"):
         assert command in offered and f"'{command}'" in lua
