@@ -1,5 +1,5 @@
-"""The one interface every grammar engine implements (harper-py, lingotweaker; next, a
-LanguageTool server or a model): the hub loops over engines and never asks which is which.
+"""The one interface every grammar engine implements (harper-py, lingotweaker, a
+LanguageTool server): the hub loops over engines and never asks which is which.
 """
 
 from __future__ import annotations
@@ -9,6 +9,11 @@ from typing import Protocol
 
 from prosewise.agents.engines.hits import Hits
 from prosewise.agents.settings import Dialect
+
+
+class EngineUnavailable(Exception):
+    """An engine that cannot answer for now and has said why once (a paused server): the
+    hub reports it failed on each text without logging each refusal."""
 
 
 class Engine(Protocol):

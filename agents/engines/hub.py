@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from prosewise.agents.engines import guard
 from prosewise.agents.engines.carry import Predecessors, carry
-from prosewise.agents.engines.engine import Engine
+from prosewise.agents.engines.configured import Configured
+from prosewise.agents.engines.engine import Engine, EngineUnavailable
 from prosewise.agents.engines.guard import check_all, within
 from prosewise.agents.engines.harper_engine import HarperEngine
 from prosewise.agents.engines.hits import HARPER, LINGO, EngineHit, EngineHits, Hits
@@ -50,6 +51,8 @@ class EngineHub:
     loading and say so in ``EngineHits.pending``. The CLI waits (complete results)."""
     harper: Engine = field(default_factory=HarperEngine)
     lingo: Engine = field(default_factory=LingoEngine)
+    configured: Configured = field(default_factory=Configured)
+    """Engines the settings switch on (a LanguageTool server), after the offline ones."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _loading: dict[tuple[str, Dialect], Future[object]] = field(default_factory=dict, repr=False)
     _sentences: LRU[Hits] = field(
@@ -62,9 +65,25 @@ class EngineHub:
 
     @property
     def engines(self) -> tuple[Engine, ...]:
-        """The engines in use, the fastest first (an early check waits for it alone)."""
+        """The engines in use, the fastest first (an early check waits for it alone); then
+        those that settings have switched on so far."""
+        return (*self._offline, *self.configured.known)
+
+    @property
+    def _offline(self) -> tuple[Engine, ...]:
         return tuple(e for e, on in ((self.harper, self.use_harper), (self.lingo, self.use_lingo))
                      if on)
+
+    def in_use(self, settings: Settings) -> tuple[Engine, ...]:
+        """The engines that check under ``settings``: the offline ones, then those the
+        settings switch on (one made anew for changed settings loads anew)."""
+        before = self.configured.known
+        configured = self.configured.engines(settings)
+        with self._lock:
+            for gone in (e for e in before if all(e is not k for k in self.configured.known)):
+                for key in [k for k in self._loading if k[0] == gone.name]:
+                    del self._loading[key]
+        return (*self._offline, *configured)
 
     async def check(self, text: str, settings: Settings, pool: Executor, *,
                     early: bool = False, defer: bool = False) -> EngineHits:
@@ -81,12 +100,13 @@ class EngineHub:
         sentence are pending, and the next wave checks with them (server/lsp/waves.py).
         """
         dialect, words = settings.goals.dialect, settings.words
-        pending = () if self.wait_for_engines else tuple(self.missing(dialect))
+        engines = self.in_use(settings)
+        pending = () if self.wait_for_engines else tuple(self.missing(dialect, engines))
         units = Units.of(text)
         if defer:
-            pending += tuple(e.name for e in self.engines if e.name not in pending
+            pending += tuple(e.name for e in engines if e.name not in pending
                              and None in self._cached(e.name, units, dialect, words))
-        ready = [e for e in self.engines if e.name not in pending]
+        ready = [e for e in engines if e.name not in pending]
         early = (early and not pending and len(ready) > 1
                  and None in self._cached(ready[0].name, units, dialect, words))
 
@@ -107,8 +127,7 @@ class EngineHub:
             if isinstance(result, BaseException):
                 if not isinstance(result, Exception):
                     raise result
-                log.error("engine %s failed on a %d-character text", engine.name, len(text),
-                          exc_info=result)
+                _log_failure(f"engine {engine.name}", len(text), result)
                 failed.append(engine.name)
             else:
                 found.extend(result)
@@ -160,7 +179,7 @@ class EngineHub:
     def _late_done(self, task: asyncio.Future[Hits]) -> None:
         self._late.discard(task)
         if not task.cancelled() and (error := task.exception()) is not None:
-            log.error("an engine failed on a sentence nobody waited for", exc_info=error)
+            _log_failure("an engine", None, error)
 
     def _carried(self, name: str, units: Units, dialect: Dialect,
                  words: tuple[str, ...]) -> Hits:
@@ -247,9 +266,11 @@ class EngineHub:
         hub.loading(hub.engines[0].name, dialect)
         return hub
 
-    def missing(self, dialect: Dialect) -> list[str]:
-        """The engines in use that have not loaded yet (a check now goes without them)."""
-        return [e.name for e in self.engines if not self.ready(e.name, dialect)]
+    def missing(self, dialect: Dialect, engines: Sequence[Engine] | None = None) -> list[str]:
+        """The engines in use (or of ``engines``) that have not loaded yet (a check now
+        goes without them)."""
+        return [e.name for e in (self.engines if engines is None else engines)
+                if not self.ready(e.name, dialect)]
 
     def ready(self, engine: str, dialect: Dialect) -> bool:
         """Whether the engine has finished loading for the dialect (see ``loading``)."""
@@ -264,15 +285,26 @@ class EngineHub:
         with self._lock:
             future = self._loading.get((name, dialect))
             if future is None:
-                engine = next(e for e in (self.harper, self.lingo) if e.name == name)
+                engine = next(e for e in (self.harper, self.lingo, *self.configured.known)
+                              if e.name == name)
                 future = self._loading[(name, dialect)] = engine.executor.submit(
                     engine.warm, dialect)
         return future
 
     def close(self) -> None:
         """Stop the engines' own threads (the pool belongs to whoever passed it in)."""
-        for engine in (self.harper, self.lingo):
+        for engine in (self.harper, self.lingo, *self.configured.known):
             engine.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _log_failure(engine: str, size: int | None, error: BaseException) -> None:
+    """One engine's failure on one text; a refusal (``EngineUnavailable``: paused, and
+    said once) only in debug logs."""
+    where = "a sentence nobody waited for" if size is None else f"a {size}-character text"
+    if isinstance(error, EngineUnavailable):
+        log.debug("%s did not check %s: %s", engine, where, error)
+    else:
+        log.error("%s failed on %s", engine, where, exc_info=error)
 
 
 def _done(value: Hits) -> asyncio.Future[Hits]:
