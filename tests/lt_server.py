@@ -15,15 +15,14 @@ from __future__ import annotations
 import json
 import queue
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from llm_server import POLL_S, BrokenBody, Stall, Status
+from llm_server import BrokenBody, Loopback, Stall, Status, reply
 
 LANGUAGES = [{"name": "English", "code": "en", "longCode": "en"},
              {"name": "English (US)", "code": "en", "longCode": "en-US"},
@@ -70,7 +69,7 @@ def matches(text: str, rules: list[Rule]) -> list[dict[str, Any]]:
     return sorted(out, key=lambda m: m["offset"])
 
 
-class LanguageToolServer:
+class LanguageToolServer(Loopback):
     """The scripted server: set ``rules`` and ``max_bytes``, ``script`` failures, read
     ``checks`` and ``language_requests`` afterwards."""
 
@@ -81,33 +80,17 @@ class LanguageToolServer:
         """The form fields of every /v2/check request, in order."""
         self.language_requests = 0
         self._behaviours: queue.SimpleQueue[Behaviour] = queue.SimpleQueue()
-        self._released = threading.Event()
-        self._lock = threading.Lock()
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._http.daemon_threads = True
-        self._thread = threading.Thread(target=self._http.serve_forever, args=(POLL_S,),
-                                        daemon=True)
+        super().__init__(self._handler_class())
 
     @property
     def url(self) -> str:
         """The base URL a user would configure (the client adds ``/v2/...``)."""
-        host, port = self._http.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self.base
 
     def script(self, *behaviours: Behaviour) -> None:
         """Queue behaviours for the next checks, one each (then ``rules`` answer again)."""
         for behaviour in behaviours:
             self._behaviours.put(behaviour)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Release stalled handlers first, so no thread outlives the test waiting."""
-        self._released.set()
-        self._http.shutdown()
-        self._http.server_close()
-        self._thread.join()
 
     def _check(self, form: dict[str, str]) -> tuple[int, bytes] | None:
         """The status and body for a check (None: stall)."""
@@ -158,14 +141,7 @@ class LanguageToolServer:
                     self._send(*answer)
 
             def _send(self, code: int, payload: bytes) -> None:
-                try:
-                    self.send_response(code)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                reply(self, code, payload)
 
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet: pytest shows failures, not every request."""
