@@ -12,8 +12,10 @@ import pytest
 from fake_engine import fake_hub
 from llm_server import BrokenBody, Stall, Status
 from lt_server import LanguageToolServer, Rule
+from test_cli import prosewise
 
 from prosewise.agents.engines.engine import EngineUnavailable
+from prosewise.agents.engines.hits import HARPER, LINGO
 from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.engines.languagetool_engine import (
     BREAKER,
@@ -37,6 +39,26 @@ def settings_for(server: LanguageToolServer, **extra: object) -> Settings:
 
 def engine_for(server: LanguageToolServer, **extra: object) -> LanguageToolEngine:
     return LanguageToolEngine(settings_for(server, **extra).languagetool)
+
+
+async def test_in_the_language_server_it_answers_late_and_never_holds_up_a_keystroke(
+        lt_server: LanguageToolServer, pool: ThreadPoolExecutor) -> None:
+    lt_server.rules = [Rule(r"erorr", "MORFOLOGIK_RULE_EN_US", "TYPOS", "misspelling")]
+    hub, settings, dialect = fake_hub(wait=False), settings_for(lt_server), Dialect.EN_US
+    for name in (HARPER, LINGO):
+        await hub.answered(name, dialect)
+    first = await hub.check(EMOJI_TEXT, settings, pool)
+    assert first.pending == (LANGUAGETOOL,) and lt_server.checks == []  # not connected yet
+    await hub.answered(LANGUAGETOOL, dialect)  # what the server's next wave waits for
+    assert lt_server.language_requests == 1
+    edited = EMOJI_TEXT.replace("in it", "in here")
+    keystroke = await hub.check(edited, settings, pool, early=True)
+    assert keystroke.pending == (LINGO, LANGUAGETOOL)  # harper answered alone
+    await hub.settled()
+    after = await hub.check(edited, settings, pool, early=True)
+    assert after.pending == () and [edited[h.start:h.end] for h in after.of(LANGUAGETOOL)] == [
+        "erorr"]
+    hub.close()
 
 
 def test_a_match_lands_at_its_place_after_emoji(lt_server: LanguageToolServer) -> None:
@@ -232,3 +254,22 @@ async def test_a_workspace_file_cannot_choose_the_server_unless_trusted(
 def test_only_http_urls_are_taken() -> None:
     with pytest.raises(ValueError, match="http"):
         LanguageToolSettings(url="file:///etc/passwd")
+
+
+def test_prosewise_review_adds_the_server_named_in_the_users_config(
+        tmp_path: Path, lt_server: LanguageToolServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    lt_server.rules = [Rule(r"erorr", "MORFOLOGIK_RULE_EN_US", "TYPOS", "misspelling",
+                            replacements=("error",))]
+    folder = tmp_path / "config" / "prosewise"
+    folder.mkdir(parents=True)
+    (folder / USER_FILE).write_text(f'[languagetool]\nurl = "{lt_server.url}"\n',
+                                    encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    text = "🙂 There is an erorr here.\n"
+    run = prosewise("review", "-", "--format", "json", "--lite", cwd=tmp_path,
+                    stdin=text.encode())
+    (entry,) = run.json()["files"]
+    (hit,) = [s for s in entry["suggestions"] if s["text"] == "erorr"]
+    assert hit["start"] == text.index("erorr") and hit["rule"] == "grammar.spelling"
+    assert set(hit["sources"]) == {"harper:SpellCheck", "languagetool:MORFOLOGIK_RULE_EN_US"}
+    assert [c["text"] for c in lt_server.checks] == ["🙂 There is an erorr here."]

@@ -132,8 +132,9 @@ class LanguageToolEngine:
         return tuple(out)
 
     def close(self) -> None:
-        """Stop its threads (the clients hold no process or socket of their own)."""
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        """Let its threads end once the checks handed to them are done (a replaced
+        engine's checks still answer; the clients hold no process of their own)."""
+        self.executor.shutdown(wait=False)
 
     def _request(self, text: str, key: object) -> list[EngineHit]:
         """One ``/v2/check`` request (the batcher's sending thread)."""
