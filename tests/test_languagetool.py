@@ -27,6 +27,7 @@ from prosewise.agents.engines.lt_batch import SEPARATOR, Batcher, Job, Pacer, si
 from prosewise.agents.engines.lt_settings import LanguageToolSettings
 from prosewise.agents.grammar import grammar_findings
 from prosewise.agents.project import load_project
+from prosewise.agents.routing import to_finding
 from prosewise.agents.settings import Dialect, Settings
 from prosewise.agents.user_config import USER_FILE, load_user_config
 
@@ -104,6 +105,8 @@ async def test_agreeing_with_lingotweaker_is_one_finding_with_both_sources(
     hub = EngineHub(use_harper=False, lingo=LingoEngine())
     found = await hub.check(text, settings_for(lt_server), pool)
     assert found.failed == ()
+    (lt_hit,) = found.of(LANGUAGETOOL)
+    assert to_finding(lt_hit, text).rule == "grammar.article"  # routed as lingotweaker's
     article = [f for f in grammar_findings(found, text) if f.rule == "grammar.article"]
     (finding,) = article
     assert (finding.start, finding.end, finding.text) == (10, 11, "a")
