@@ -9,9 +9,11 @@ and Java) whenever no ``remote_server`` is given or a local one stops answering.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import threading
+import urllib.parse
+from typing import Any, ClassVar, Literal
 
-from language_tool_python import LanguageTool
+from language_tool_python import LanguageTool, Match
 
 
 class RemoteClient(LanguageTool):
@@ -22,6 +24,18 @@ class RemoteClient(LanguageTool):
         # Set before the base __init__: it already asks the server for its languages.
         self._TIMEOUT = timeout_s  # type: ignore[assignment]  # requests' connect and read timeout
         super().__init__(language=language, remote_server=url)
+
+    _matches: ClassVar[threading.Lock] = threading.Lock()
+    """``Match`` keeps the last text's astral characters in class attributes (to turn
+    UTF-16 offsets into code points): two threads making matches at once would mix
+    them up (two engines during a settings change, two hubs in one process)."""
+
+    def check(self, text: str) -> list[Match]:
+        """The library's ``check``, with its matches made under ``_matches``."""
+        url = urllib.parse.urljoin(self.url, "check")
+        response = self._query_server(url, self._create_params(text), method="post")
+        with RemoteClient._matches:
+            return [Match(match, text) for match in response["matches"]]
 
     def _query_server(self, url: str, params: dict[str, str] | None = None,
                       num_tries: int = 2, method: Literal["get", "post"] = "get") -> Any:
