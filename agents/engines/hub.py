@@ -266,11 +266,9 @@ class EngineHub:
         hub.loading(hub.engines[0].name, dialect)
         return hub
 
-    def missing(self, dialect: Dialect, engines: Sequence[Engine] | None = None) -> list[str]:
-        """The engines in use (or of ``engines``) that have not loaded yet (a check now
-        goes without them)."""
-        return [e.name for e in (self.engines if engines is None else engines)
-                if not self.ready(e.name, dialect)]
+    def missing(self, dialect: Dialect, engines: Sequence[Engine]) -> list[str]:
+        """Those of ``engines`` that have not loaded yet (a check now goes without them)."""
+        return [e.name for e in engines if not self.ready(e.name, dialect)]
 
     def ready(self, engine: str, dialect: Dialect) -> bool:
         """Whether the engine has finished loading for the dialect (see ``loading``)."""
@@ -298,8 +296,7 @@ class EngineHub:
 
 
 def _log_failure(engine: str, size: int | None, error: BaseException) -> None:
-    """One engine's failure on one text; a refusal (``EngineUnavailable``: paused, and
-    said once) only in debug logs."""
+    """One engine's failure; a refusal (``EngineUnavailable``, said once) only in debug."""
     where = "a sentence nobody waited for" if size is None else f"a {size}-character text"
     if isinstance(error, EngineUnavailable):
         log.debug("%s did not check %s: %s", engine, where, error)
