@@ -3,6 +3,7 @@ code against a scripted server on 127.0.0.1 (tests/lt_server.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -59,6 +60,23 @@ async def test_in_the_language_server_it_answers_late_and_never_holds_up_a_keyst
     after = await hub.check(edited, settings, pool, early=True)
     assert after.pending == () and [edited[h.start:h.end] for h in after.of(LANGUAGETOOL)] == [
         "erorr"]
+    hub.close()
+
+
+async def test_a_stalled_server_does_not_hold_up_lingotweakers_wave(
+        lt_server: LanguageToolServer, pool: ThreadPoolExecutor) -> None:
+    """The language server re-checks once lingotweaker has answered (``answered``): that
+    wave must not wait for LanguageTool's late check, nor must any check in the server."""
+    hub, settings, dialect = fake_hub(wait=False), settings_for(lt_server), Dialect.EN_US
+    assert [e.name for e in hub.in_use(settings)] == [HARPER, LINGO, LANGUAGETOOL]
+    for name in (HARPER, LINGO, LANGUAGETOOL):
+        await hub.answered(name, dialect)
+    lt_server.script(Stall())
+    keystroke = await hub.check("They has teh plan.", settings, pool, early=True)
+    assert keystroke.pending == (LINGO, LANGUAGETOOL)
+    await asyncio.wait_for(hub.answered(LINGO, dialect), timeout=5)
+    after = await hub.check("They has teh plan.", settings, pool)  # a pull client's check
+    assert after.of(LINGO) and after.pending == (LANGUAGETOOL,)  # still out, not waited for
     hub.close()
 
 

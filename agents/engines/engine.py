@@ -33,6 +33,11 @@ class Engine(Protocol):
         """Whether a batch may run its checks in the shared worker pool (thread-safe,
         no per-thread state worth keeping); otherwise they go to ``executor``."""
 
+    @property
+    def remote(self) -> bool:
+        """Whether it answers over the network (a LanguageTool server): a keystroke's
+        check never waits for it; its hits come in a later wave, as a late engine's."""
+
     def warm(self, dialect: Dialect) -> object:
         """Load what a check of the dialect needs (slow: seconds of native work)."""
 

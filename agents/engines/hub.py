@@ -60,8 +60,8 @@ class EngineHub:
     """Engine hits per (engine, dialect, personal words, sentence): see units.py."""
     _predecessors: Predecessors = field(
         default_factory=lambda: Predecessors(SENTENCE_CACHE), repr=False)
-    _late: set[asyncio.Future[Hits]] = field(default_factory=set, repr=False)
-    """Engine checks still running that no check waits for (see ``_early``)."""
+    _late: dict[asyncio.Future[Hits], str] = field(default_factory=dict, repr=False)
+    """Engine checks still running that no check waits for (see ``_early``), and whose."""
 
     @property
     def engines(self) -> tuple[Engine, ...]:
@@ -98,6 +98,8 @@ class EngineHub:
         check (``settled``). ``defer`` (the first review of a large document in the
         language server): no engine runs now; those without cached hits for every
         sentence are pending, and the next wave checks with them (server/lsp/waves.py).
+        A ``remote`` engine (a LanguageTool server) is never waited for by an early
+        check or in the language server: it is late where it has sentences to check.
         """
         dialect, words = settings.goals.dialect, settings.words
         engines = self.in_use(settings)
@@ -107,6 +109,9 @@ class EngineHub:
             pending += tuple(e.name for e in engines if e.name not in pending
                              and None in self._cached(e.name, units, dialect, words))
         ready = [e for e in engines if e.name not in pending]
+        later = early or not self.wait_for_engines  # per keystroke, or in the language server
+        remote = [e for e in ready if later and e.remote]  # a server's hits come in a later wave
+        ready = [e for e in ready if not (later and e.remote)]
         early = (early and not pending and len(ready) > 1
                  and None in self._cached(ready[0].name, units, dialect, words))
 
@@ -120,6 +125,8 @@ class EngineHub:
                                            words)
         else:
             jobs = [start(e) for e in ready]
+        far, far_late = self._later(remote, start, units, dialect, words)
+        jobs, late, ready = [*jobs, *far], late + far_late, ready + remote
         results = await asyncio.gather(*jobs, return_exceptions=True)
         found: list[EngineHit] = []
         failed: list[str] = []
@@ -151,13 +158,22 @@ class EngineHub:
         except asyncio.CancelledError:  # superseded, as ``gather`` would cancel it
             done.cancel()
             raise
-        jobs: list[Awaitable[Hits]] = [done]
+        jobs, late = self._later(others, start, units, dialect, words)
+        return [done, *jobs], late
+
+    def _later(
+        self, engines: Sequence[Engine], start: Callable[[Engine], Awaitable[Hits]],
+        units: Units, dialect: Dialect, words: tuple[str, ...],
+    ) -> tuple[list[Awaitable[Hits]], tuple[str, ...]]:
+        """Each engine's hits from the cache, or, where it has sentences to check, carried
+        ones now and its check left running (``_keep``): those engines are late."""
+        jobs: list[Awaitable[Hits]] = []
         late: list[str] = []
-        for engine in others:
+        for engine in engines:
             if None not in self._cached(engine.name, units, dialect, words):
                 jobs.append(start(engine))
                 continue
-            self._keep(asyncio.ensure_future(start(engine)))
+            self._keep(asyncio.ensure_future(start(engine)), engine.name)
             jobs.append(_done(self._carried(engine.name, units, dialect, words)))
             late.append(engine.name)
         return jobs, tuple(late)
@@ -171,13 +187,13 @@ class EngineHub:
         return [self._sentences.get((name, dialect, words, units.piece(i)))
                 for i in range(len(units))]
 
-    def _keep(self, task: asyncio.Future[Hits]) -> None:
+    def _keep(self, task: asyncio.Future[Hits], engine: str) -> None:
         """Hold a check nobody awaits until it is done (its hits go to the cache)."""
-        self._late.add(task)
+        self._late[task] = engine
         task.add_done_callback(self._late_done)
 
     def _late_done(self, task: asyncio.Future[Hits]) -> None:
-        self._late.discard(task)
+        self._late.pop(task, None)
         if not task.cancelled() and (error := task.exception()) is not None:
             _log_failure("an engine", None, error)
 
@@ -196,16 +212,18 @@ class EngineHub:
                 return moved
         return ()
 
-    async def settled(self) -> None:
-        """Wait for the checks that early checks left running (if any)."""
-        if self._late:
-            await asyncio.wait(list(self._late))
+    async def settled(self, engine: str | None = None) -> None:
+        """Wait for the checks that early checks left running (if any; of one engine
+        alone: a slow server's must not hold up lingotweaker's next wave)."""
+        tasks = [t for t, name in self._late.items() if engine in (None, name)]
+        if tasks:
+            await asyncio.wait(tasks)
 
     async def answered(self, name: str, dialect: Dialect) -> None:
         """Wait until the engine can answer every check: loaded (its load starts now if
         it has not), and none of its checks left running."""
         await asyncio.shield(asyncio.wrap_future(self.loading(name, dialect)))
-        await self.settled()
+        await self.settled(name)
 
     def _by_unit(
         self, engine: Engine, units: Units, dialect: Dialect, words: tuple[str, ...],

@@ -92,6 +92,7 @@ class LanguageToolEngine:
     name: str = field(default=LANGUAGETOOL, init=False)
     pooled: bool = field(default=False, init=False)
     """Never the shared pool: its threads would wait on the network."""
+    remote: bool = field(default=True, init=False)
     _clients: dict[Dialect, RemoteClient] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _batcher: Batcher = field(init=False, repr=False)

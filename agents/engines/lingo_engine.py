@@ -54,6 +54,7 @@ class LingoEngine:
     that a backlog of them never holds up the pool (batch checks use the pool)."""
     name: str = field(default=LINGO, init=False)
     pooled: bool = field(default=True, init=False)
+    remote: bool = field(default=False, init=False)
     """One engine per dialect serves every thread."""
     _engines: dict[Dialect, object] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
