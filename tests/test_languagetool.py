@@ -50,9 +50,11 @@ async def test_in_the_language_server_it_answers_late_and_never_holds_up_a_keyst
     for name in (HARPER, LINGO):
         await hub.answered(name, dialect)
     first = await hub.check(EMOJI_TEXT, settings, pool)
-    assert first.pending == (LANGUAGETOOL,) and lt_server.checks == []  # not connected yet
+    assert first.pending == (LANGUAGETOOL,) and first.of(LANGUAGETOOL) == ()  # connecting
     await hub.answered(LANGUAGETOOL, dialect)  # what the server's next wave waits for
-    assert lt_server.language_requests == 1
+    assert lt_server.language_requests == 1 and len(lt_server.checks) == 1
+    wave = await hub.check(EMOJI_TEXT, settings, pool)
+    assert wave.pending == () and len(wave.of(LANGUAGETOOL)) == 1 and len(lt_server.checks) == 1
     edited = EMOJI_TEXT.replace("in it", "in here")
     keystroke = await hub.check(edited, settings, pool, early=True)
     assert keystroke.pending == (LINGO, LANGUAGETOOL)  # harper answered alone

@@ -99,19 +99,19 @@ class EngineHub:
         language server): no engine runs now; those without cached hits for every
         sentence are pending, and the next wave checks with them (server/lsp/waves.py).
         A ``remote`` engine (a LanguageTool server) is never waited for by an early
-        check or in the language server: it is late where it has sentences to check.
+        check or in the language server, nor deferred (it uses no CPU here): it checks
+        what it has not seen at once and is late (it connects on its first check).
         """
         dialect, words = settings.goals.dialect, settings.words
-        engines = self.in_use(settings)
+        later = early or not self.wait_for_engines  # per keystroke, or in the language server
+        remote = [e for e in self.in_use(settings) if later and e.remote]
+        engines = [e for e in self.in_use(settings) if not (later and e.remote)]
         pending = () if self.wait_for_engines else tuple(self.missing(dialect, engines))
         units = Units.of(text)
         if defer:
             pending += tuple(e.name for e in engines if e.name not in pending
                              and None in self._cached(e.name, units, dialect, words))
         ready = [e for e in engines if e.name not in pending]
-        later = early or not self.wait_for_engines  # per keystroke, or in the language server
-        remote = [e for e in ready if later and e.remote]  # a server's hits come in a later wave
-        ready = [e for e in ready if not (later and e.remote)]
         early = (early and not pending and len(ready) > 1
                  and None in self._cached(ready[0].name, units, dialect, words))
 
