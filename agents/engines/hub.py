@@ -104,8 +104,9 @@ class EngineHub:
         """
         dialect, words = settings.goals.dialect, settings.words
         later = early or not self.wait_for_engines  # per keystroke, or in the language server
-        remote = [e for e in self.in_use(settings) if later and e.remote]
-        engines = [e for e in self.in_use(settings) if not (later and e.remote)]
+        in_use = self.in_use(settings)
+        remote = [e for e in in_use if later and e.remote]
+        engines = [e for e in in_use if not (later and e.remote)]
         pending = () if self.wait_for_engines else tuple(self.missing(dialect, engines))
         units = Units.of(text)
         if defer:
