@@ -192,7 +192,12 @@ def test_an_oversize_refusal_is_a_failure(lt_server: LanguageToolServer) -> None
                                    Dialect.EN_US, ())
 
 
-def test_texts_waiting_together_go_in_one_request() -> None:
+@pytest.mark.parametrize(("waiting", "limit", "requests"), [
+    (("Text 1.", "Same.", "Same."), 1000, ["Text 1.\n\nSame.\n\nSame."]),
+    (("Same.", "Same."), 11, ["Same.", "Same."]),  # two jobs, though equal; one fits
+], ids=["together", "over-the-limit"])
+def test_texts_waiting_together_go_in_one_request(
+        waiting: tuple[str, ...], limit: int, requests: list[str]) -> None:
     """While one request is out, the texts that arrive go together in the next."""
     sent: list[str] = []
     first_out, go = threading.Event(), threading.Event()
@@ -204,19 +209,19 @@ def test_texts_waiting_together_go_in_one_request() -> None:
             go.wait(5)
         return []
 
-    batcher = Batcher(send, limit=1000, pacer=Pacer(0))
-    jobs = [Job(f"Text {i}.", Dialect.EN_US) for i in range(4)]
+    batcher = Batcher(send, limit=limit, pacer=Pacer(0))
+    jobs = [Job(text, Dialect.EN_US) for text in ("Text 0.", *waiting)]
     threads = [threading.Thread(target=batcher.run, args=([job],)) for job in jobs]
     threads[0].start()
     assert first_out.wait(5)
     for thread in threads[1:]:
         thread.start()
     with batcher._turn:
-        assert batcher._turn.wait_for(lambda: len(batcher._queue) == 3, timeout=5)
+        assert batcher._turn.wait_for(lambda: len(batcher._queue) == len(waiting), timeout=5)
     go.set()
     for thread in threads:
         thread.join(5)
-    assert sent == ["Text 0.", "Text 1.\n\nText 2.\n\nText 3."]
+    assert sent == ["Text 0.", *requests]
     assert all(job.answer == [] for job in jobs)
 
 

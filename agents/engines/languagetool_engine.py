@@ -20,9 +20,10 @@ import logging
 import threading
 import time
 from bisect import bisect_left
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from prosewise.agents.engines.engine import EngineUnavailable
 from prosewise.agents.engines.hits import EngineHit, Hits
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from prosewise.agents.engines.lt_client import RemoteClient
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 LANGUAGETOOL = "languagetool"
 THREADS = 4
@@ -55,7 +57,7 @@ class Breaker:
     """Counts failed requests in a row; past ``BREAKER``, refuses for ``PAUSE_S``."""
 
     where: str
-    clock: Any = time.monotonic
+    clock: Callable[[], float] = time.monotonic
     _in_a_row: int = 0
     _until: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -144,7 +146,7 @@ class LanguageToolEngine:
         units = None if text.isascii() else _utf16_offsets(text)
         return [_hit(m, text, units) for m in matches]
 
-    def _guarded(self, call: Any, dialect: Dialect) -> Any:
+    def _guarded(self, call: Callable[[Dialect], T], dialect: Dialect) -> T:
         """``call(dialect)``, counted by the breaker."""
         self.breaker.check()
         try:

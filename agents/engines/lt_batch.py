@@ -91,9 +91,10 @@ class Pacer:
         self._last = now
 
 
-@dataclass
+@dataclass(eq=False)
 class Job:
-    """One text waiting for its answer (a request's hits or its failure)."""
+    """One text waiting for its answer (a request's hits or its failure). Compared by
+    identity: two blocks' jobs for the same sentence are two jobs."""
 
     text: str
     key: object
