@@ -40,8 +40,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 LANGUAGETOOL = "languagetool"
-THREADS = 4
-"""Blocks waiting for LanguageTool at once: their texts go out together (lt_batch.py)."""
+THREADS = 16
+"""Blocks waiting for LanguageTool at once: their texts go out together (lt_batch.py).
+Threads that mostly wait on the network; measured on a 6,400-word document (120
+paragraphs, a loopback server): 1 thread 232 requests, 4: 101, 16: 43, 32: 36."""
 BREAKER = 3
 """Failed requests in a row that pause the engine."""
 PAUSE_S = 60.0
