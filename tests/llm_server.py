@@ -79,7 +79,51 @@ class Reply:
 Behaviour = Answer | Status | Stall | BrokenBody | ByTask | Reply
 
 
-class ModelServer:
+class Loopback:
+    """An HTTP server on 127.0.0.1 on a thread of its own (this one's and
+    lt_server.py's); a handler that stalls waits for ``_released``, set at ``stop``."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self._released = threading.Event()
+        self._lock = threading.Condition()
+        self._http = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._http.daemon_threads = True
+        self._thread = threading.Thread(target=self._http.serve_forever, args=(POLL_S,),
+                                        daemon=True)
+
+    @property
+    def base(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        host, port = self._http.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Release stalled handlers first, so no thread outlives the test waiting."""
+        self._released.set()
+        self._http.shutdown()
+        self._http.server_close()
+        self._thread.join()
+
+
+def reply(handler: BaseHTTPRequestHandler, code: int, payload: bytes,
+          extra: dict[str, str] | None = None) -> None:
+    """Send a JSON response (a client that gave up already is no error)."""
+    try:
+        handler.send_response(code)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(payload)))
+        for name, value in (extra or {}).items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(payload)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
+class ModelServer(Loopback):
     """The scripted server: ``script`` behaviours, read ``requests`` afterwards."""
 
     def __init__(self) -> None:
@@ -88,18 +132,12 @@ class ModelServer:
         self.headers: list[dict[str, str]] = []
         """The headers of every request, in order (Authorization shows the key sent)."""
         self._behaviours: queue.SimpleQueue[Behaviour] = queue.SimpleQueue()
-        self._released = threading.Event()
-        self._lock = threading.Condition()
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._http.daemon_threads = True
-        self._thread = threading.Thread(target=self._http.serve_forever, args=(POLL_S,),
-                                        daemon=True)
+        super().__init__(self._handler_class())
 
     @property
     def url(self) -> str:
         """The ``api_base`` for the client: OpenAI-style paths go under ``/v1``."""
-        host, port = self._http.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
+        return f"{self.base}/v1"
 
     def script(self, *behaviours: Behaviour) -> None:
         """Queue behaviours for the next requests, one each."""
@@ -112,16 +150,6 @@ class ModelServer:
         with self._lock:
             if not self._lock.wait_for(lambda: len(self.requests) >= count, timeout):
                 raise TimeoutError(f"{len(self.requests)} requests, not {count}")
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Release stalled handlers first, so no thread outlives the test waiting."""
-        self._released.set()
-        self._http.shutdown()
-        self._http.server_close()
-        self._thread.join()
 
     def _record(self, body: dict[str, Any], headers: dict[str, str]) -> Behaviour:
         with self._lock:
@@ -162,16 +190,7 @@ class ModelServer:
                     self._send(behaviour.code, json.dumps(error).encode(), extra)
 
             def _send(self, code: int, payload: bytes, extra: dict[str, str] | None = None) -> None:
-                try:
-                    self.send_response(code)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    for name, value in (extra or {}).items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                reply(self, code, payload, extra)
 
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet: pytest shows failures, not every request."""

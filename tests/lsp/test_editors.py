@@ -32,6 +32,8 @@ def test_vscode_settings_are_generated_from_the_settings_model() -> None:
     # workspace's .vscode/settings.json: a cloned repository cannot choose the endpoint.
     assert expected["properties"]["prosewise.llm.apiBase"]["scope"] == "machine"
     assert expected["properties"]["prosewise.llm.model"]["scope"] == "machine"
+    assert expected["properties"]["prosewise.languagetool.url"]["scope"] == "machine"
+    assert expected["properties"]["prosewise.languagetool.publicApi"]["scope"] == "machine"
 
 
 def test_editor_commands_exist_on_the_server() -> None:
