@@ -1,6 +1,7 @@
-"""The model benches run end to end against the scripted server over litellm's real
-HTTP path: ``bench.evaluate --llm`` on the first sentence of one dev set (a smoke
-test: the figures are the scorer's, the model a stand-in that fixes one thing)."""
+"""The model benches run end to end over litellm's real HTTP path: ``bench.evaluate
+--llm`` against the scripted server on the first sentence of one dev set (a smoke test:
+the figures are the scorer's, the model a stand-in that fixes one thing), and
+``bench.llm_cost`` against its own stand-in model on a short document."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from llm_server import ModelServer, Reply
 
-from bench import evaluate
+from bench import evaluate, llm_cost
 from bench.corpus import DEFAULT_EVAL_DIR
 from bench.evalsets import load_set, set_texts
 
@@ -50,3 +51,31 @@ def test_evaluate_llm_scores_offline_and_with_the_model_side_by_side(
     assert evaluate.main(argv) == 0  # again: every answer from the result cache
     assert len(model_server.requests) == len(texts)
     assert f"model: 0 calls, {len(texts)} answers from the cache" in capsys.readouterr().out
+
+
+DOC = """# Release notes
+
+The sync server now keeps a week of history. In order to restore a file, run the
+restore command with its name and the date you want.
+
+Clients that are offline catch up when the network comes back, and nothing is lost.
+
+- Faster start on large folders.
+"""
+
+
+def test_llm_cost_counts_every_agent_s_prompts_and_an_edit_costs_only_its_paragraph(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = tmp_path / "notes.md"
+    doc.write_text(DOC, encoding="utf-8")
+    assert llm_cost.main(["--doc", str(doc)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    table = {line.split()[0]: [int(n) for n in line.split()[1:]] for line in lines[2:7]}
+    assert list(table) == ["grammar", "clarity", "tone", "style", "all"]
+    assert table["grammar"][0] == 4  # heading, two paragraphs, the list item
+    assert table["tone"][0] == 3  # the paragraphs and the list item: not the heading
+    assert table["clarity"][0] == 1  # the paragraph with "In order to"
+    assert all(calls and tokens for calls, tokens, _ in table.values())
+    assert table["grammar"][1] > llm_cost._litellm().token_counter(text=DOC)  # the text goes
+    assert table["all"][1] == sum(table[a][1] for a in ("grammar", "clarity", "tone", "style"))
+    assert lines[-1] == "after editing 1 of 4 paragraphs: 3 calls, 0 for unchanged paragraphs"
