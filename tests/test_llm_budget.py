@@ -61,6 +61,7 @@ async def test_a_run_stops_asking_at_the_budget_and_a_new_day_resets_it(
         later.cache.close()
 
         clock.day = DAY + timedelta(days=1)
+        assert checks.paused is None  # at once: the language server asks only when not paused
         assert await checks.grammar(PARAGRAPHS[2], llm, Goals())
         assert checks.paused is None and len(model_server.requests) == 3
         assert checks.cache.tokens_on(clock.day.isoformat()) == 60

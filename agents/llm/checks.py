@@ -94,9 +94,6 @@ class LlmChecks:
     concurrency: int = CONCURRENCY
     calls: int = 0
     failures: int = 0
-    paused: str | None = None
-    """Why the model is not asked any more (the breaker tripped, or the day's token
-    budget is spent), if it is not."""
     asks: bool = True
     """Whether a cache miss calls the model. The language server's checks only read
     answers (a keystroke never waits for the model); its model pass asks (``asking``)."""
@@ -105,8 +102,11 @@ class LlmChecks:
     ordered set of at most ``MISSED``): what the model pass asks about."""
     today: Callable[[], date] = date.today
     """The day tokens count for (a parameter so a test can move to the next day)."""
+    _breaker: str | None = field(default=None, repr=False)
+    """Why the breaker tripped, if it did: the model is not asked again this session."""
     _budget_day: date | None = field(default=None, repr=False)
-    """The day the budget paused the model on (None: not paused by the budget)."""
+    """The day the token budget ran out on, if it did (``_budget_reason`` says how)."""
+    _budget_reason: str = field(default="", repr=False)
     _counted: int = field(default=0, repr=False)
     """This session's tokens already added to the daily count."""
     _spent: dict[date, int] = field(default_factory=dict, repr=False)
@@ -174,7 +174,7 @@ class LlmChecks:
                     messages: list[ChatMessage]) -> A | None:
         """The model's answer, or None (failed, or paused). A 429 or 503 that says when
         to come back within the call's timeout is tried once more after that wait."""
-        if self._tripped():
+        if self._breaker is not None:
             return None
         client = self._clients.get(settings)
         if client is None:
@@ -182,7 +182,7 @@ class LlmChecks:
         if self._room is None:
             self._room = asyncio.Semaphore(self.concurrency)
         async with self._room:
-            if self._tripped():  # while this call waited for room
+            if self._breaker is not None:  # tripped while this call waited for room
                 return None
             if not await self._within_budget(settings):  # checked once a call is due
                 return None
@@ -212,33 +212,37 @@ class LlmChecks:
         if kind not in self._said:
             self._said.add(kind)
             log.warning("the model (%s) did not answer: %s", settings.model, exc)
-        if self._in_a_row >= BREAKER and self.paused is None:
-            self.paused = f"{BREAKER} calls in a row failed, the last: {exc}"
-            log.warning("the model is paused for this session: %s", self.paused)
+        if self._in_a_row >= BREAKER and self._breaker is None:
+            self._breaker = f"{BREAKER} calls in a row failed, the last: {exc}"
+            log.warning("the model is paused for this session: %s", self._breaker)
 
-    def _tripped(self) -> bool:
-        """Whether the breaker paused the model (for good; the budget's pause ends)."""
-        return self.paused is not None and self._budget_day is None
+    @property
+    def paused(self) -> str | None:
+        """Why the model is not asked now, if it is not: the breaker tripped (for the
+        session), or the day's token budget is spent (until the next day: read anew, so
+        a pause ends at midnight without a call)."""
+        if self._breaker is not None:
+            return self._breaker
+        return self._budget_reason if self._budget_day == self.today() else None
 
     async def _within_budget(self, settings: LlmSettings) -> bool:
         """Whether today's tokens (all runs) are below ``daily_tokens``; pauses the model
-        when they are not, saying so once, and lifts that pause on a new day."""
+        when they are not, saying so once a day. Read before every call: another run may
+        have spent the budget, or the user raised it."""
         budget = settings.daily_tokens
         if budget is None:
             return True
         day = self.today()
-        if day == self._budget_day:
-            return False
         stored = await asyncio.to_thread(self.cache.tokens_on, day.isoformat())
         used = max(stored or 0, self._spent.get(day, 0))
-        if used < budget:
-            if self._budget_day is not None:
-                self._budget_day = self.paused = None
-                log.info("a new day: the model's token budget is available again")
+        if used < budget:  # a new day, or a budget raised since
+            self._budget_day = None
             return True
-        self._budget_day = day
-        self.paused = f"the daily budget of {budget} tokens was reached ({used} used on {day})"
-        log.warning("the model is paused until tomorrow: %s", self.paused)
+        if self._budget_day != day:
+            self._budget_day = day
+            self._budget_reason = (f"the daily budget of {budget} tokens was reached"
+                                   f" ({used} used on {day})")
+            log.warning("the model is paused until tomorrow: %s", self._budget_reason)
         return False
 
     async def _count_tokens(self) -> None:
