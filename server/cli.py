@@ -13,8 +13,7 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
@@ -200,6 +199,7 @@ def run_review(args: argparse.Namespace) -> int:
     from prosewise.server.batch import BatchOptions, SettingsResolver, review_all
     from prosewise.server.inputs import expand
     from prosewise.server.pipeline import Pipeline
+    from prosewise.server.progress import progress
 
     targets = expand(args.paths)
     resolver = SettingsResolver(overrides_from(args), warn=_error)
@@ -208,7 +208,7 @@ def run_review(args: argparse.Namespace) -> int:
     checks = model_checks() if args.llm else None
     pipeline = Pipeline(engines=EngineHub.for_batch(lite=args.lite), llm=checks)
     try:
-        with _progress(len(targets)) as advance:
+        with progress(len(targets), checks) as advance:
             reports = asyncio.run(review_all(pipeline, targets, resolver, options, advance))
     finally:
         pipeline.close()
@@ -233,7 +233,7 @@ def model_checks() -> LlmChecks:
 def model_summary(checks: LlmChecks) -> str:
     """One line on stderr: what ``--llm`` cost."""
     hits = checks.cache.hits
-    if not checks.calls and not hits:
+    if not checks.calls and not hits and checks.paused is None:
         return ("model: none configured, nothing sent (set [llm] model in your config file"
                 " or pass --model)")
     used = checks.usage()
@@ -285,17 +285,3 @@ def _emitter(color: str) -> Callable[[Text], None]:
     console = Console(force_terminal=True if color == "always" else None, highlight=False,
                       markup=False, emoji=False, soft_wrap=True)
     return console.print
-
-
-@contextmanager
-def _progress(total: int) -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr for multi-file runs in a terminal; a no-op otherwise."""
-    if total < 2 or not sys.stderr.isatty():
-        yield lambda: None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("reviewing", total=total)
-        yield lambda: bar.advance(task)

@@ -35,6 +35,8 @@ class Answer:
     """Answer 200 with ``content`` as the assistant message (valid or not for the schema)."""
 
     content: str
+    usage: tuple[int, int] = (10, 5)
+    """The prompt and completion tokens the answer reports (what litellm counts)."""
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,8 @@ class ModelServer(Loopback):
                     asked = [m["content"] for m in body["messages"] if m["role"] == "user"]
                     behaviour = Answer(behaviour.answer(asked[-1]))
                 if isinstance(behaviour, Answer):
-                    self._send(200, json.dumps(completion(body, behaviour.content)).encode())
+                    reply = completion(body, behaviour.content, behaviour.usage)
+                    self._send(200, json.dumps(reply).encode())
                 elif isinstance(behaviour, BrokenBody):
                     self._send(200, b'{"id": "chatcmpl-1", "choices": [')
                 else:
@@ -198,8 +201,10 @@ class ModelServer(Loopback):
         return Handler
 
 
-def completion(request: dict[str, Any], content: str) -> dict[str, Any]:
+def completion(request: dict[str, Any], content: str,
+               usage: tuple[int, int] = (10, 5)) -> dict[str, Any]:
     """A chat.completion object as OpenAI returns it."""
+    prompt, completed = usage
     return {
         "id": "chatcmpl-test",
         "object": "chat.completion",
@@ -207,7 +212,8 @@ def completion(request: dict[str, Any], content: str) -> dict[str, Any]:
         "model": request.get("model", "test"),
         "choices": [{"index": 0, "finish_reason": "stop",
                      "message": {"role": "assistant", "content": content}}],
-        "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+        "usage": {"prompt_tokens": prompt, "completion_tokens": completed,
+                  "total_tokens": prompt + completed},
     }
 
 
