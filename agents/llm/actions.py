@@ -29,6 +29,9 @@ from prosewise.agents.text import sentences
 MAX_CHARS = 6_000
 """Longest text one action rewrites: a few paragraphs. A whole chapter in one answer
 would take minutes and could not be checked sentence by sentence by the guard."""
+PARAGRAPH = 4 * MAX_CHARS
+"""How far from the cursor its paragraph's ends are looked for: code actions are asked
+for at every cursor move, and a paragraph longer than this is no paragraph."""
 GRAMMAR_SAME = 0.75
 """Share of the words a grammar fix must leave in place (difflib's ratio on words):
 below it the model rewrote rather than corrected."""
@@ -147,9 +150,12 @@ def target(text: str, start: int, end: int) -> tuple[int, int] | None:
         lead = len(stripped) - len(stripped.lstrip())
         core = stripped.strip()
         return (start + lead, start + lead + len(core)) if core else None
-    begin = max((m.end() for m in _PARAGRAPH_BREAK.finditer(text, 0, start)), default=0)
-    stop = _PARAGRAPH_BREAK.search(text, start)
-    finish = stop.start() if stop is not None else len(text)
+    window = max(0, start - PARAGRAPH), min(len(text), start + PARAGRAPH)
+    # a break that holds the cursor (a blank line) ends after it: no sentence there
+    begin = max((m.end() for m in _PARAGRAPH_BREAK.finditer(text, window[0], start + 1)),
+                default=window[0])
+    stop = _PARAGRAPH_BREAK.search(text, start, window[1])
+    finish = stop.start() if stop is not None else window[1]
     for s, e in sentences(text[begin:finish]):
         if begin + s <= start <= begin + e:
             return begin + s, begin + e
