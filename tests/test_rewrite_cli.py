@@ -99,3 +99,13 @@ def test_an_action_takes_the_selection_or_the_sentence_at_the_cursor() -> None:
     assert span_of(text, None, "3:12-3:14") == (text.index("Second"), text.index("cond"))
     with pytest.raises(UsageError):
         span_of(text, "0-1", None)
+
+
+def test_diff_prints_a_unified_diff_of_the_file(
+        model_server: ModelServer, tmp_path: Path, doc: Path) -> None:
+    model_server.script(Answer(json.dumps({"text": SHORT})))
+    done = run(model_server, tmp_path, str(doc), "--action", "shorten", "--range",
+               "3:10-3:10", "--diff")  # an empty range: the sentence there
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[2:] == ["@@ -1,5 +1,5 @@", "\ufeff# Plans", "", f"-{WORDY}",
+                                            f"+{SHORT}", " ", " See you."] or done.stdout

@@ -35,7 +35,8 @@ for at every cursor move, and a paragraph longer than this is no paragraph."""
 GRAMMAR_SAME = 0.75
 """Share of the words a grammar fix must leave in place (difflib's ratio on words):
 below it the model rewrote rather than corrected."""
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_PARAGRAPH_BREAK = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)")
+"""A blank line, with any of LSP's line breaks (a CRLF file has them too)."""
 _WORDS = re.compile(r"\w+|[^\w\s]")
 
 
