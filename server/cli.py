@@ -21,6 +21,7 @@ from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.model import AgentName, Severity
 from prosewise.agents.settings import Audience, Dialect, Domain, Formality, Intent, Profile
 from prosewise.server.report import FileReport
+from prosewise.server.rewrite_command import add_arguments as add_rewrite_arguments
 from prosewise.server.stdio import reserve_stdout
 
 if TYPE_CHECKING:
@@ -72,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_review(commands.add_parser(
         "review", help="review documents and print suggestions",
         description="Review files, folders (*.md, *.markdown, *.txt), globs or - (stdin)."))
+    add_rewrite_arguments(commands.add_parser(
+        "rewrite", help="rewrite a file's text with the configured model",
+        description="Rewrite a file, some of its lines or a range with the configured model"
+                    " (sends that text to it, redacted), and print the rewrite."))
     rules = commands.add_parser("rules", help="list the built-in rule ids",
                                 description="List the data rules' ids, to switch them off.")
     rules.add_argument("--format", choices=["human", "json"], default="human")
@@ -161,6 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     reserve_stdout()
     if args.command == "lsp":
         return run_lsp(args)
+    if args.command == "rewrite":
+        from prosewise.server.rewrite_command import run_rewrite
+
+        return run_rewrite(args)
     if args.command == "rules":
         from prosewise.server.rules_command import list_rules
 

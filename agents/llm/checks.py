@@ -94,6 +94,8 @@ class LlmChecks:
     concurrency: int = CONCURRENCY
     calls: int = 0
     failures: int = 0
+    last_failure: str | None = None
+    """What the last failed call said: a rewrite the writer asked for says why it failed."""
     asks: bool = True
     """Whether a cache miss calls the model. The language server's checks only read
     answers (a keystroke never waits for the model); its model pass asks (``asking``)."""
@@ -208,6 +210,7 @@ class LlmChecks:
         """Count a failure, say each kind once, trip the breaker after ``BREAKER`` in a row."""
         self.failures += 1
         self._in_a_row += 1
+        self.last_failure = str(exc)
         kind = type(exc).__name__
         if kind not in self._said:
             self._said.add(kind)
