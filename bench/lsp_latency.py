@@ -3,7 +3,7 @@
     python -m bench.lsp_latency [--sizes 1000 10000 100000] [--edits 30] [--debounce-ms 0]
                                 [--interval-ms 100] [--harper-runs 5] [--docs 20]
                                 [--skip cold memory] [--soak MINUTES]
-                                [--model-delay SECONDS [--model-idle-ms 0]]
+                                [--model-delay SECONDS [--model-idle-ms MS]]
 
 For each document size: open a Markdown document, wait for its first diagnostics,
 then type one letter inside a word at random places (incremental ``didChange``,
@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import DEFAULT_EVAL_DIR, build_corpus, count_words, eval_sentences
+from prosewise.agents.llm.config import LlmSettings
 
 SERVER = [sys.executable, "-m", "prosewise.server.lsp"]
 GUARDED = [sys.executable, "-m", "bench.lsp_latency", "--serve-guarded"]
@@ -660,8 +661,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--model-delay", type=float, metavar="SECONDS",
                         help="type at --sizes on a server without a model, then on one whose"
                              " model answers after SECONDS (issue 11: 5); bench/lsp_model.py")
-    parser.add_argument("--model-idle-ms", type=int, default=0,
-                        help="llm.idleMs of the model's run (0: asked after every keystroke)")
+    parser.add_argument("--model-idle-ms", type=int, default=LlmSettings().idle_ms,
+                        help="llm.idleMs of the model's run (default: the server's; 0: the"
+                             " model is asked after every keystroke, the worst case)")
     parser.add_argument("--model-wait", type=float, default=120, metavar="SECONDS",
                         help="how long to wait for the model's findings after the typing")
     parser.add_argument("--skip", nargs="*", default=[], choices=["cold", "memory"])

@@ -10,10 +10,11 @@ that answers after SECONDS (bench/model_server.py). Both get an empty user confi
 folder (the bench's user's own config file could name a model) and the model's run an
 empty result cache, so every answer is a call. The model is set in the editor's
 settings (``initializationOptions`` and every ``didChangeConfiguration``), which count
-as the user's. ``--model-idle-ms`` (default 0) is its ``llm.idleMs``: at 0 the model is
-asked after every keystroke's check, so calls start, and are cancelled by the next
-keystroke, all through the typing: the worst case for the keystroke path (at the
-editors' default of 1500 ms a typist at 100 ms a key never gives it a pause).
+as the user's. ``--model-idle-ms`` is its ``llm.idleMs``: at the server's default
+(1500 ms) a typist at 100 ms a key never pauses long enough for the model to be asked
+until the typing ends, and a keystroke pays only for reading the result cache; at 0 the
+model's pass starts after every keystroke's check (and is cancelled by the next one)
+all through the typing: the worst case for the keystroke path.
 """
 
 from __future__ import annotations
