@@ -95,8 +95,7 @@ class ProsewiseServer(LanguageServer):
         """Gives the heap that checks freed back to the system (heap.py)."""
         self.model = ModelPass(ModelHost(
             llm=lambda: self.pipeline.llm, current=self.checker.current,
-            settings=self.settings_for, ask=lambda b, s: self.pipeline.ask_model(b, s),
-            answered=self.model_answered,
+            settings=self.settings_for, answered=self.model_answered,
             notify=self.protocol.notify, report=self.report_once))
         """Asks the model in the background; checks only read its answers (model_pass.py)."""
         self.rewrites = Rewriter()
