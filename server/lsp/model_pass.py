@@ -113,10 +113,14 @@ class ModelPass:
         if (task := self._tasks.pop(uri, None)) is not None:
             task.cancel()
 
-    def close(self) -> None:
-        """Cancel every pass (the server is shutting down)."""
+    async def close(self) -> None:
+        """Cancel every pass and wait until they have ended (the server is shutting
+        down): one still unwinding would ask through a pool and engines closed next."""
+        running = list(self._tasks.values())
         for uri in list(self._tasks):
             self.forget(uri)
+        if running:
+            await asyncio.wait(running)
 
     async def _pass(self, uri: str, now: bool) -> int:
         """The pass itself; returns how many blocks the model was asked about."""
@@ -169,6 +173,7 @@ class ModelPass:
         finally:
             for future in asked.values():
                 future.cancel()
+            await asyncio.wait(asked.values())  # no call outlives its pass
             self._end(llm)
         return len(asked)
 

@@ -286,7 +286,7 @@ class ProsewiseServer(LanguageServer):
     async def close(self) -> None:
         """Cancel pending checks, stop the pipeline's workers and close the learning store."""
         await self.checker.close()
-        self.model.close()
+        await self.model.close()  # before the pipeline's pool and engines close
         self.rewrites.close()
         self.waves.close()
         self.heap.close()
