@@ -11,7 +11,8 @@ keystroke's pass 650 ms of CPU. As each chunk's answers land, that chunk alone i
 checked again and published (``Pipeline.answered``: the chunk waits for the late source
 "llm", as a chunk checked before an engine answered does). A new edit cancels the
 document's pass and the calls it has in flight. ``prosewise/status`` notifications tell
-the editor whether the model is checking, ready or paused.
+the editor whether the model is checking, ready or paused, and ``$/progress`` shows
+each pass while it asks (for clients that support it).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -36,6 +38,8 @@ log = logging.getLogger(__name__)
 
 STATUS = "prosewise/status"
 """The custom notification: ``{"llm": "checking" | "ready" | "paused", "reason": str | None}``."""
+PROGRESS = "Prosewise: asking the model"
+"""The model pass's ``$/progress`` title."""
 FETCHED = 10_000
 """Block texts remembered as fetched (``ModelPass._fetched``), as ``LlmChecks.missed``."""
 
@@ -63,6 +67,9 @@ class ModelHost:
     answered: Callable[[str, int, set[str], Settings], None]
     """The model answered for these chunk texts of that revision: check them again."""
     notify: Callable[[str, Any], None]
+    progress: Callable[[str], AbstractAsyncContextManager[None]]
+    """``$/progress`` with this title around the asking, for clients that support it
+    (``progress.announced``); the status notification is sent either way."""
     report: Callable[[str], None]
     """Tells the writer once (a message box): editors without a status item see it too."""
 
@@ -165,15 +172,17 @@ class ModelPass:
 
         self._begin()
         try:
-            for landed in asyncio.as_completed([chunk(t, b) for t, b in todo.items()]):
-                if (text := await landed) is not None:
-                    self.host.answered(uri, checked.revision, {text}, settings)
-                if llm.paused:
-                    self._say("paused", llm.paused)
+            async with self.host.progress(PROGRESS):
+                for landed in asyncio.as_completed([chunk(t, b) for t, b in todo.items()]):
+                    if (text := await landed) is not None:
+                        self.host.answered(uri, checked.revision, {text}, settings)
+                    if llm.paused:
+                        self._say("paused", llm.paused)
         finally:
             for future in asked.values():
                 future.cancel()
-            await asyncio.wait(asked.values())  # no call outlives its pass
+            if cancelled := [f for f in asked.values() if not f.done()]:
+                await asyncio.wait(cancelled)  # no call outlives its pass
             self._end(llm)
         return len(asked)
 

@@ -25,7 +25,7 @@ from lsprotocol import types
 from raw import RawServer
 
 from prosewise.agents.llm.checks import BREAKER, CONCURRENCY
-from prosewise.server.lsp.model_pass import STATUS
+from prosewise.server.lsp.model_pass import PROGRESS, STATUS
 
 pytestmark = pytest.mark.slow
 
@@ -111,6 +111,13 @@ async def model_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         yield client, statuses
 
 
+def model_progress(client: EditorClient) -> list[list[str]]:
+    """The model passes' ``$/progress`` reports, per token (a slow check may report too)."""
+    said = [[f"{r.kind} {getattr(r, 'title', '')}".strip() for r in reports]
+            for reports in client.progress_reports.values()]
+    return [s for s in said if s and PROGRESS in s[0]]
+
+
 def _plain(params: Any) -> dict[str, Any]:
     """A custom notification's params as a dict (pygls gives an object with attributes)."""
     return params if isinstance(params, dict) else {k: getattr(params, k)
@@ -137,6 +144,8 @@ async def test_offline_first_the_model_later_and_an_edit_cancels_a_stalled_pass(
         # status said "ready" (sent before the re-check's publish, on the same stream)
         assert statuses[0] == {"llm": "checking", "reason": None}
         assert statuses[-1] == {"llm": "ready", "reason": None}
+        # and $/progress around each pass: the cancelled one's ended too
+        assert model_progress(client) == [[f"begin {PROGRESS}", "end"]] * 2
     assert not any(model_quotes(p.diagnostics) for p in client.published if p.version == 1)
     assert (tmp_path / "imports.txt").exists()  # the audit hook sees litellm's import
 
