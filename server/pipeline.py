@@ -18,6 +18,7 @@ import os
 import sys
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 from weakref import WeakValueDictionary
@@ -37,7 +38,7 @@ from prosewise.server.markup import extract
 from prosewise.server.markup.references import Labels, reference_labels
 
 if TYPE_CHECKING:
-    from prosewise.agents.llm.checks import LlmChecks
+    from prosewise.agents.llm.checks import Ask, LlmChecks
 
 __all__ = ["Chunk", "Pipeline", "Review", "layout_of", "to_document"]
 
@@ -193,20 +194,6 @@ class Pipeline:
                 chunks[i] = Chunk(c.start, c.text, replace(c.part, waiting=c.waiting | {source}))
         return replace(review, chunks=tuple(chunks), waiting=review.waiting | {source})
 
-    async def ask_model(self, block: Block, settings: Settings) -> bool:
-        """Run the agents on ``block`` with the model asked on a cache miss (the language
-        server's model pass; its checks only read): the answers land in the result
-        cache, where the next check of the block finds them. Whether every ask was
-        answered."""
-        if self.llm is None:
-            return False
-        ctx = CheckContext(settings=settings, pool=self.pool, engines=self.engines,
-                           llm=self.llm)
-        with self.llm.asking():
-            await asyncio.gather(*(self._run_agent(a, block, ctx, None) for a in self.agents
-                                   if settings.agent_enabled(a.name)))
-        return "llm" not in ctx.waiting
-
     def _forget(self, replaced: Sequence[Chunk], new: Sequence[Chunk], digest: str) -> None:
         """Drop the cached findings of blocks only the replaced chunks had (else each
         keystroke leaves the edited block's behind: ≈8 KB at 10k words)."""
@@ -255,14 +242,16 @@ class Pipeline:
         cached = [self.cache.get(key) for key in keys]
         if None in cached:
             ctx.start_engines(block)
-        results = await asyncio.gather(
-            *(self._run_agent(a, block, ctx, hit) for a, hit in zip(enabled, cached, strict=True))
-        )
+        noting: AbstractContextManager[list[Ask]] = (
+            self.llm.noting() if self.llm is not None else nullcontext([]))
+        with noting as unasked:  # what the model pass asks later (model_pass.py)
+            results = await asyncio.gather(*(self._run_agent(a, block, ctx, hit)
+                                             for a, hit in zip(enabled, cached, strict=True)))
         failed = {a.name.value for a, (_, status) in zip(enabled, results, strict=True)
                   if status == "failed"}
         waiting = ctx.waiting.union(failed)
-        if ctx.model_missed and self.llm is not None:
-            self.llm.note_missed(block.text)
+        if unasked and self.llm is not None:
+            self.llm.note_missed(block.text, unasked)
         if not waiting:
             for key, (fresh, status) in zip(keys, results, strict=True):
                 if status == "ran":

@@ -18,9 +18,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fake_engine import fake_hub
+from fake_engine import FakeEngine, fake_hub
 from llm_server import Answer, ModelServer, Stall, Status
+from spy_engine import SpyEngine
 
+from prosewise.agents.engines.hits import HARPER, LINGO
+from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.llm.cache import ResultCache
 from prosewise.agents.llm.checks import BREAKER, LlmChecks
 from prosewise.agents.llm.config import LlmSettings
@@ -151,20 +154,29 @@ async def test_repeated_failures_pause_the_model_for_the_session(
 
 async def test_checks_that_only_read_leave_the_asking_to_a_later_pass(
         model_server: ModelServer, checks: LlmChecks) -> None:
-    """The language server's way: a check never calls (a miss is noted), the model pass
-    asks (``Pipeline.ask_model``), and ``Pipeline.answered`` has only the answered chunk
+    """The language server's way: a check never calls (a miss is noted with the ask it
+    left unanswered), the model pass replays that ask alone (``LlmChecks.replay``: no
+    agent, no engine runs again), and ``Pipeline.answered`` has only the answered chunk
     checked again."""
     model_server.script(answer(FIXED))
     checks.asks = False
     other = "Another paragraph that the model is not asked about here.\n"
     text = f"{TEXT}\n{other}"
-    pipeline, now = Pipeline(engines=fake_hub(), llm=checks), settings(model_server)
+    engine_checks: list[str] = []
+    hub = EngineHub(harper=SpyEngine(FakeEngine(HARPER), engine_checks.append),
+                    lingo=SpyEngine(FakeEngine(LINGO), engine_checks.append))
+    pipeline, now = Pipeline(engines=hub, llm=checks), settings(model_server)
     try:
         first = await pipeline.review(text, "markdown", now)
         assert not model_server.requests and first.complete  # nothing waits for the model
         assert not any(f.rule == "grammar.llm" for f in first.findings)
         assert set(checks.missed) == {TEXT.strip(), other.strip()} and len(first.chunks) == 2
-        assert await pipeline.ask_model(first.chunks[0].part.blocks[0], now)
+        [unasked] = checks.missed[TEXT.strip()]
+        assert unasked.task.name == "grammar" and "[secret-1]" in unasked.messages[-1]["content"]
+        engines_before = len(engine_checks)
+        assert engines_before >= 2  # both engines checked both paragraphs
+        assert await checks.replay(unasked)
+        assert len(engine_checks) == engines_before  # the pass ran no engine
         assert len(model_server.requests) == 1
         renewed = pipeline.answered(first, {first.chunks[0].text}, now)
         again = await pipeline.review(text, "markdown", now, previous=renewed)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -53,6 +53,9 @@ an editing session's open documents hold, bounded for one that never reaches the
 _ASKING: ContextVar[bool] = ContextVar("prosewise_llm_asking", default=False)
 """Set in the language server's model pass (``LlmChecks.asking``): its task, and the
 tasks it starts, call the model on a miss while keystroke checks only read."""
+_NOTED: ContextVar[list[Ask] | None] = ContextVar("prosewise_llm_noted", default=None)
+"""Where a check that only reads notes the asks it found unanswered (``LlmChecks.noting``):
+the pipeline's check of one block, and the agents' tasks it starts."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,19 @@ class Corrected(BaseModel):
 
 
 GRAMMAR = Task("grammar", "grammar-1", Corrected)
+
+
+@dataclass(frozen=True, eq=False)
+class Ask:
+    """One question a check that only reads found unanswered, as it was put: the model
+    pass asks exactly this (``LlmChecks.replay``), without running the agents again
+    (their engines and rules cost a keystroke's CPU many times over on a long document)."""
+
+    task: Task[Any]
+    settings: LlmSettings
+    messages: list[ChatMessage]
+    key: str
+    """The result cache's key: the same question noted twice is asked once."""
 
 
 def grammar_messages(text: str, goals: Goals) -> list[ChatMessage]:
@@ -99,9 +115,9 @@ class LlmChecks:
     asks: bool = True
     """Whether a cache miss calls the model. The language server's checks only read
     answers (a keystroke never waits for the model); its model pass asks (``asking``)."""
-    missed: dict[str, None] = field(default_factory=dict, repr=False)
-    """Block texts checked without some answer while not asking, oldest first (an
-    ordered set of at most ``MISSED``): what the model pass asks about."""
+    missed: dict[str, list[Ask]] = field(default_factory=dict, repr=False)
+    """Block texts checked without some answer while not asking, oldest first (at most
+    ``MISSED``), with the asks left unanswered: what the model pass asks."""
     today: Callable[[], date] = date.today
     """The day tokens count for (a parameter so a test can move to the next day)."""
     _breaker: str | None = field(default=None, repr=False)
@@ -144,6 +160,8 @@ class LlmChecks:
             except ValidationError:
                 log.debug("a cached %s answer no longer fits its schema: asking again", task.name)
         if not self.will_ask():
+            if (noted := _NOTED.get()) is not None:
+                noted.append(Ask(task, settings, messages, key))
             return None
         answer = await self._call(task.schema, settings, messages)
         await self._count_tokens()
@@ -166,11 +184,30 @@ class LlmChecks:
         finally:
             _ASKING.reset(token)
 
-    def note_missed(self, text: str) -> None:
-        """A block was checked without some answer (not asking): the pass asks later."""
-        self.missed[text] = None
+    @contextlib.contextmanager
+    def noting(self) -> Iterator[list[Ask]]:
+        """Within, the asks a check that only reads leaves unanswered are collected in
+        the list given (the tasks started within inherit it): ``note_missed`` them."""
+        noted: list[Ask] = []
+        token = _NOTED.set(noted)
+        try:
+            yield noted
+        finally:
+            _NOTED.reset(token)
+
+    def note_missed(self, text: str, asks: list[Ask]) -> None:
+        """A block was checked without these answers (not asking): the pass asks later."""
+        self.missed.pop(text, None)  # the newest last
+        self.missed[text] = asks
         if len(self.missed) > MISSED:
             del self.missed[next(iter(self.missed))]
+
+    async def replay(self, asked: Ask) -> bool:
+        """Ask what a check that only read found unanswered (the language server's model
+        pass); the answer lands in the result cache, where the next check finds it.
+        Whether it was answered."""
+        with self.asking():
+            return await self.ask(asked.task, asked.settings, asked.messages) is not None
 
     async def _call(self, schema: type[A], settings: LlmSettings,
                     messages: list[ChatMessage]) -> A | None:

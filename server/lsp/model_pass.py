@@ -2,15 +2,17 @@
 waited for by a keystroke.
 
 Checks only read the model's answers from the result cache (``LlmChecks.asks`` off),
-and note the blocks they checked without one (``LlmChecks.missed``). After a pause
-without edits (``llm.idleMs``), on save, or on the ``prosewise.checkWithModel``
-command, a pass runs the agents on the current version's missed blocks with the model
-asked (``Pipeline.ask_model``; at most ``LlmChecks.concurrency`` calls at once), and as
-each chunk's answers land that chunk alone is checked again and published
-(``Pipeline.answered``: the chunk waits for the late source "llm", as a chunk checked
-before an engine answered does). A new edit cancels the document's pass and the calls
-it has in flight. ``prosewise/status``
-notifications tell the editor whether the model is checking, ready or paused.
+and note the blocks they checked without one (``LlmChecks.missed``) with the asks they
+left unanswered. After a pause without edits (``llm.idleMs``), on save, or on the
+``prosewise.checkWithModel`` command, a pass puts those asks of the current version's
+blocks to the model (``LlmChecks.replay``; at most ``LlmChecks.concurrency`` calls at
+once). The agents, engines and rules are not run again: at 10k words that cost each
+keystroke's pass 650 ms of CPU. As each chunk's answers land, that chunk alone is
+checked again and published (``Pipeline.answered``: the chunk waits for the late source
+"llm", as a chunk checked before an engine answered does). A new edit cancels the
+document's pass and the calls it has in flight. ``prosewise/status`` notifications tell
+the editor whether the model is checking, ready or paused, and ``$/progress`` shows
+each pass while it asks (for clients that support it).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -25,18 +28,18 @@ from typing import TYPE_CHECKING, Any
 
 from pygls.uris import to_fs_path
 
-from prosewise.agents.llm.config import LlmSettings
-from prosewise.agents.model import Block
-from prosewise.agents.settings import Dialect, Settings
+from prosewise.agents.settings import Settings
 
 if TYPE_CHECKING:
-    from prosewise.agents.llm.checks import LlmChecks
+    from prosewise.agents.llm.checks import Ask, LlmChecks
     from prosewise.server.lsp.diagnostics import Checked
 
 log = logging.getLogger(__name__)
 
 STATUS = "prosewise/status"
 """The custom notification: ``{"llm": "checking" | "ready" | "paused", "reason": str | None}``."""
+PROGRESS = "Prosewise: asking the model"
+"""The model pass's ``$/progress`` title."""
 FETCHED = 10_000
 """Block texts remembered as fetched (``ModelPass._fetched``), as ``LlmChecks.missed``."""
 
@@ -61,11 +64,12 @@ class ModelHost:
     """The result of the document's current version, waiting for its check."""
     settings: Callable[[Path], Settings]
     """The document's settings (reading them makes ``llm`` when they name a model)."""
-    ask: Callable[[Block, Settings], Awaitable[bool]]
-    """Runs the agents on a block with the model asked (``Pipeline.ask_model``)."""
     answered: Callable[[str, int, set[str], Settings], None]
     """The model answered for these chunk texts of that revision: check them again."""
     notify: Callable[[str, Any], None]
+    progress: Callable[[str], AbstractAsyncContextManager[None]]
+    """``$/progress`` with this title around the asking, for clients that support it
+    (``progress.announced``); the status notification is sent either way."""
     report: Callable[[str], None]
     """Tells the writer once (a message box): editors without a status item see it too."""
 
@@ -78,11 +82,10 @@ class ModelPass:
     _tasks: dict[str, asyncio.Task[int]] = field(default_factory=dict)
     _running: int = 0
     _said: tuple[str, str | None] | None = None
-    _fetched: dict[tuple[str, LlmSettings, Dialect], None] = field(default_factory=dict)
-    """Block texts whose answer a pass has fetched, with the model settings and dialect
-    asked with (oldest first, at most ``FETCHED``): never asked about again in this
-    session, even if the result cache is off and checks keep missing them (else every
-    pause would send them again)."""
+    _fetched: dict[str, None] = field(default_factory=dict)
+    """The asks (``Ask.key``) a pass has had answered (oldest first, at most
+    ``FETCHED``): never asked again in this session, even if the result cache is off
+    and checks keep missing them (else every pause would send them again)."""
 
     def schedule(self, uri: str, *, now: bool = False) -> asyncio.Task[int]:
         """Ask the model about ``uri``'s missed blocks after the idle pause (at once when
@@ -117,10 +120,14 @@ class ModelPass:
         if (task := self._tasks.pop(uri, None)) is not None:
             task.cancel()
 
-    def close(self) -> None:
-        """Cancel every pass (the server is shutting down)."""
+    async def close(self) -> None:
+        """Cancel every pass and wait until they have ended (the server is shutting
+        down): one still unwinding would ask through a pool and engines closed next."""
+        running = list(self._tasks.values())
         for uri in list(self._tasks):
             self.forget(uri)
+        if running:
+            await asyncio.wait(running)
 
     async def _pass(self, uri: str, now: bool) -> int:
         """The pass itself; returns how many blocks the model was asked about."""
@@ -133,41 +140,49 @@ class ModelPass:
             return 0
         if not now and settings.llm.idle_ms:
             await asyncio.sleep(settings.llm.idle_ms / 1000)
-        asking = (settings.llm, settings.goals.dialect)
-        todo = {c.text: [b for b in c.part.blocks
-                         if b.text in llm.missed and (b.text, *asking) not in self._fetched]
+        todo = {c.text: {b.text: asks for b in c.part.blocks
+                         if (asks := [a for a in llm.missed.get(b.text, ())
+                                      if a.key not in self._fetched])}
                 for c in checked.review.chunks}
         todo = {chunk: blocks for chunk, blocks in todo.items() if blocks}
         if llm.paused:
             self._say("paused", llm.paused)
         if not todo or llm.paused:
             return 0
-        asked = {b.text: asyncio.ensure_future(self.host.ask(b, settings))
-                 for blocks in todo.values() for b in blocks}
+        asked = {a.key: asyncio.ensure_future(llm.replay(a))
+                 for blocks in todo.values() for asks in blocks.values() for a in asks}
 
-        async def chunk(text: str, blocks: list[Block]) -> str | None:
+        async def chunk(text: str, blocks: dict[str, list[Ask]]) -> str | None:
             """The chunk's text once its blocks' asks are done, to be checked again even
             if some failed: one agent's failed ask must not hold back another's answer
             (a block with a failed ask is missed again, and asked about next time).
             None when nothing can have landed: every ask failed and the model is paused."""
-            landed = await asyncio.gather(*(asked[b.text] for b in blocks))
-            for block in (b.text for b, ok in zip(blocks, landed, strict=True) if ok):
-                llm.missed.pop(block, None)
-                self._fetched[(block, *asking)] = None
+            every = [a for asks in blocks.values() for a in asks]
+            landed = dict(zip((a.key for a in every),
+                              await asyncio.gather(*(asked[a.key] for a in every)),
+                              strict=True))
+            for block, asks in blocks.items():
+                if all(landed[a.key] for a in asks):
+                    llm.missed.pop(block, None)
+            for key in (k for k, ok in landed.items() if ok):
+                self._fetched[key] = None
                 if len(self._fetched) > FETCHED:
                     del self._fetched[next(iter(self._fetched))]
-            return None if llm.paused and not any(landed) else text
+            return None if llm.paused and not any(landed.values()) else text
 
         self._begin()
         try:
-            for landed in asyncio.as_completed([chunk(t, b) for t, b in todo.items()]):
-                if (text := await landed) is not None:
-                    self.host.answered(uri, checked.revision, {text}, settings)
-                if llm.paused:
-                    self._say("paused", llm.paused)
+            async with self.host.progress(PROGRESS):
+                for landed in asyncio.as_completed([chunk(t, b) for t, b in todo.items()]):
+                    if (text := await landed) is not None:
+                        self.host.answered(uri, checked.revision, {text}, settings)
+                    if llm.paused:
+                        self._say("paused", llm.paused)
         finally:
             for future in asked.values():
                 future.cancel()
+            if cancelled := [f for f in asked.values() if not f.done()]:
+                await asyncio.wait(cancelled)  # no call outlives its pass
             self._end(llm)
         return len(asked)
 

@@ -14,6 +14,7 @@ import os
 import sys
 from concurrent.futures import Future
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -35,7 +36,7 @@ from prosewise.server.lsp.diagnostics import Checked, publish
 from prosewise.server.lsp.documents import Document, Documents
 from prosewise.server.lsp.learning import LearningStore, Verdict
 from prosewise.server.lsp.model_pass import ModelHost, ModelPass, model_checks
-from prosewise.server.lsp.progress import slow_work
+from prosewise.server.lsp.progress import announced, slow_work
 from prosewise.server.lsp.protocol import MalformedMessage, ProsewiseProtocol
 from prosewise.server.lsp.rewrites import Rewriter
 from prosewise.server.lsp.stream import CHUNK, Framing, PipeReader, Read
@@ -95,9 +96,9 @@ class ProsewiseServer(LanguageServer):
         """Gives the heap that checks freed back to the system (heap.py)."""
         self.model = ModelPass(ModelHost(
             llm=lambda: self.pipeline.llm, current=self.checker.current,
-            settings=self.settings_for, ask=lambda b, s: self.pipeline.ask_model(b, s),
-            answered=self.model_answered,
-            notify=self.protocol.notify, report=self.report_once))
+            settings=self.settings_for, answered=self.model_answered,
+            notify=self.protocol.notify, progress=partial(announced, self),
+            report=self.report_once))
         """Asks the model in the background; checks only read its answers (model_pass.py)."""
         self.rewrites = Rewriter()
         """The rewrite actions the writer chose and the model has not answered (rewrites.py)."""
@@ -287,7 +288,7 @@ class ProsewiseServer(LanguageServer):
     async def close(self) -> None:
         """Cancel pending checks, stop the pipeline's workers and close the learning store."""
         await self.checker.close()
-        self.model.close()
+        await self.model.close()  # before the pipeline's pool and engines close
         self.rewrites.close()
         self.waves.close()
         self.heap.close()

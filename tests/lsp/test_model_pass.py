@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from editor import PICKY, EditorClient, fake_editor
+from editor import FAKE_SERVER, PICKY, TIMEOUT, EditorClient, fake_editor
 from fake_server import IMPORTS
 from llm_server import ModelServer, Reply, Stall, Status
 from lsprotocol import types
+from raw import RawServer
 
 from prosewise.agents.llm.checks import BREAKER, CONCURRENCY
-from prosewise.server.lsp.model_pass import STATUS
+from prosewise.server.lsp.model_pass import PROGRESS, STATUS
 
 pytestmark = pytest.mark.slow
 
@@ -110,6 +111,13 @@ async def model_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         yield client, statuses
 
 
+def model_progress(client: EditorClient) -> list[list[str]]:
+    """The model passes' ``$/progress`` reports, per token (a slow check may report too)."""
+    said = [[f"{r.kind} {getattr(r, 'title', '')}".strip() for r in reports]
+            for reports in client.progress_reports.values()]
+    return [s for s in said if s and PROGRESS in s[0]]
+
+
 def _plain(params: Any) -> dict[str, Any]:
     """A custom notification's params as a dict (pygls gives an object with attributes)."""
     return params if isinstance(params, dict) else {k: getattr(params, k)
@@ -136,6 +144,8 @@ async def test_offline_first_the_model_later_and_an_edit_cancels_a_stalled_pass(
         # status said "ready" (sent before the re-check's publish, on the same stream)
         assert statuses[0] == {"llm": "checking", "reason": None}
         assert statuses[-1] == {"llm": "ready", "reason": None}
+        # and $/progress around each pass: the cancelled one's ended too
+        assert model_progress(client) == [[f"begin {PROGRESS}", "end"]] * 2
     assert not any(model_quotes(p.diagnostics) for p in client.published if p.version == 1)
     assert (tmp_path / "imports.txt").exists()  # the audit hook sees litellm's import
 
@@ -201,3 +211,27 @@ async def test_no_agent_s_keystroke_check_waits_for_the_model(
         assert len(tasks) >= 2  # the pass asked for more than one agent
         replace_text(client, uri, 2, f"{P2}\n")  # every call so far stalls
         assert not model_quotes(await client.diagnostics_for(uri, 2))
+
+
+def test_shutdown_during_a_stalled_pass_ends_it_before_the_pool(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_server: ModelServer) -> None:
+    """``shutdown`` and ``exit`` while the model stalls: the pass is cancelled and awaited
+    before the pipeline's pool and engines close, so nothing it started fails against
+    them (it logged "agent … failed: cannot schedule new futures after shutdown")."""
+    model_server.script(Stall(), Stall())
+    monkeypatch.setenv("PROSEWISE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    root = tmp_path / "work"
+    root.mkdir()
+    options = {**PICKY, "llm": {"model": "openai/test", "apiBase": model_server.url,
+                                "idleMs": 0, "timeoutS": 600}}
+    with RawServer(root, flags=("--lite",), command=FAKE_SERVER) as server:
+        server.initialize(options=options)
+        uri = server.open("notes.md", f"{P1}\n\n{P2}\n")
+        server.published(uri, 1)
+        model_server.wait_for_requests(1)  # the pass is asking, and the model stalls
+        assert "result" in server.request("bye", "shutdown")
+        server.notify("exit")
+        assert server.process.wait(TIMEOUT) == 0
+    log = server.log.read_text()
+    assert "failed" not in log and "Traceback" not in log, log
