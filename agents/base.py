@@ -47,7 +47,23 @@ class CheckContext:
     waiting: frozenset[str] = frozenset()
     """The sources this check went without (an engine loading, late or failed; the
     model not answering): its findings are not cached as complete."""
+    model_missed: bool = False
+    """A check that only reads the model's answers (``LlmChecks.asks`` off: the language
+    server) found one missing: complete for now, and the block is noted for the model
+    pass (not marked waiting, which would check it again on every keystroke)."""
     _hits: asyncio.Future[EngineHits] | None = field(default=None, repr=False)
+
+    def from_model(self, found: list[Finding] | None) -> list[Finding]:
+        """The model's findings for this block; when it could not answer (None), none,
+        and the check is marked as waiting for it, so it is not cached as complete
+        (unless it was only reading: ``model_missed``)."""
+        if found is None:
+            if self.llm is None or self.llm.will_ask():
+                self.waiting = self.waiting.union({"llm"})
+            else:
+                self.model_missed = True
+            return []
+        return found
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         """Run CPU-bound work in the worker pool, off the event loop (unless ``inline``)."""

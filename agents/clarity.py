@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from prosewise.agents.base import CheckContext
+from prosewise.agents.llm.clarity import clarity_rewrites
 from prosewise.agents.model import AgentName, Block, Finding
 from prosewise.agents.ruleagent import code_finding, data_table, finished_findings, tidy_deletions
 from prosewise.agents.rules import Rule
@@ -74,5 +75,10 @@ class ClarityAgent:
     description = "clarity: wordy phrases, nominalizations, complex words, long sentences"
 
     async def check(self, block: Block, ctx: CheckContext) -> list[Finding]:
-        """Findings of the clarity data rules, engine readability hits and long sentences."""
-        return await finished_findings(self.name, LONG_SENTENCE, finish, block, ctx)
+        """Findings of the clarity data rules, engine readability hits and long sentences;
+        with a model, rewrites of the sentences they flag."""
+        found = await finished_findings(self.name, LONG_SENTENCE, finish, block, ctx)
+        if ctx.llm is None or not ctx.settings.llm.model:
+            return found
+        return found + ctx.from_model(
+            await clarity_rewrites(ctx.llm, block.text, found, ctx.settings))

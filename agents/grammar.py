@@ -58,10 +58,7 @@ class GrammarAgent:
         found = grammar_findings(hits, block.text)
         if asked is None:
             return found
-        extra = await asked
-        if extra is None:
-            ctx.waiting = ctx.waiting.union({"llm"})
-            return found
+        extra = ctx.from_model(await asked)
         return merge_agreeing([*found, *extra], block.text) if extra else found
 
 

@@ -48,16 +48,22 @@ class RoutingTable:
     rules: dict[str, dict[str, str]] = field(default_factory=dict)
     off: dict[str, frozenset[str]] = field(default_factory=dict)
     priors: dict[str, dict[str, float]] = field(default_factory=dict)
+    same: dict[str, str] = field(default_factory=dict)
+    """Engines whose rules are another's, routed as that one's: [same_rules]."""
+
+    def _engine(self, hit: EngineHit) -> str:
+        return self.same.get(hit.engine, hit.engine)
 
     def is_off(self, hit: EngineHit) -> bool:
         """Whether the engine rule is switched off for everyone."""
-        return hit.rule in self.off.get(hit.engine, frozenset())
+        return hit.rule in self.off.get(self._engine(hit), frozenset())
 
     def spec(self, hit: EngineHit) -> RuleSpec:
         """The Prosewise rule an engine hit is reported under (ignoring [off])."""
-        rule_id = self.rules.get(hit.engine, {}).get(hit.rule)
+        engine = self._engine(hit)
+        rule_id = self.rules.get(engine, {}).get(hit.rule)
         if rule_id is None:
-            kinds = self.kinds.get(hit.engine, {})
+            kinds = self.kinds.get(engine, {})
             rule_id = kinds.get(hit.kind) or kinds.get(hit.kind.split("/")[0]) or self.default
         return self.ids[rule_id]
 
@@ -68,7 +74,7 @@ class RoutingTable:
         re-filed under another id by its kind (a speller's dialect hint) gets that id's.
         """
         spec = self.spec(hit)
-        own = self.priors.get(hit.engine, {}).get(hit.rule, spec.confidence)
+        own = self.priors.get(self._engine(hit), {}).get(hit.rule, spec.confidence)
         return min(own, spec.confidence)
 
 
@@ -84,6 +90,7 @@ def parse_table(data: dict[str, Any]) -> RoutingTable:
         ids=ids, default=data["default"], kinds=data.get("kinds", {}), rules=data.get("rules", {}),
         off={k: frozenset(v) for k, v in data.get("off", {}).items()},
         priors={k: {r: float(c) for r, c in v.items()} for k, v in data.get("prior", {}).items()},
+        same=dict(data.get("same_rules", {})),
     )
     named = [table.default] + [i for t in (*table.kinds.values(), *table.rules.values())
                                for i in t.values()]

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from prosewise.agents.engines.lt_settings import LanguageToolSettings
 from prosewise.agents.llm.config import LlmSettings
 from prosewise.agents.model import AgentName
 from prosewise.agents.setting_files import confined, read_settings_file
@@ -122,10 +123,18 @@ class Settings(_Model):
     """Extra rule files (TOML, same format as the built-in ones) for house style. In a
     project file: relative to it, and only files inside the workspace or the user's
     config folder; from the editor: any path, used together with the project's."""
+    style_guide: str = Field(default="", max_length=4_000)
+    """House style in plain words, e.g. "sentence case for headings; never 'utilize'",
+    that the language model checks (only with a model configured in ``llm``). A project
+    file may set it: it says nothing about where text is sent."""
     llm: LlmSettings = LlmSettings()
     """A language model for deeper checks and rewrites (off unless ``model`` is set).
     Only from the user's config file, the editor or the command line: a project file
     may set it only in a folder the user trusts (agents/user_config.py)."""
+    languagetool: LanguageToolSettings = LanguageToolSettings()
+    """A LanguageTool server as a third grammar engine (off unless ``url`` or
+    ``public_api`` is set). Like ``llm``: a project file may set it only in a folder the
+    user trusts."""
 
     def agent_enabled(self, agent: AgentName) -> bool:
         """Whether an agent runs at all."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from prosewise.agents.base import CheckContext
+from prosewise.agents.llm.style import guide_findings
 from prosewise.agents.model import AgentName, Block, Finding
 from prosewise.agents.ruleagent import code_rule, data_rule_findings, data_table
 from prosewise.agents.rules import Rule
@@ -135,7 +136,17 @@ class StyleAgent:
     description = "Clichés, redundancy, passive voice, jargon, weasel words and house style."
 
     async def check(self, block: Block, ctx: CheckContext) -> list[Finding]:
-        """Data-rule findings and passive-voice findings, computed side by side."""
+        """Data-rule findings and passive-voice findings, computed side by side; with a
+        model and a house style guide, the guide's findings too (asked for meanwhile)."""
+        asked = None
+        if ctx.llm is not None and ctx.settings.llm.model:
+            asked = asyncio.ensure_future(guide_findings(ctx.llm, block.text, ctx.settings))
+        found = await self._offline(block, ctx)
+        if asked is None:
+            return found
+        return found + ctx.from_model(await asked)
+
+    async def _offline(self, block: Block, ctx: CheckContext) -> list[Finding]:
         passive = code_rule(self.name, PASSIVE_RULE, ctx.settings.house_rules)
         data_job = data_rule_findings(self.name, block, ctx)
         if passive is None:

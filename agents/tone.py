@@ -8,10 +8,12 @@ and capitalised names ("George Foreman", "Amped Kids Camp").
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import replace
 
 from prosewise.agents.base import CheckContext
+from prosewise.agents.llm.tone import tone_rewrites
 from prosewise.agents.model import AgentName, Block, Finding, Replacement, Severity
 from prosewise.agents.ruleagent import code_finding, finished_findings, tidy_deletions
 from prosewise.agents.rules import Rule
@@ -94,5 +96,11 @@ class ToneAgent:
     description = "tone: hedging, intensifiers, condescension, formality, inclusive language"
 
     async def check(self, block: Block, ctx: CheckContext) -> list[Finding]:
-        """Findings of the tone data rules plus the code checks."""
-        return await finished_findings(self.name, EXCLAMATION, finish, block, ctx)
+        """Findings of the tone data rules plus the code checks; with a model, rewrites
+        of the sentences that work against the goals (asked for meanwhile)."""
+        asked = None
+        if ctx.llm is not None and ctx.settings.llm.model:
+            asked = asyncio.ensure_future(
+                tone_rewrites(ctx.llm, block.text, block.kind, ctx.settings))
+        found = await finished_findings(self.name, EXCLAMATION, finish, block, ctx)
+        return found if asked is None else found + ctx.from_model(await asked)

@@ -1,10 +1,10 @@
-"""The user's own config file, and which workspaces it trusts to choose a model.
+"""The user's own config file, and which workspaces it trusts to choose where text goes.
 
 A workspace is often someone else's (a cloned repository). Its project file may set
 the writer's goals and rules, but not where the writer's text is sent: a repository
-must not be able to point Prosewise at its own endpoint. So the model settings
-(``TRUSTED_ONLY``) come from the user's config file (``config.toml`` in the user's
-Prosewise config folder, e.g. ``~/.config/prosewise/config.toml``), the editor's
+must not be able to point Prosewise at its own endpoint. So the model and LanguageTool
+settings (``TRUSTED_ONLY``) come from the user's config file (``config.toml`` in the
+user's Prosewise config folder, e.g. ``~/.config/prosewise/config.toml``), the editor's
 settings or the command line, and from a project file only inside a folder that the
 user's config lists in ``trusted_workspaces``::
 
@@ -28,7 +28,7 @@ from pydantic.alias_generators import to_snake
 from prosewise.agents.setting_files import file_problem, read_settings_file, user_config_folder
 
 USER_FILE = "config.toml"
-TRUSTED_ONLY = frozenset({"llm"})
+TRUSTED_ONLY = frozenset({"llm", "languagetool"})
 """Settings a project file may set only in a trusted workspace: they choose where text goes."""
 TRUST_KEY = "trusted_workspaces"
 
@@ -59,8 +59,9 @@ class UserConfig:
             return options
         where = self.path or Path(USER_FILE)
         problems.append(
-            f"{project_file}: {', '.join(barred)} ignored: a workspace may choose a model only"
-            f" when its folder is listed in {TRUST_KEY} of {where}")
+            f"{project_file}: {', '.join(barred)} ignored: a workspace may choose where text is"
+            f" sent (a model, a LanguageTool server) only when its folder is listed in"
+            f" {TRUST_KEY} of {where}")
         return {k: v for k, v in options.items() if k not in barred}
 
 

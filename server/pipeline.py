@@ -16,7 +16,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
@@ -177,6 +177,37 @@ class Pipeline:
                       context=context, labels=labels,
                       waiting=frozenset().union(*(p.waiting for p in fresh.values())))
 
+    def answered(self, review: Review, texts: Collection[str], settings: Settings,
+                 source: str = "llm") -> Review:
+        """``review`` with its chunks of ``texts`` waiting for ``source``, which has answered
+        since they were checked (the model, in the language server): their ranked parts
+        and findings are dropped, so the next review that starts from it checks them
+        again, and only them (``Part.waiting``, as for a late engine)."""
+        digest = settings.digest()
+        chunks = list(review.chunks)
+        for i, c in enumerate(chunks):
+            if c.text in texts:
+                self.parts.pop((review.context, review.labels, c.text), None)
+                for block in c.part.blocks:
+                    for agent in self.agents:
+                        self.cache.drop(_agent_key(agent, block, digest))
+                chunks[i] = Chunk(c.start, c.text, replace(c.part, waiting=c.waiting | {source}))
+        return replace(review, chunks=tuple(chunks), waiting=review.waiting | {source})
+
+    async def ask_model(self, block: Block, settings: Settings) -> bool:
+        """Run the agents on ``block`` with the model asked on a cache miss (the language
+        server's model pass; its checks only read): the answers land in the result
+        cache, where the next check of the block finds them. Whether every ask was
+        answered."""
+        if self.llm is None:
+            return False
+        ctx = CheckContext(settings=settings, pool=self.pool, engines=self.engines,
+                           llm=self.llm)
+        with self.llm.asking():
+            await asyncio.gather(*(self._run_agent(a, block, ctx, None) for a in self.agents
+                                   if settings.agent_enabled(a.name)))
+        return "llm" not in ctx.waiting
+
     def _forget(self, replaced: Sequence[Chunk], new: Sequence[Chunk], digest: str) -> None:
         """Drop the cached findings of blocks only the replaced chunks had (else each
         keystroke leaves the edited block's behind: ≈8 KB at 10k words)."""
@@ -231,6 +262,8 @@ class Pipeline:
         failed = {a.name.value for a, (_, status) in zip(enabled, results, strict=True)
                   if status == "failed"}
         waiting = ctx.waiting.union(failed)
+        if ctx.model_missed and self.llm is not None:
+            self.llm.note_missed(block.text)
         if not waiting:
             for key, (fresh, status) in zip(keys, results, strict=True):
                 if status == "ran":

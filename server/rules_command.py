@@ -6,8 +6,18 @@ import json
 import sys
 from typing import Any
 
+from prosewise.agents.llm.clarity import RULE as CLARITY_RULE
 from prosewise.agents.llm.diff import RULE as MODEL_RULE
+from prosewise.agents.llm.style import RULE as STYLE_RULE
+from prosewise.agents.llm.tone import RULE as TONE_RULE
 from prosewise.agents.model import AgentName, Category
+
+MODEL_RULES = (
+    (MODEL_RULE, Category.GRAMMAR), (MODEL_RULE, Category.PUNCTUATION),
+    (CLARITY_RULE, Category.READABILITY), (TONE_RULE, Category.FORMALITY),
+    (STYLE_RULE, Category.STYLE),
+)
+"""The rules only a model raises (``--llm``), with their categories."""
 
 
 def list_rules(fmt: str) -> int:
@@ -29,8 +39,8 @@ def list_rules(fmt: str) -> int:
     for agent in AgentName:
         for rule in builtin_rules(agent):
             add(rule.id, rule.category.value, rule.source)
-    add(MODEL_RULE, Category.GRAMMAR.value, "model (--llm)")
-    add(MODEL_RULE, Category.PUNCTUATION.value, "model (--llm)")
+    for rule_id, category in MODEL_RULES:
+        add(rule_id, category.value, "model (--llm)")
     rows = sorted(table.values(), key=lambda r: (list(AgentName).index(r["agent"]), r["id"]))
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")

@@ -13,8 +13,8 @@ from hypothesis import settings
 from prosewise.agents.engines.hub import EngineHub
 from prosewise.server.pipeline import Pipeline
 
-pytest_plugins = ["llm_server"]
-"""The scripted model server's fixture (``model_server``)."""
+pytest_plugins = ["llm_server", "lt_server"]
+"""The scripted servers' fixtures (``model_server``, ``llm_checks``; ``lt_server``)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

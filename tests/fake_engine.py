@@ -49,6 +49,7 @@ class FakeEngine:
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="fake"), repr=False)
     pooled: bool = True
+    remote: bool = False
     checked: list[str] = field(default_factory=list, repr=False)
     """Every text checked, in order."""
 

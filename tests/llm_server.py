@@ -11,12 +11,19 @@ from __future__ import annotations
 import json
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_engine import fake_hub
+
+from prosewise.agents.llm.cache import ResultCache
+from prosewise.agents.llm.checks import LlmChecks
+from prosewise.agents.settings import Settings
+from prosewise.server.pipeline import Pipeline, Review
 
 POLL_S = 0.02
 """How often serve_forever looks for shutdown: its default (0.5 s) is each test's
@@ -48,35 +55,47 @@ class BrokenBody:
     """Answer 200 with a body that is not JSON (a proxy's HTML page, a cut connection)."""
 
 
-Behaviour = Answer | Status | Stall | BrokenBody
+@dataclass(frozen=True)
+class ByTask:
+    """Answer 200 with the content of the first (marker, content) whose marker is in the
+    request's system message, else 500: agents that ask at once come in any order."""
+
+    answers: tuple[tuple[str, str], ...]
+
+    def content(self, request: dict[str, Any]) -> str | None:
+        system = " ".join(m["content"] for m in request.get("messages", ())
+                          if m.get("role") == "system")
+        return next((content for marker, content in self.answers if marker in system), None)
 
 
-class ModelServer:
-    """The scripted server: ``script`` behaviours, read ``requests`` afterwards."""
+@dataclass(frozen=True)
+class Reply:
+    """Answer 200 with ``answer(the request's last user message)``: for concurrent
+    requests, whose order is not the script's."""
 
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        """Every request body received, parsed, in order."""
-        self.headers: list[dict[str, str]] = []
-        """The headers of every request, in order (Authorization shows the key sent)."""
-        self._behaviours: queue.SimpleQueue[Behaviour] = queue.SimpleQueue()
+    answer: Callable[[str], str]
+
+
+Behaviour = Answer | Status | Stall | BrokenBody | ByTask | Reply
+
+
+class Loopback:
+    """An HTTP server on 127.0.0.1 on a thread of its own (this one's and
+    lt_server.py's); a handler that stalls waits for ``_released``, set at ``stop``."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
         self._released = threading.Event()
-        self._lock = threading.Lock()
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._lock = threading.Condition()
+        self._http = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._http.daemon_threads = True
         self._thread = threading.Thread(target=self._http.serve_forever, args=(POLL_S,),
                                         daemon=True)
 
     @property
-    def url(self) -> str:
-        """The ``api_base`` for the client: OpenAI-style paths go under ``/v1``."""
+    def base(self) -> str:
+        """``http://127.0.0.1:PORT``."""
         host, port = self._http.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
-
-    def script(self, *behaviours: Behaviour) -> None:
-        """Queue behaviours for the next requests, one each."""
-        for behaviour in behaviours:
-            self._behaviours.put(behaviour)
+        return f"http://{host!s}:{port}"
 
     def start(self) -> None:
         self._thread.start()
@@ -88,10 +107,55 @@ class ModelServer:
         self._http.server_close()
         self._thread.join()
 
+
+def reply(handler: BaseHTTPRequestHandler, code: int, payload: bytes,
+          extra: dict[str, str] | None = None) -> None:
+    """Send a JSON response (a client that gave up already is no error)."""
+    try:
+        handler.send_response(code)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(payload)))
+        for name, value in (extra or {}).items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(payload)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
+class ModelServer(Loopback):
+    """The scripted server: ``script`` behaviours, read ``requests`` afterwards."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        """Every request body received, parsed, in order."""
+        self.headers: list[dict[str, str]] = []
+        """The headers of every request, in order (Authorization shows the key sent)."""
+        self._behaviours: queue.SimpleQueue[Behaviour] = queue.SimpleQueue()
+        super().__init__(self._handler_class())
+
+    @property
+    def url(self) -> str:
+        """The ``api_base`` for the client: OpenAI-style paths go under ``/v1``."""
+        return f"{self.base}/v1"
+
+    def script(self, *behaviours: Behaviour) -> None:
+        """Queue behaviours for the next requests, one each."""
+        for behaviour in behaviours:
+            self._behaviours.put(behaviour)
+
+    def wait_for_requests(self, count: int, timeout: float = 60.0) -> None:
+        """Block until ``count`` requests have arrived (a test's thread, not the loop's:
+        ``await asyncio.to_thread(server.wait_for_requests, n)``)."""
+        with self._lock:
+            if not self._lock.wait_for(lambda: len(self.requests) >= count, timeout):
+                raise TimeoutError(f"{len(self.requests)} requests, not {count}")
+
     def _record(self, body: dict[str, Any], headers: dict[str, str]) -> Behaviour:
         with self._lock:
             self.requests.append(body)
             self.headers.append(headers)
+            self._lock.notify_all()
         try:
             return self._behaviours.get_nowait()
         except queue.Empty:
@@ -110,6 +174,12 @@ class ModelServer:
                 if isinstance(behaviour, Stall):
                     server._released.wait()
                     return
+                if isinstance(behaviour, ByTask):
+                    content = behaviour.content(body)
+                    behaviour = Status(500) if content is None else Answer(content)
+                if isinstance(behaviour, Reply):
+                    asked = [m["content"] for m in body["messages"] if m["role"] == "user"]
+                    behaviour = Answer(behaviour.answer(asked[-1]))
                 if isinstance(behaviour, Answer):
                     self._send(200, json.dumps(completion(body, behaviour.content)).encode())
                 elif isinstance(behaviour, BrokenBody):
@@ -120,16 +190,7 @@ class ModelServer:
                     self._send(behaviour.code, json.dumps(error).encode(), extra)
 
             def _send(self, code: int, payload: bytes, extra: dict[str, str] | None = None) -> None:
-                try:
-                    self.send_response(code)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    for name, value in (extra or {}).items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                reply(self, code, payload, extra)
 
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet: pytest shows failures, not every request."""
@@ -157,3 +218,32 @@ def model_server() -> Iterator[ModelServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def llm_checks(tmp_path: Path) -> Iterator[LlmChecks]:
+    """The model's checks with a result cache of the test's own."""
+    made = LlmChecks(ResultCache(tmp_path / "llm-cache.sqlite"))
+    yield made
+    made.cache.close()
+
+
+def rewrites(*pairs: tuple[int, str]) -> Answer:
+    """A rewrite task's answer: (sentence number, rewrite) pairs."""
+    return Answer(json.dumps({"rewrites": [{"id": i, "rewrite": r, "reason": "clearer"}
+                                           for i, r in pairs]}))
+
+
+def user_messages(server: ModelServer) -> list[str]:
+    """What each request sent as the user's message."""
+    return [m["content"] for r in server.requests for m in r["messages"] if m["role"] == "user"]
+
+
+async def review_text(text: str, settings: Settings, checks: LlmChecks | None) -> Review:
+    """A review of a Markdown text on fake engines by a fresh pipeline (so only the
+    result cache remembers earlier reviews), asking the model when ``checks`` is given."""
+    pipeline = Pipeline(engines=fake_hub(), llm=checks)
+    try:
+        return await pipeline.review(text, "markdown", settings)
+    finally:
+        pipeline.close()

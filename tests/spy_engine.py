@@ -31,6 +31,10 @@ class SpyEngine:
     def pooled(self) -> bool:
         return self.inner.pooled
 
+    @property
+    def remote(self) -> bool:
+        return self.inner.remote
+
     def warm(self, dialect: Dialect) -> object:
         return self.inner.warm(dialect)
 

@@ -184,3 +184,11 @@ def test_long_runs_stay_fast() -> None:
     assertion: a quadratic pattern would take minutes here, not milliseconds)."""
     for text in ("a" * 100_000, "a@" * 50_000, "x://u:" + "p" * 100_000, "Bearer " + "a" * 100_000):
         assert redact(text).text == text
+
+
+def test_a_model_s_text_gets_the_redacted_values_back() -> None:
+    sent = redact("Mail ann@example.com or bob@example.org, then ann@example.com again.")
+    assert sent.text == "Mail [email-1] or [email-2], then [email-1] again."
+    rewrite = "Mail [email-2] first, then [email-1]; not [email-9]."
+    assert sent.restored(rewrite) == (
+        "Mail bob@example.org first, then ann@example.com; not [email-9].")

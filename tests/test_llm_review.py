@@ -1,5 +1,7 @@
 """The model in a review: the grammar agent asks it through litellm's real HTTP path,
-against the scripted server on 127.0.0.1 (tests/llm_server.py), on fake engines.
+against the scripted server on 127.0.0.1 (tests/llm_server.py), on fake engines. Only
+the grammar agent runs (the others ask the model too: test_llm_clarity.py and the like),
+so each request is the one the test scripts.
 
 What is asserted is what the server received (redacted text, no second request for an
 unchanged paragraph) and what the review shows (model and engine agreeing merged;
@@ -22,12 +24,14 @@ from llm_server import Answer, ModelServer, Stall, Status
 from prosewise.agents.llm.cache import ResultCache
 from prosewise.agents.llm.checks import BREAKER, LlmChecks
 from prosewise.agents.llm.config import LlmSettings
+from prosewise.agents.model import AgentName
 from prosewise.agents.settings import Settings
 from prosewise.server.pipeline import Pipeline
 
 TEXT = "Use the key sk-4f9a8b7c6d5e4f3a2b1c0d9e8f7a if she have any question about it.\n"
 """A key in prose (Markdown extraction already hides e-mail addresses and URLs)."""
 FIXED = "Use the key [secret-1] if she has any questions about it."
+GRAMMAR_ONLY = {a: a is AgentName.GRAMMAR for a in AgentName}
 
 
 def answer(text: str) -> Answer:
@@ -42,8 +46,8 @@ def checks(tmp_path: Path) -> Iterator[LlmChecks]:
 
 
 def settings(server: ModelServer, timeout: float = 10.0) -> Settings:
-    return Settings(llm=LlmSettings(model="openai/test", api_base=server.url,
-                                    timeout_s=timeout))
+    return Settings(agents=GRAMMAR_ONLY,
+                    llm=LlmSettings(model="openai/test", api_base=server.url, timeout_s=timeout))
 
 
 def sent_texts(server: ModelServer) -> list[str]:
@@ -96,7 +100,7 @@ async def test_offline_findings_stand_when_the_model_fails(
     pipeline, plain = Pipeline(engines=fake_hub(), llm=checks), Pipeline(engines=fake_hub())
     try:
         review = await pipeline.review(TEXT, "markdown", settings(model_server, timeout=0.5))
-        offline = await plain.review(TEXT, "markdown", Settings())
+        offline = await plain.review(TEXT, "markdown", Settings(agents=GRAMMAR_ONLY))
     finally:
         pipeline.close()
         plain.close()
@@ -114,7 +118,7 @@ def test_the_cli_asks_only_with_llm_and_says_what_it_cost(
            "XDG_CONFIG_HOME": str(tmp_path / "config")}
     base = [sys.executable, "-m", "prosewise.server", "review", str(doc), "--lite",
             "--format", "json", "--fail-on", "never", "--model", "openai/test",
-            "--api-base", model_server.url]
+            "--api-base", model_server.url, "--agents", "grammar"]
     without = subprocess.run(base, env=env, capture_output=True, text=True, timeout=120)
     assert without.returncode == 0 and not model_server.requests  # no --llm: nothing sent
     model_server.script(answer(FIXED))
@@ -143,3 +147,30 @@ async def test_repeated_failures_pause_the_model_for_the_session(
         assert await checks.grammar(f"Paragraph {n} have a error.", llm, goals) is None
     assert len(model_server.requests) == BREAKER and checks.paused is not None
     assert "500" in checks.paused
+
+
+async def test_checks_that_only_read_leave_the_asking_to_a_later_pass(
+        model_server: ModelServer, checks: LlmChecks) -> None:
+    """The language server's way: a check never calls (a miss is noted), the model pass
+    asks (``Pipeline.ask_model``), and ``Pipeline.answered`` has only the answered chunk
+    checked again."""
+    model_server.script(answer(FIXED))
+    checks.asks = False
+    other = "Another paragraph that the model is not asked about here.\n"
+    text = f"{TEXT}\n{other}"
+    pipeline, now = Pipeline(engines=fake_hub(), llm=checks), settings(model_server)
+    try:
+        first = await pipeline.review(text, "markdown", now)
+        assert not model_server.requests and first.complete  # nothing waits for the model
+        assert not any(f.rule == "grammar.llm" for f in first.findings)
+        assert set(checks.missed) == {TEXT.strip(), other.strip()} and len(first.chunks) == 2
+        assert await pipeline.ask_model(first.chunks[0].part.blocks[0], now)
+        assert len(model_server.requests) == 1
+        renewed = pipeline.answered(first, {first.chunks[0].text}, now)
+        again = await pipeline.review(text, "markdown", now, previous=renewed)
+    finally:
+        pipeline.close()
+    assert {f.text for f in again.findings if f.rule == "grammar.llm"} == {"question"}
+    assert again.checked_blocks == 1  # the grammar agent on the answered chunk's block
+    assert again.chunks[-1].part is first.chunks[-1].part and again.complete
+    assert len(model_server.requests) == 1

@@ -122,3 +122,5 @@ def test_rules_lists_kebab_case_ids_of_all_agents(capsys: pytest.CaptureFixture[
     assert len(ids) == len(set(ids))
     assert {i.split(".")[0] for i in ids} == {a.value for a in AgentName}
     assert [i for i in ids if not re.fullmatch(r"[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*", i)] == []
+    model_only = {"grammar.llm", "clarity.llm-rewrite", "tone.llm-rewrite", "style.llm-guide"}
+    assert model_only <= set(ids)

@@ -1,5 +1,5 @@
-"""The one interface every grammar engine implements (harper-py, lingotweaker; next, a
-LanguageTool server or a model): the hub loops over engines and never asks which is which.
+"""The one interface every grammar engine implements (harper-py, lingotweaker, a
+LanguageTool server): the hub loops over engines and never asks which is which.
 """
 
 from __future__ import annotations
@@ -9,6 +9,11 @@ from typing import Protocol
 
 from prosewise.agents.engines.hits import Hits
 from prosewise.agents.settings import Dialect
+
+
+class EngineUnavailable(Exception):
+    """An engine that cannot answer for now and has said why once (a paused server): the
+    hub reports it failed on each text without logging each refusal."""
 
 
 class Engine(Protocol):
@@ -27,6 +32,11 @@ class Engine(Protocol):
     def pooled(self) -> bool:
         """Whether a batch may run its checks in the shared worker pool (thread-safe,
         no per-thread state worth keeping); otherwise they go to ``executor``."""
+
+    @property
+    def remote(self) -> bool:
+        """Whether it answers over the network (a LanguageTool server): a keystroke's
+        check never waits for it; its hits come in a later wave, as a late engine's."""
 
     def warm(self, dialect: Dialect) -> object:
         """Load what a check of the dialect needs (slow: seconds of native work)."""

@@ -38,6 +38,7 @@ class HarperEngine:
     lingotweaker use several (``threaded``)."""
     name: str = field(default=HARPER, init=False)
     pooled: bool = field(default=False, init=False)
+    remote: bool = field(default=False, init=False)
     """harper's linters and suggestion index are per thread: its checks stay on its own."""
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _descriptions: dict[str, str] = field(default_factory=dict, repr=False)

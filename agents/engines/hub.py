@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from prosewise.agents.engines import guard
 from prosewise.agents.engines.carry import Predecessors, carry
-from prosewise.agents.engines.engine import Engine
+from prosewise.agents.engines.configured import Configured
+from prosewise.agents.engines.engine import Engine, EngineUnavailable
 from prosewise.agents.engines.guard import check_all, within
 from prosewise.agents.engines.harper_engine import HarperEngine
 from prosewise.agents.engines.hits import HARPER, LINGO, EngineHit, EngineHits, Hits
@@ -50,6 +51,8 @@ class EngineHub:
     loading and say so in ``EngineHits.pending``. The CLI waits (complete results)."""
     harper: Engine = field(default_factory=HarperEngine)
     lingo: Engine = field(default_factory=LingoEngine)
+    configured: Configured = field(default_factory=Configured)
+    """Engines the settings switch on (a LanguageTool server), after the offline ones."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _loading: dict[tuple[str, Dialect], Future[object]] = field(default_factory=dict, repr=False)
     _sentences: LRU[Hits] = field(
@@ -57,14 +60,30 @@ class EngineHub:
     """Engine hits per (engine, dialect, personal words, sentence): see units.py."""
     _predecessors: Predecessors = field(
         default_factory=lambda: Predecessors(SENTENCE_CACHE), repr=False)
-    _late: set[asyncio.Future[Hits]] = field(default_factory=set, repr=False)
-    """Engine checks still running that no check waits for (see ``_early``)."""
+    _late: dict[asyncio.Future[Hits], str] = field(default_factory=dict, repr=False)
+    """Engine checks still running that no check waits for (see ``_early``), and whose."""
 
     @property
     def engines(self) -> tuple[Engine, ...]:
-        """The engines in use, the fastest first (an early check waits for it alone)."""
+        """The engines in use, the fastest first (an early check waits for it alone); then
+        those that settings have switched on so far."""
+        return (*self._offline, *self.configured.known)
+
+    @property
+    def _offline(self) -> tuple[Engine, ...]:
         return tuple(e for e, on in ((self.harper, self.use_harper), (self.lingo, self.use_lingo))
                      if on)
+
+    def in_use(self, settings: Settings) -> tuple[Engine, ...]:
+        """The engines that check under ``settings``: the offline ones, then those the
+        settings switch on (one made anew for changed settings loads anew)."""
+        before = self.configured.known
+        configured = self.configured.engines(settings)
+        with self._lock:
+            for gone in (e for e in before if all(e is not k for k in self.configured.known)):
+                for key in [k for k in self._loading if k[0] == gone.name]:
+                    del self._loading[key]
+        return (*self._offline, *configured)
 
     async def check(self, text: str, settings: Settings, pool: Executor, *,
                     early: bool = False, defer: bool = False) -> EngineHits:
@@ -79,14 +98,21 @@ class EngineHub:
         check (``settled``). ``defer`` (the first review of a large document in the
         language server): no engine runs now; those without cached hits for every
         sentence are pending, and the next wave checks with them (server/lsp/waves.py).
+        A ``remote`` engine (a LanguageTool server) is never waited for by an early
+        check or in the language server, nor deferred (it uses no CPU here): it checks
+        what it has not seen at once and is late (it connects on its first check).
         """
         dialect, words = settings.goals.dialect, settings.words
-        pending = () if self.wait_for_engines else tuple(self.missing(dialect))
+        later = early or not self.wait_for_engines  # per keystroke, or in the language server
+        in_use = self.in_use(settings)
+        remote = [e for e in in_use if later and e.remote]
+        engines = [e for e in in_use if not (later and e.remote)]
+        pending = () if self.wait_for_engines else tuple(self.missing(dialect, engines))
         units = Units.of(text)
         if defer:
-            pending += tuple(e.name for e in self.engines if e.name not in pending
+            pending += tuple(e.name for e in engines if e.name not in pending
                              and None in self._cached(e.name, units, dialect, words))
-        ready = [e for e in self.engines if e.name not in pending]
+        ready = [e for e in engines if e.name not in pending]
         early = (early and not pending and len(ready) > 1
                  and None in self._cached(ready[0].name, units, dialect, words))
 
@@ -100,6 +126,8 @@ class EngineHub:
                                            words)
         else:
             jobs = [start(e) for e in ready]
+        far, far_late = self._later(remote, start, units, dialect, words)
+        jobs, late, ready = [*jobs, *far], late + far_late, ready + remote
         results = await asyncio.gather(*jobs, return_exceptions=True)
         found: list[EngineHit] = []
         failed: list[str] = []
@@ -107,8 +135,7 @@ class EngineHub:
             if isinstance(result, BaseException):
                 if not isinstance(result, Exception):
                     raise result
-                log.error("engine %s failed on a %d-character text", engine.name, len(text),
-                          exc_info=result)
+                _log_failure(f"engine {engine.name}", len(text), result)
                 failed.append(engine.name)
             else:
                 found.extend(result)
@@ -132,13 +159,22 @@ class EngineHub:
         except asyncio.CancelledError:  # superseded, as ``gather`` would cancel it
             done.cancel()
             raise
-        jobs: list[Awaitable[Hits]] = [done]
+        jobs, late = self._later(others, start, units, dialect, words)
+        return [done, *jobs], late
+
+    def _later(
+        self, engines: Sequence[Engine], start: Callable[[Engine], Awaitable[Hits]],
+        units: Units, dialect: Dialect, words: tuple[str, ...],
+    ) -> tuple[list[Awaitable[Hits]], tuple[str, ...]]:
+        """Each engine's hits from the cache, or, where it has sentences to check, carried
+        ones now and its check left running (``_keep``): those engines are late."""
+        jobs: list[Awaitable[Hits]] = []
         late: list[str] = []
-        for engine in others:
+        for engine in engines:
             if None not in self._cached(engine.name, units, dialect, words):
                 jobs.append(start(engine))
                 continue
-            self._keep(asyncio.ensure_future(start(engine)))
+            self._keep(asyncio.ensure_future(start(engine)), engine.name)
             jobs.append(_done(self._carried(engine.name, units, dialect, words)))
             late.append(engine.name)
         return jobs, tuple(late)
@@ -152,15 +188,15 @@ class EngineHub:
         return [self._sentences.get((name, dialect, words, units.piece(i)))
                 for i in range(len(units))]
 
-    def _keep(self, task: asyncio.Future[Hits]) -> None:
+    def _keep(self, task: asyncio.Future[Hits], engine: str) -> None:
         """Hold a check nobody awaits until it is done (its hits go to the cache)."""
-        self._late.add(task)
+        self._late[task] = engine
         task.add_done_callback(self._late_done)
 
     def _late_done(self, task: asyncio.Future[Hits]) -> None:
-        self._late.discard(task)
+        self._late.pop(task, None)
         if not task.cancelled() and (error := task.exception()) is not None:
-            log.error("an engine failed on a sentence nobody waited for", exc_info=error)
+            _log_failure("an engine", None, error)
 
     def _carried(self, name: str, units: Units, dialect: Dialect,
                  words: tuple[str, ...]) -> Hits:
@@ -177,16 +213,18 @@ class EngineHub:
                 return moved
         return ()
 
-    async def settled(self) -> None:
-        """Wait for the checks that early checks left running (if any)."""
-        if self._late:
-            await asyncio.wait(list(self._late))
+    async def settled(self, engine: str | None = None) -> None:
+        """Wait for the checks that early checks left running (if any; of one engine
+        alone: a slow server's must not hold up lingotweaker's next wave)."""
+        tasks = [t for t, name in self._late.items() if engine in (None, name)]
+        if tasks:
+            await asyncio.wait(tasks)
 
     async def answered(self, name: str, dialect: Dialect) -> None:
         """Wait until the engine can answer every check: loaded (its load starts now if
         it has not), and none of its checks left running."""
         await asyncio.shield(asyncio.wrap_future(self.loading(name, dialect)))
-        await self.settled()
+        await self.settled(name)
 
     def _by_unit(
         self, engine: Engine, units: Units, dialect: Dialect, words: tuple[str, ...],
@@ -247,9 +285,9 @@ class EngineHub:
         hub.loading(hub.engines[0].name, dialect)
         return hub
 
-    def missing(self, dialect: Dialect) -> list[str]:
-        """The engines in use that have not loaded yet (a check now goes without them)."""
-        return [e.name for e in self.engines if not self.ready(e.name, dialect)]
+    def missing(self, dialect: Dialect, engines: Sequence[Engine]) -> list[str]:
+        """Those of ``engines`` that have not loaded yet (a check now goes without them)."""
+        return [e.name for e in engines if not self.ready(e.name, dialect)]
 
     def ready(self, engine: str, dialect: Dialect) -> bool:
         """Whether the engine has finished loading for the dialect (see ``loading``)."""
@@ -264,15 +302,25 @@ class EngineHub:
         with self._lock:
             future = self._loading.get((name, dialect))
             if future is None:
-                engine = next(e for e in (self.harper, self.lingo) if e.name == name)
+                engine = next(e for e in (self.harper, self.lingo, *self.configured.known)
+                              if e.name == name)
                 future = self._loading[(name, dialect)] = engine.executor.submit(
                     engine.warm, dialect)
         return future
 
     def close(self) -> None:
         """Stop the engines' own threads (the pool belongs to whoever passed it in)."""
-        for engine in (self.harper, self.lingo):
+        for engine in (self.harper, self.lingo, *self.configured.known):
             engine.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _log_failure(engine: str, size: int | None, error: BaseException) -> None:
+    """One engine's failure; a refusal (``EngineUnavailable``, said once) only in debug."""
+    where = "a sentence nobody waited for" if size is None else f"a {size}-character text"
+    if isinstance(error, EngineUnavailable):
+        log.debug("%s did not check %s: %s", engine, where, error)
+    else:
+        log.error("%s failed on %s", engine, where, exc_info=error)
 
 
 def _done(value: Hits) -> asyncio.Future[Hits]:

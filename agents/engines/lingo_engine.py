@@ -54,6 +54,7 @@ class LingoEngine:
     that a backlog of them never holds up the pool (batch checks use the pool)."""
     name: str = field(default=LINGO, init=False)
     pooled: bool = field(default=True, init=False)
+    remote: bool = field(default=False, init=False)
     """One engine per dialect serves every thread."""
     _engines: dict[Dialect, object] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -101,14 +102,14 @@ class LingoEngine:
             if m["category_id"] == "TYPOS" and text[start:end].lower() in personal:
                 continue
             out.append(EngineHit(
-                engine=LINGO, rule=rule, kind=_kind(m), start=start, end=end,
+                engine=LINGO, rule=rule, kind=match_kind(m), start=start, end=end,
                 message=m["message"] or m.get("short_message") or "",
                 replacements=tuple(Replacement(value=s) for s in (m["suggestions"] or [])[:5]),
             ))
         return tuple(out)
 
 
-def _kind(match: dict[str, str]) -> str:
+def match_kind(match: dict[str, str]) -> str:
     """``CATEGORY/issue_type``; a speller hit that only names the other dialect
     ("'colour' is British English") is a locale violation, not a misspelling."""
     kind = f'{match["category_id"]}/{match["issue_type"]}'

@@ -1,9 +1,11 @@
 """The model's part of a review: what the agents ask of it, through one cache.
 
-An agent asks for a block (``grammar``); this module redacts the text, looks the
-answer up in the result cache (keyed by model, prompt version, task, goals and the
-redacted text: an unchanged paragraph never costs a second call, across runs too),
-calls the model when it must, and maps what comes back onto the original text.
+Every task (grammar here; clarity, style and tone in their modules) goes through
+``LlmChecks.ask``: the answer is looked up in the result cache (keyed by model, task,
+prompt version and the messages, which carry the goals and the redacted text: an
+unchanged paragraph never costs a second call, across runs too), and the model is
+called only on a miss. Callers redact before and map what comes back onto the
+original text after.
 A failed call is logged once per kind of failure and counted, never raised: the
 offline findings stand on their own, and the block's result says it went without
 the model (``None``), so it is not cached as complete.
@@ -12,10 +14,14 @@ the model (``None``), so it is not cached as complete.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from typing import Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from prosewise.agents.llm.cache import ResultCache
 from prosewise.agents.llm.client import ChatMessage, LlmClient, Usage
@@ -28,8 +34,7 @@ from prosewise.agents.settings import Goals
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "grammar-1"
-"""Part of every cache key: a changed prompt must not reuse the old prompt's answers."""
+A = TypeVar("A", bound=BaseModel)
 CONFIDENCE = 0.6
 """A model's correction alone: above the balanced threshold, below two engines agreeing
 (the ranking raises it where an engine flags the same words)."""
@@ -38,12 +43,31 @@ CONCURRENCY = 4
 BREAKER = 3
 """Failed calls in a row after which the model is not asked again in this session: a
 server that is down or out of quota would otherwise cost every block a timeout."""
+MISSED = 10_000
+"""Block texts remembered as checked without an answer (``LlmChecks.missed``): more than
+an editing session's open documents hold, bounded for one that never reaches the model."""
+_ASKING: ContextVar[bool] = ContextVar("prosewise_llm_asking", default=False)
+"""Set in the language server's model pass (``LlmChecks.asking``): its task, and the
+tasks it starts, call the model on a miss while keystroke checks only read."""
+
+
+@dataclass(frozen=True)
+class Task(Generic[A]):
+    """One kind of question to the model and the schema of its answer."""
+
+    name: str
+    version: str
+    """Part of every cache key: a changed prompt must not reuse the old prompt's answers."""
+    schema: type[A]
 
 
 class Corrected(BaseModel):
     """The grammar task's answer."""
 
     text: str = Field(description="The input text with only its errors corrected.")
+
+
+GRAMMAR = Task("grammar", "grammar-1", Corrected)
 
 
 def grammar_messages(text: str, goals: Goals) -> list[ChatMessage]:
@@ -68,6 +92,12 @@ class LlmChecks:
     failures: int = 0
     paused: str | None = None
     """Why the model is not asked any more (the breaker tripped), if it is not."""
+    asks: bool = True
+    """Whether a cache miss calls the model. The language server's checks only read
+    answers (a keystroke never waits for the model); its model pass asks (``asking``)."""
+    missed: dict[str, None] = field(default_factory=dict, repr=False)
+    """Block texts checked without some answer while not asking, oldest first (an
+    ordered set of at most ``MISSED``): what the model pass asks about."""
     _in_a_row: int = field(default=0, repr=False)
     _clients: dict[LlmSettings, LlmClient] = field(default_factory=dict, repr=False)
     _room: asyncio.Semaphore | None = field(default=None, repr=False)
@@ -79,18 +109,55 @@ class LlmChecks:
         if not settings.model or not text.strip():
             return []
         sent = redact(text)
-        key = ResultCache.key(settings.model, settings.api_base or "", PROMPT_VERSION,
-                              goals.dialect.value, sent.text)
-        corrected = await asyncio.to_thread(self.cache.get, key)  # disk: off the loop
-        if corrected is None:
-            answer = await self._ask(settings, grammar_messages(sent.text, goals))
-            if answer is None:
-                return None
-            corrected = answer.text
-            await asyncio.to_thread(self.cache.put, key, corrected)
-        return _on_original(sent, corrections(sent.text, corrected))
+        answer = await self.ask(GRAMMAR, settings, grammar_messages(sent.text, goals))
+        if answer is None:
+            return None
+        return _on_original(sent, corrections(sent.text, answer.text))
 
-    async def _ask(self, settings: LlmSettings, messages: list[ChatMessage]) -> Corrected | None:
+    async def ask(self, task: Task[A], settings: LlmSettings,
+                  messages: list[ChatMessage]) -> A | None:
+        """The answer to ``messages`` (redacted text only) from the cache, else from the
+        model; None when there is none (no model, a failed call, or paused)."""
+        if not settings.model:
+            return None
+        key = ResultCache.key(settings.model, settings.api_base or "", task.name,
+                              task.version, *(f"{m['role']}:{m['content']}" for m in messages))
+        stored = await asyncio.to_thread(self.cache.get, key)  # disk: off the loop
+        if stored is not None:
+            try:
+                return task.schema.model_validate_json(stored)
+            except ValidationError:
+                log.debug("a cached %s answer no longer fits its schema: asking again", task.name)
+        if not self.will_ask():
+            return None
+        answer = await self._call(task.schema, settings, messages)
+        if answer is not None:
+            await asyncio.to_thread(self.cache.put, key, answer.model_dump_json())
+        return answer
+
+    def will_ask(self) -> bool:
+        """Whether a cache miss calls the model here (``asks``, or within ``asking``)."""
+        return self.asks or _ASKING.get()
+
+    @contextlib.contextmanager
+    def asking(self) -> Iterator[None]:
+        """Within, a cache miss calls the model even with ``asks`` off: the language
+        server's model pass (the flag is the task's own, and the tasks it starts inherit
+        it; checks running meanwhile still only read)."""
+        token = _ASKING.set(True)
+        try:
+            yield
+        finally:
+            _ASKING.reset(token)
+
+    def note_missed(self, text: str) -> None:
+        """A block was checked without some answer (not asking): the pass asks later."""
+        self.missed[text] = None
+        if len(self.missed) > MISSED:
+            del self.missed[next(iter(self.missed))]
+
+    async def _call(self, schema: type[A], settings: LlmSettings,
+                    messages: list[ChatMessage]) -> A | None:
         """The model's answer, or None (failed, or paused). A 429 or 503 that says when
         to come back within the call's timeout is tried once more after that wait."""
         if self.paused is not None:
@@ -101,10 +168,12 @@ class LlmChecks:
         if self._room is None:
             self._room = asyncio.Semaphore(self.concurrency)
         async with self._room:
+            if self.paused is not None:  # tripped while this call waited for room
+                return None
             for attempt in (1, 2):
                 self.calls += 1
                 try:
-                    answer = await client.ask(messages, Corrected)
+                    answer = await client.ask(messages, schema)
                 except LlmStatusError as exc:
                     wait = exc.retry_after
                     if attempt == 1 and wait is not None and wait <= settings.timeout_s:

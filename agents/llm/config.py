@@ -52,3 +52,8 @@ class LlmSettings(BaseModel):
     (llama.cpp's server)."""
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     """Sampling temperature: 0 keeps corrections as repeatable as the model allows."""
+    idle_ms: int = Field(default=1500, ge=0, le=60_000)
+    """Language server: milliseconds without edits before the model is asked about the
+    changed paragraphs (saving or the 'check with model' command asks at once). Longer
+    than the offline debounce: a call costs tokens and seconds, and a paragraph being
+    typed would be sent once per pause."""

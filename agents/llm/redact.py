@@ -36,6 +36,8 @@ KINDS: frozenset[str] = frozenset({EMAIL, URL_CREDENTIALS, SECRET})
 
 _LABEL = {EMAIL: "email", URL_CREDENTIALS: "url", SECRET: "secret"}
 """The word in a kind's placeholder: short, so a model leaves it alone."""
+PLACEHOLDER = re.compile(r"\[(?:" + "|".join(_LABEL.values()) + r")-\d+\]")
+"""What a placeholder looks like, in a model's answer as in the sent text."""
 _PRIORITY = (URL_CREDENTIALS, SECRET, EMAIL)
 """Which kind wins a tie (same start, same length): a whole URL over what is in it."""
 
@@ -109,6 +111,15 @@ class Redacted:
                 return None
             shift += (p.end - p.start) - (p.sent_end - p.sent_start)
         return start + shift, end + shift
+
+    def restored(self, answer: str) -> str:
+        """A model's text with each placeholder of ours put back to its value (a rewrite
+        shown to the writer must say what they wrote, not ``[email-1]``)."""
+        values = {self.text[p.sent_start:p.sent_end]: self.original[p.start:p.end]
+                  for p in self.placeholders}
+        if not values:
+            return answer
+        return PLACEHOLDER.sub(lambda m: values.get(m.group(), m.group()), answer)
 
 
 def redact(text: str, kinds: frozenset[str] = KINDS) -> Redacted:

@@ -39,6 +39,7 @@ class Commands:
     DISABLE_IN_FILE = "prosewise.disableRuleInFile"
     DISABLE_IN_WORKSPACE = "prosewise.disableRuleInWorkspace"
     RECHECK = "prosewise.recheck"
+    CHECK_WITH_MODEL = "prosewise.checkWithModel"
     DECISIONS = "prosewise.showDecisions"
     TONE = "prosewise.showTone"
 

@@ -63,16 +63,25 @@ def did_open(ls: ProsewiseServer, params: types.DidOpenTextDocumentParams) -> No
     """Track the document and check it right away."""
     ls.documents.open(params.text_document)
     ls.checker.schedule(params.text_document.uri, delay=0)
+    ls.model.schedule(params.text_document.uri)
 
 
 def did_change(ls: ProsewiseServer, params: types.DidChangeTextDocumentParams) -> None:
-    """Apply the edit and check again after the debounce."""
+    """Apply the edit and check again after the debounce; the model after a longer pause
+    (the pass for the previous version is cancelled)."""
     try:
         ls.documents.change(params)
     except DocumentError as error:
         log.error("skipping a change: %s", error)
         return
     ls.checker.schedule(params.text_document.uri)
+    ls.model.schedule(params.text_document.uri)
+
+
+def did_save(ls: ProsewiseServer, params: types.DidSaveTextDocumentParams) -> None:
+    """Saved: ask the model about what it has not seen yet, without the idle pause."""
+    if ls.documents.get(params.text_document.uri) is not None:
+        ls.model.schedule(params.text_document.uri, now=True)
 
 
 def did_close(ls: ProsewiseServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -80,6 +89,7 @@ def did_close(ls: ProsewiseServer, params: types.DidCloseTextDocumentParams) -> 
     uri = params.text_document.uri
     ls.documents.close(uri)
     ls.checker.forget(uri)
+    ls.model.forget(uri)
     ls.waves.forget(uri)
     if not ls.pull:
         cleared = types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
@@ -185,6 +195,14 @@ def recheck(ls: ProsewiseServer, uri: str) -> None:
     ls.checker.schedule(uri, delay=0)
 
 
+async def check_with_model(ls: ProsewiseServer, uri: str) -> dict[str, Any]:
+    """Ask the model about the document now; answers how many blocks were sent and the
+    model's status (``{"llm": "ready" | "paused" | "off", "reason", "asked"}``)."""
+    if ls.documents.get(uri) is None:
+        return {"llm": "off", "reason": f"{uri} is not open", "asked": 0}
+    return await ls.model.now(uri)
+
+
 async def show_decisions(ls: ProsewiseServer, uri: str) -> list[dict[str, Any]]:
     """The ranking agent's decision log for the document."""
     checked = await ls.checker.current(uri)
@@ -210,6 +228,7 @@ def register(ls: ProsewiseServer) -> None:
     ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)
     ls.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open)
     ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
+    ls.feature(types.TEXT_DOCUMENT_DID_SAVE)(did_save)
     ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
     ls.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(
         identifier="prosewise", inter_file_dependencies=False, workspace_diagnostics=False,
@@ -225,6 +244,7 @@ def register(ls: ProsewiseServer) -> None:
         Commands.DISABLE_IN_FILE: disable_in_file,
         Commands.DISABLE_IN_WORKSPACE: disable_in_workspace,
         Commands.RECHECK: recheck,
+        Commands.CHECK_WITH_MODEL: check_with_model,
         Commands.DECISIONS: show_decisions,
         Commands.TONE: show_tone,
     }

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -33,6 +34,7 @@ from prosewise.server.lsp.checker import Checker
 from prosewise.server.lsp.diagnostics import Checked, publish
 from prosewise.server.lsp.documents import Document, Documents
 from prosewise.server.lsp.learning import LearningStore, Verdict
+from prosewise.server.lsp.model_pass import ModelHost, ModelPass, model_checks
 from prosewise.server.lsp.progress import slow_work
 from prosewise.server.lsp.protocol import MalformedMessage, ProsewiseProtocol
 from prosewise.server.lsp.stream import CHUNK, Framing, PipeReader, Read
@@ -90,6 +92,12 @@ class ProsewiseServer(LanguageServer):
         self.waves = Waves(lambda: self.pipeline.engines, self._recheck)
         self.heap = Trimmer(big=FREEZE_BLOCKS)
         """Gives the heap that checks freed back to the system (heap.py)."""
+        self.model = ModelPass(ModelHost(
+            llm=lambda: self.pipeline.llm, current=self.checker.current,
+            settings=self.settings_for, ask=lambda b, s: self.pipeline.ask_model(b, s),
+            answered=self.model_answered,
+            notify=self.protocol.notify, report=self.report_once))
+        """Asks the model in the background; checks only read its answers (model_pass.py)."""
 
     @property
     def pipeline(self) -> Pipeline:
@@ -125,6 +133,7 @@ class ProsewiseServer(LanguageServer):
         self._settings.clear()
         for doc in self.documents:
             self.checker.schedule(doc.uri, delay=0)
+            self.model.schedule(doc.uri)
 
     def warm_up(self) -> None:
         """Load harper and the rule agents in the background while the editor opens its
@@ -190,6 +199,8 @@ class ProsewiseServer(LanguageServer):
             for problem in loaded.problems:
                 self.report_once(f"Prosewise: {problem}")
             self._settings[folder] = loaded.settings
+            if loaded.settings.llm.model and self.pipeline.llm is None:
+                self.pipeline.llm = model_checks()  # checks only read: the pass asks
         return self.memory(path).applied_to(self._settings[folder], path)
 
     def feedback(self, path: Path) -> dict[str, RuleFeedback]:
@@ -248,6 +259,18 @@ class ProsewiseServer(LanguageServer):
         self.heap.checked(review.checked_blocks)
         return checked
 
+    def model_answered(self, uri: str, revision: int, chunks: set[str],
+                       settings: Settings) -> None:
+        """The model answered for these chunks of ``revision``: check them again (the
+        next check starts from a result in which they wait for it), unless the document
+        has changed since."""
+        latest = self.checker.latest.get(uri)
+        if latest is None or latest.review is None or latest.revision != revision:
+            return
+        review = self.pipeline.answered(latest.review, chunks, settings)
+        self.checker.latest[uri] = replace(latest, review=review)
+        self._recheck(uri, revision)
+
     def _recheck(self, uri: str, revision: int | None = None) -> None:
         """Check a document again (unless it has changed since ``revision``); pull
         clients are asked to pull."""
@@ -261,6 +284,7 @@ class ProsewiseServer(LanguageServer):
     async def close(self) -> None:
         """Cancel pending checks, stop the pipeline's workers and close the learning store."""
         await self.checker.close()
+        self.model.close()
         self.waves.close()
         self.heap.close()
         if self._warm_up is not None:

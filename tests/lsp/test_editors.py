@@ -32,10 +32,13 @@ def test_vscode_settings_are_generated_from_the_settings_model() -> None:
     # workspace's .vscode/settings.json: a cloned repository cannot choose the endpoint.
     assert expected["properties"]["prosewise.llm.apiBase"]["scope"] == "machine"
     assert expected["properties"]["prosewise.llm.model"]["scope"] == "machine"
+    assert expected["properties"]["prosewise.languagetool.url"]["scope"] == "machine"
+    assert expected["properties"]["prosewise.languagetool.publicApi"]["scope"] == "machine"
 
 
 def test_editor_commands_exist_on_the_server() -> None:
     offered = set(create_server().protocol.fm.commands)
     lua = (EDITORS / "neovim" / "lua" / "prosewise" / "init.lua").read_text(encoding="utf-8")
-    for command in ("prosewise.recheck", "prosewise.showDecisions", "prosewise.showTone"):
+    for command in ("prosewise.recheck", "prosewise.showDecisions", "prosewise.showTone",
+                    "prosewise.checkWithModel"):
         assert command in offered and f"'{command}'" in lua

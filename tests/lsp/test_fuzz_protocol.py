@@ -25,11 +25,13 @@ BURST = (2, 4)
 METHODS = [
     "textDocument/hover", "textDocument/codeAction", "textDocument/diagnostic",
     "textDocument/didChange", "textDocument/didOpen", "textDocument/didClose",
+    "textDocument/didSave",
     "workspace/executeCommand", "workspace/didChangeConfiguration", "textDocument/completion",
     "$/cancelRequest", "$/setTrace", "no/suchMethod",
 ]
 """Everything but initialize, shutdown and exit, which end or restart the session."""
-COMMANDS = ["prosewise.recheck", "prosewise.showDecisions", "prosewise.showTone", "no.such"]
+COMMANDS = ["prosewise.recheck", "prosewise.showDecisions", "prosewise.showTone",
+            "prosewise.checkWithModel", "no.such"]
 """Commands without side effects on disk (the stores have their own tests)."""
 
 json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-(2**40), 2**40),

@@ -57,8 +57,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       showAsDocument("prosewise.showDecisions", "Prosewise decision log")),
     vscode.commands.registerCommand("prosewise.editor.showTone", () =>
       showAsDocument("prosewise.showTone", "Prosewise tone summary")),
+    vscode.commands.registerCommand("prosewise.editor.checkWithModel", () =>
+      runOnActiveDocument("prosewise.checkWithModel")),
+    modelStatus(client),
   );
   await client.start();
+}
+
+interface ModelStatus {
+  llm: "checking" | "ready" | "paused";
+  reason: string | null;
+}
+
+// The server's `prosewise/status` notification (sent only with a model configured) as
+// a status bar item: "LLM: checking", "LLM: ready", "LLM: paused" with the reason.
+function modelStatus(languageClient: LanguageClient): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right);
+  item.command = "prosewise.editor.checkWithModel";
+  const listening = languageClient.onNotification("prosewise/status", (status: ModelStatus) => {
+    item.text = status.llm === "checking" ? "$(sync~spin) LLM: checking" : `LLM: ${status.llm}`;
+    item.tooltip = status.reason ?? "Prosewise: ask the model about this document now";
+    item.show();
+  });
+  return vscode.Disposable.from(item, listening);
 }
 
 export async function deactivate(): Promise<void> {

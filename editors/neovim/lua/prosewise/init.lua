@@ -54,6 +54,14 @@ local function tone(result)
   show_lines('Prosewise tone', lines)
 end
 
+local function model(result)
+  local text = string.format('Prosewise: model %s, %d blocks asked', result.llm, result.asked)
+  if result.reason ~= nil and result.reason ~= vim.NIL then
+    text = text .. ' (' .. result.reason .. ')'
+  end
+  vim.notify(text)
+end
+
 ---@param opts? vim.lsp.Config overrides merged over editors/neovim/lsp/prosewise.lua
 function M.setup(opts)
   local base = dofile(vim.api.nvim_get_runtime_file('lsp/prosewise.lua', false)[1])
@@ -62,6 +70,7 @@ function M.setup(opts)
   vim.api.nvim_create_user_command('ProsewiseRecheck', function() run('prosewise.recheck') end, {})
   vim.api.nvim_create_user_command('ProsewiseDecisions', function() run('prosewise.showDecisions', decisions) end, {})
   vim.api.nvim_create_user_command('ProsewiseTone', function() run('prosewise.showTone', tone) end, {})
+  vim.api.nvim_create_user_command('ProsewiseCheckWithModel', function() run('prosewise.checkWithModel', model) end, {})
 end
 
 return M
