@@ -191,7 +191,7 @@ class Pipeline:
                 for block in c.part.blocks:
                     for agent in self.agents:
                         self.cache.drop(_agent_key(agent, block, digest))
-                chunks[i] = Chunk(c.start, c.text, replace(c.part, waiting=c.waiting | {source}))
+                chunks[i] = Chunk(c.text, replace(c.part, waiting=c.waiting | {source}))
         return replace(review, chunks=tuple(chunks), waiting=review.waiting | {source})
 
     async def ask_model(self, block: Block, settings: Settings) -> bool:
