@@ -17,6 +17,9 @@ rule files; joined when merged): true hits and flags on the learner sets against
 false alarms on the native references, worst first: where to look for noise.
 
 Flag files (score.py's JSONL format) are written under ``--out`` for inspection.
+
+``--llm MODEL [--api-base URL]`` scores the grammar agent alone, offline and asking the
+model, side by side, with the model's calls, tokens and cost (bench/evaluate_llm.py).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from bench import evaluate_llm
 from bench.corpus import DEFAULT_EVAL_DIR
 from bench.evalsets import (
     DEV_SETS,
@@ -141,11 +145,19 @@ def print_table(rows: Sequence[Row]) -> None:
 
 def evaluate(args: argparse.Namespace) -> list[Row]:
     """Review every set's sentences once, then score each view."""
+    return evaluate_both(args)[0]
+
+
+def evaluate_both(args: argparse.Namespace) -> tuple[list[Row], list[Row], str]:
+    """The offline rows and, with ``--llm``, the rows with the model and its cost line
+    (else no rows and "")."""
     score = load_score(args.eval_dir)
     sets = {name: load_set(args.eval_dir, name, args.limit) for name in args.sets}
     texts = list(dict.fromkeys(t for recs in sets.values() for t in set_texts(recs)))
     settings = Settings(profile=Profile(args.profile),
                         rules={rule: False for rule in args.disable})
+    if args.llm:
+        settings = evaluate_llm.grammar_settings(settings)
     started = time.monotonic()
     pipeline = Pipeline(engines=EngineHub.for_batch(lite=True)) if args.lite else None
     try:
@@ -157,11 +169,18 @@ def evaluate(args: argparse.Namespace) -> list[Row]:
           f"(profile {args.profile})")
     args.out.mkdir(parents=True, exist_ok=True)
     flag = by_source if args.by_source else to_flag
-    return [
-        Row(name, view, score_view(score, recs, reviews, VIEWS[view],
-                                   args.out / f"{name}-{view}", flag))
-        for name, recs in sets.items() for view in args.views
-    ]
+
+    def rows(checked: dict[str, Checked], suffix: str) -> list[Row]:
+        return [Row(name, view, score_view(score, recs, checked, VIEWS[view],
+                                           args.out / f"{name}-{view}{suffix}", flag))
+                for name, recs in sets.items() for view in args.views]
+
+    if not args.llm:
+        return rows(reviews, ""), [], ""
+    started = time.monotonic()
+    run = evaluate_llm.check_with_model(texts, settings, args)
+    print(f"with {args.llm}: {time.monotonic() - started:.0f}s")
+    return rows(reviews, ""), rows(run.reviews, "-llm"), run.cost
 
 
 def print_sources(rows: Sequence[Row], top: int) -> None:
@@ -206,18 +225,29 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="pickle of checked sentences to reuse/extend (shared with calibrate)")
     ap.add_argument("--by-source", type=int, nargs="?", const=30, default=0, metavar="N",
                     help="also list the N sources with the most false alarms per view")
+    evaluate_llm.add_arguments(ap)
     args = ap.parse_args(argv)
+    if args.llm and args.views == list(VIEWS):
+        args.views = list(evaluate_llm.VIEWS)
     unknown = set(args.views) - set(VIEWS)
     if unknown:
         ap.error(f"unknown views: {sorted(unknown)}")
     if args.lite and args.saved:
         ap.error("--saved holds checks made with lingotweaker: not with --lite")
-    rows = evaluate(args)
-    print_table(rows)
+    if args.llm and args.saved:
+        ap.error("--saved holds checks made with every agent: not with --llm")
+    if (args.api_base or args.api_key_env) and not args.llm:
+        ap.error("--api-base and --api-key-env need --llm MODEL")
+    rows, with_model, cost = evaluate_both(args)
+    if args.llm:
+        evaluate_llm.print_side_by_side(rows, with_model, cost)
+    else:
+        print_table(rows)
     if args.by_source:
         print_sources(rows, args.by_source)
     if args.json:
-        payload = [{"set": r.set, "view": r.view, **r.metrics} for r in rows]
+        payload = [{"set": r.set, "view": r.view, "model": model, **r.metrics}
+                   for model, some in ((None, rows), (args.llm, with_model)) for r in some]
         args.json.write_text(json.dumps(payload, indent=1), encoding="utf-8")
     return 0
 

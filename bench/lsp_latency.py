@@ -3,6 +3,7 @@
     python -m bench.lsp_latency [--sizes 1000 10000 100000] [--edits 30] [--debounce-ms 0]
                                 [--interval-ms 100] [--harper-runs 5] [--docs 20]
                                 [--skip cold memory] [--soak MINUTES]
+                                [--model-delay SECONDS [--model-idle-ms MS]]
 
 For each document size: open a Markdown document, wait for its first diagnostics,
 then type one letter inside a word at random places (incremental ``didChange``,
@@ -24,6 +25,9 @@ documents at random on the same server and prints its RSS over time. Targets
 (issues 3 and 10): p50 ≤ 15 ms, p95 ≤ 40 ms at every size, cold start ≤ 1.5 s;
 server minus engines ≤ 150 MB, and after a 20-minute soak RSS within 10% of its
 value after 2 minutes. Debounce is 0 unless ``--debounce-ms`` says otherwise.
+``--model-delay`` types the sizes on two servers instead, without and with a model
+that answers after that many seconds (bench/lsp_model.py; issue 11: first-publish
+p50 with it within 10% of without, at 10k words, the model's findings later).
 
 The client is a minimal JSON-RPC reader over the server's pipes with VS Code's
 push-diagnostics capabilities, not pygls' ``LanguageClient``: pygls converts every
@@ -52,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import DEFAULT_EVAL_DIR, build_corpus, count_words, eval_sentences
+from prosewise.agents.llm.config import LlmSettings
 
 SERVER = [sys.executable, "-m", "prosewise.server.lsp"]
 GUARDED = [sys.executable, "-m", "bench.lsp_latency", "--serve-guarded"]
@@ -100,20 +105,24 @@ class Client:
     history: dict[tuple[str, int], list[tuple[float, int]]] = field(default_factory=dict)
     """Every publish per (uri, version): when, and how many diagnostics."""
     published: asyncio.Event = field(default_factory=asyncio.Event)
+    watch: re.Pattern[bytes] | None = None
+    """Publishes whose body this matches are noted in ``marked`` (a bytes search, no parse)."""
+    marked: dict[tuple[str, int], list[float]] = field(default_factory=dict)
+    """When each publish that ``watch`` matched arrived, per (uri, version)."""
     next_id: int = 0
     reader: asyncio.Task[None] | None = None
 
     @classmethod
     async def launch(cls, root: Path, args: argparse.Namespace, profile: bool = False,
-                     **extra: Any) -> Client:
-        """Start a server process (under cProfile writing ``args.profile`` if ``profile``),
-        with ``extra`` initialization options."""
+                     env: dict[str, str] | None = None, **extra: Any) -> Client:
+        """Start a server process (under cProfile writing ``args.profile`` if ``profile``;
+        with ``env`` as its environment if given), with ``extra`` initialization options."""
         command = SERVER if args.unguarded else GUARDED
         if profile and args.profile is not None:
             command = [sys.executable, "-m", "cProfile", "-o", str(args.profile), *command[1:]]
         proc = await asyncio.create_subprocess_exec(
             *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=None, limit=2**26,  # inherited: the bench's own stderr
+            stderr=None, limit=2**26, env=env,  # stderr inherited: the bench's own
         )
         client = cls(proc)
         client.reader = asyncio.create_task(client._read())
@@ -165,7 +174,10 @@ class Client:
             received = time.perf_counter()
             if (head := PUBLISH_HEAD.match(body)) is not None:
                 version = int(head["version"]) if head["version"] != b"null" else 0
-                self._published(json.loads(head["uri"]), version,
+                uri = json.loads(head["uri"])
+                if self.watch is not None and self.watch.search(body):
+                    self.marked.setdefault((uri, version), []).append(received)
+                self._published(uri, version,
                                 len(re.findall(rb'"range": ?\{', body)), received)
             else:
                 self._dispatch(json.loads(body), received)
@@ -609,7 +621,11 @@ async def main(args: argparse.Namespace) -> None:
         print(f"cold start (spawn → first diagnostics, 1k words): {waves[0][0]:.2f} s"
               f" ({waves[0][1]} diagnostics; server CPU {cpu:.2f} s, RSS {rss / 2**20:.0f} MB);"
               f" as each engine joins: {later or 'no further publish'}", flush=True)
-    if args.sizes:
+    if args.sizes and args.model_delay is not None:
+        from bench.lsp_model import compare  # it imports this module
+
+        await compare(root, sentences, args)
+    elif args.sizes:
         client = await Client.launch(root, args, profile=True, partialResults=False)
         await warm_up(client, root, args)
         print(f"didChange → publishDiagnostics, {args.edits} one-letter edits per size\n{HEADER}")
@@ -642,6 +658,14 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--debounce-ms", type=float, default=0)
     parser.add_argument("--interval-ms", type=float, default=100,
                         help="pause between keystrokes (100 ms: a fast typist)")
+    parser.add_argument("--model-delay", type=float, metavar="SECONDS",
+                        help="type at --sizes on a server without a model, then on one whose"
+                             " model answers after SECONDS (issue 11: 5); bench/lsp_model.py")
+    parser.add_argument("--model-idle-ms", type=int, default=LlmSettings().idle_ms,
+                        help="llm.idleMs of the model's run (default: the server's; 0: the"
+                             " model is asked after every keystroke, the worst case)")
+    parser.add_argument("--model-wait", type=float, default=120, metavar="SECONDS",
+                        help="how long to wait for the model's findings after the typing")
     parser.add_argument("--skip", nargs="*", default=[], choices=["cold", "memory"])
     parser.add_argument("--option", action="append", default=[], metavar="KEY=JSON",
                         help="extra initializationOptions, e.g. lite=true")

@@ -13,8 +13,7 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,7 @@ from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.model import AgentName, Severity
 from prosewise.agents.settings import Audience, Dialect, Domain, Formality, Intent, Profile
 from prosewise.server.report import FileReport
+from prosewise.server.rewrite_command import add_arguments as add_rewrite_arguments
 from prosewise.server.stdio import reserve_stdout
 
 if TYPE_CHECKING:
@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_review(commands.add_parser(
         "review", help="review documents and print suggestions",
         description="Review files, folders (*.md, *.markdown, *.txt), globs or - (stdin)."))
+    add_rewrite_arguments(commands.add_parser(
+        "rewrite", help="rewrite a file's text with the configured model",
+        description="Rewrite a file, some of its lines or a range with the configured model"
+                    " (sends that text to it, redacted), and print the rewrite."))
     rules = commands.add_parser("rules", help="list the built-in rule ids",
                                 description="List the data rules' ids, to switch them off.")
     rules.add_argument("--format", choices=["human", "json"], default="human")
@@ -162,6 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     reserve_stdout()
     if args.command == "lsp":
         return run_lsp(args)
+    if args.command == "rewrite":
+        from prosewise.server.rewrite_command import run_rewrite
+
+        return run_rewrite(args)
     if args.command == "rules":
         from prosewise.server.rules_command import list_rules
 
@@ -200,6 +208,7 @@ def run_review(args: argparse.Namespace) -> int:
     from prosewise.server.batch import BatchOptions, SettingsResolver, review_all
     from prosewise.server.inputs import expand
     from prosewise.server.pipeline import Pipeline
+    from prosewise.server.progress import progress
 
     targets = expand(args.paths)
     resolver = SettingsResolver(overrides_from(args), warn=_error)
@@ -208,7 +217,7 @@ def run_review(args: argparse.Namespace) -> int:
     checks = model_checks() if args.llm else None
     pipeline = Pipeline(engines=EngineHub.for_batch(lite=args.lite), llm=checks)
     try:
-        with _progress(len(targets)) as advance:
+        with progress(len(targets), checks) as advance:
             reports = asyncio.run(review_all(pipeline, targets, resolver, options, advance))
     finally:
         pipeline.close()
@@ -233,7 +242,7 @@ def model_checks() -> LlmChecks:
 def model_summary(checks: LlmChecks) -> str:
     """One line on stderr: what ``--llm`` cost."""
     hits = checks.cache.hits
-    if not checks.calls and not hits:
+    if not checks.calls and not hits and checks.paused is None:
         return ("model: none configured, nothing sent (set [llm] model in your config file"
                 " or pass --model)")
     used = checks.usage()
@@ -285,17 +294,3 @@ def _emitter(color: str) -> Callable[[Text], None]:
     console = Console(force_terminal=True if color == "always" else None, highlight=False,
                       markup=False, emoji=False, soft_wrap=True)
     return console.print
-
-
-@contextmanager
-def _progress(total: int) -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr for multi-file runs in a terminal; a no-op otherwise."""
-    if total < 2 or not sys.stderr.isatty():
-        yield lambda: None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("reviewing", total=total)
-        yield lambda: bar.advance(task)

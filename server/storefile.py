@@ -121,11 +121,14 @@ def rewrite(path: Path, root: Path, change: Callable[[bytes], bytes | None]) -> 
     raise StoreError(f"another program kept changing {path.name}")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step: readers see the old file or the new one."""
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` in one step: readers see the old file or the new one
+    (with ``mode``'s permissions when given: a temporary file is the owner's only)."""
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
+            if mode is not None:
+                os.fchmod(f.fileno(), stat.S_IMODE(mode))
             f.write(data)
             f.flush()
             os.fsync(f.fileno())

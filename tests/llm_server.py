@@ -10,24 +10,20 @@ from __future__ import annotations
 
 import json
 import queue
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fake_engine import fake_hub
 
+from bench.loopback import Loopback, completion, reply
 from prosewise.agents.llm.cache import ResultCache
 from prosewise.agents.llm.checks import LlmChecks
 from prosewise.agents.settings import Settings
 from prosewise.server.pipeline import Pipeline, Review
-
-POLL_S = 0.02
-"""How often serve_forever looks for shutdown: its default (0.5 s) is each test's
-teardown time."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +31,8 @@ class Answer:
     """Answer 200 with ``content`` as the assistant message (valid or not for the schema)."""
 
     content: str
+    usage: tuple[int, int] = (10, 5)
+    """The prompt and completion tokens the answer reports (what litellm counts)."""
 
 
 @dataclass(frozen=True)
@@ -77,50 +75,6 @@ class Reply:
 
 
 Behaviour = Answer | Status | Stall | BrokenBody | ByTask | Reply
-
-
-class Loopback:
-    """An HTTP server on 127.0.0.1 on a thread of its own (this one's and
-    lt_server.py's); a handler that stalls waits for ``_released``, set at ``stop``."""
-
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self._released = threading.Event()
-        self._lock = threading.Condition()
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._http.daemon_threads = True
-        self._thread = threading.Thread(target=self._http.serve_forever, args=(POLL_S,),
-                                        daemon=True)
-
-    @property
-    def base(self) -> str:
-        """``http://127.0.0.1:PORT``."""
-        host, port = self._http.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Release stalled handlers first, so no thread outlives the test waiting."""
-        self._released.set()
-        self._http.shutdown()
-        self._http.server_close()
-        self._thread.join()
-
-
-def reply(handler: BaseHTTPRequestHandler, code: int, payload: bytes,
-          extra: dict[str, str] | None = None) -> None:
-    """Send a JSON response (a client that gave up already is no error)."""
-    try:
-        handler.send_response(code)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(payload)))
-        for name, value in (extra or {}).items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(payload)
-    except (BrokenPipeError, ConnectionResetError):
-        pass
 
 
 class ModelServer(Loopback):
@@ -181,7 +135,8 @@ class ModelServer(Loopback):
                     asked = [m["content"] for m in body["messages"] if m["role"] == "user"]
                     behaviour = Answer(behaviour.answer(asked[-1]))
                 if isinstance(behaviour, Answer):
-                    self._send(200, json.dumps(completion(body, behaviour.content)).encode())
+                    answer = completion(body, behaviour.content, behaviour.usage)
+                    self._send(200, json.dumps(answer).encode())
                 elif isinstance(behaviour, BrokenBody):
                     self._send(200, b'{"id": "chatcmpl-1", "choices": [')
                 else:
@@ -196,19 +151,6 @@ class ModelServer(Loopback):
                 """Quiet: pytest shows failures, not every request."""
 
         return Handler
-
-
-def completion(request: dict[str, Any], content: str) -> dict[str, Any]:
-    """A chat.completion object as OpenAI returns it."""
-    return {
-        "id": "chatcmpl-test",
-        "object": "chat.completion",
-        "created": 0,
-        "model": request.get("model", "test"),
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": content}}],
-        "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
-    }
 
 
 @pytest.fixture

@@ -22,7 +22,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from llm_server import BrokenBody, Loopback, Stall, Status, reply
+from llm_server import BrokenBody, Stall, Status
+
+from bench.loopback import Loopback, reply
 
 LANGUAGES = [{"name": "English", "code": "en", "longCode": "en"},
              {"name": "English (US)", "code": "en", "longCode": "en-US"},

@@ -15,7 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from bench import calibrate, corpus, evalsets, evaluate, lsp_latency, pathological, throughput
+from bench import (
+    calibrate,
+    corpus,
+    evalsets,
+    evaluate,
+    lsp_latency,
+    lsp_model,
+    pathological,
+    throughput,
+)
 from prosewise.agents.model import AgentName, Category, Finding
 from prosewise.agents.settings import Dialect, Profile, Settings
 from prosewise.server.pipeline import Pipeline
@@ -138,3 +147,21 @@ def test_pathological_bench_measures_every_kind_in_a_server(
     assert all(r.first > 0 and r.hovers for r in results)
     rows = capfd.readouterr().out.splitlines()
     assert any(row.startswith("| table ") for row in rows)
+
+
+@pytest.mark.slow
+def test_model_latency_bench_compares_two_servers_and_sees_the_model(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = lsp_latency.parse(["--sizes", "60", "--edits", "3", "--harper-runs", "0",
+                              "--model-delay", "0.2", "--model-idle-ms", "0", "--model-wait", "20",
+                              "--option", "lite=true"])
+    asyncio.run(lsp_model.compare(tmp_path, SENTENCES, args))
+    out = capsys.readouterr().out
+    rows = [line.split("|")[1].strip() for line in out.splitlines() if line.startswith("| ")]
+    assert rows[-2:] == ["no model", "model 0.2 s"]
+    assert re.search(r"^\d+ words: first publish p50 with / without the model [\d.]+ /"
+                     r" [\d.]+ ms = [\d.]+ \((meets|misses) ≤ 1\.10\)", out, re.MULTILINE)
+    received, answered = map(int, re.findall(r"model requests: (\d+) received, (\d+) answered",
+                                             out)[0])
+    assert received >= answered > 0
+    assert "model findings: " in out and "none within the wait" not in out

@@ -12,7 +12,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 from schema_check import ANNOTATIONS, KEYWORDS, SCHEMA, schema_keywords, violations
+from terminal import run_on_terminal
 
 ROOT = Path(__file__).resolve().parent.parent
 EMOJI_TEXT = "First line 🎉 is fine.\r\nThen 😀 and 𝒳 come before a eror here.\n"
@@ -304,32 +304,11 @@ def test_module_entry_point_is_the_lsp_subcommand(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_progress_bar_on_a_terminal_keeps_stdout_clean(tree: Path) -> None:
-    import pty
-
-    main, side = pty.openpty()
-    chunks: list[bytes] = []
-    reader = threading.Thread(target=_drain, args=(main, chunks), daemon=True)
-    reader.start()
-    done = subprocess.run(
+    done = run_on_terminal(
         [sys.executable, "-m", "prosewise.server", "review", "docs/bad.md", "docs/good.md",
-         "--format", "json"], stdout=subprocess.PIPE, stderr=side, cwd=tree, timeout=300,
-        check=False,
-    )
-    os.close(side)
-    reader.join(timeout=10)
-    assert "reviewing" in b"".join(chunks).decode("utf-8", "replace")
+         "--format", "json"], cwd=tree)
+    assert "reviewing" in done.terminal
     assert json.loads(done.stdout)["schema"] == "prosewise.review/1"
-
-
-def _drain(fd: int, into: list[bytes]) -> None:
-    """Read a pseudo-terminal until it closes, so the child never blocks writing to it."""
-    try:
-        while chunk := os.read(fd, 65536):
-            into.append(chunk)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def lsp_frame(message: dict[str, Any]) -> bytes:

@@ -72,6 +72,13 @@ def test_agents_and_merge_do_not_import_the_server() -> None:
     assert offenders(BELOW_SERVER, ("prosewise.server",)) == []
 
 
+def test_the_benches_never_import_the_tests() -> None:
+    """Tests may use the benches' parts (bench/loopback.py), not the other way round:
+    a bench must run where tests/ is not on the path (its helpers import bare)."""
+    helpers = ("tests", *{path.stem for path in (ROOT / "tests").rglob("*.py")})
+    assert offenders(["bench"], helpers) == []
+
+
 @pytest.mark.parametrize("source", [
     "import pygls",
     "import lsprotocol.types as t",

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from prosewise.agents.llm.cache import ENV_DIR, FILENAME, ResultCache, default_cache_path
+from prosewise.agents.llm.cache import (
+    DAYS_KEPT,
+    ENV_DIR,
+    FILENAME,
+    ResultCache,
+    default_cache_path,
+)
 
 LOGGER = "prosewise.agents.llm.cache"
 
@@ -160,6 +166,8 @@ def assert_off(cache: ResultCache, caplog: pytest.LogCaptureFixture) -> None:
         for _ in range(3):
             cache.put("k", "v")
             assert cache.get("k") is None
+            cache.add_tokens("2026-12-03", 10)
+            assert cache.tokens_on("2026-12-03") is None  # unknown: the caller counts
     cache.close()
     [warning] = warnings(caplog)
     assert str(cache.path) in warning and "not cached" in warning
@@ -217,3 +225,17 @@ def test_threads_share_one_cache(cache: ResultCache) -> None:
         t.join()
     assert (cache.hits, cache.misses) == (100, 0)
     assert len(rows(cache.path)) == 100
+
+
+def test_tokens_per_day_add_up_across_instances_and_old_days_go(cache: ResultCache) -> None:
+    other = ResultCache(cache.path, timeout=0)
+    cache.add_tokens("2026-12-03", 100)
+    other.add_tokens("2026-12-03", 20)
+    cache.add_tokens("2026-12-03", 0)
+    assert (cache.tokens_on("2026-12-03"), other.tokens_on("2026-12-04")) == (120, 0)
+    for day in range(1, DAYS_KEPT + 2):
+        other.add_tokens(f"2027-01-{day:02d}", day)
+    other.close()
+    assert cache.tokens_on("2026-12-03") == 0  # the oldest beyond DAYS_KEPT went
+    assert cache.tokens_on("2027-01-02") == 2 and cache.tokens_on("2027-01-01") == 0
+    assert rows(cache.path) == {}  # no result rows: the counts are a table of their own

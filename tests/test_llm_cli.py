@@ -11,7 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from llm_server import ByTask, ModelServer
+from terminal import run_on_terminal
 
 KEY = "sk-4f9a8b7c6d5e4f3a2b1c0d9e8f7a"
 WORDY = ("In order to make a decision about the budget, the committee will need to hold a"
@@ -33,17 +35,22 @@ ANSWERS = ByTask((
 MODEL_RULES = {"grammar.llm", "clarity.llm-rewrite", "tone.llm-rewrite", "style.llm-guide"}
 
 
+def review_command(server: ModelServer, folder: Path) -> tuple[list[str], dict[str, str]]:
+    """``prosewise review --llm`` of TEXT with a style guide, and its environment."""
+    doc = folder / "note.md"
+    doc.write_text(TEXT, encoding="utf-8")
+    (folder / ".prosewise.toml").write_text(
+        "style_guide = \"Call the product Prosewise, never 'the tool'.\"\n", encoding="utf-8")
+    env = {**os.environ, "PROSEWISE_CACHE_DIR": str(folder / "cache"),
+           "XDG_CONFIG_HOME": str(folder / "config"), "TERM": "xterm-256color"}
+    return [sys.executable, "-m", "prosewise.server", "review", str(doc), "--lite", "--llm",
+            "--format", "json", "--fail-on", "never", "--profile", "picky",
+            "--model", "openai/test", "--api-base", server.url], env
+
+
 def test_review_llm_shows_every_agent_s_model_finding_and_caches_them(
         model_server: ModelServer, tmp_path: Path) -> None:
-    doc = tmp_path / "note.md"
-    doc.write_text(TEXT, encoding="utf-8")
-    (tmp_path / ".prosewise.toml").write_text(
-        "style_guide = \"Call the product Prosewise, never 'the tool'.\"\n", encoding="utf-8")
-    env = {**os.environ, "PROSEWISE_CACHE_DIR": str(tmp_path / "cache"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    command = [sys.executable, "-m", "prosewise.server", "review", str(doc), "--lite", "--llm",
-               "--format", "json", "--fail-on", "never", "--profile", "picky",
-               "--model", "openai/test", "--api-base", model_server.url]
+    command, env = review_command(model_server, tmp_path)
     model_server.script(*[ANSWERS] * 4)
     first, second = (subprocess.run(command, env=env, capture_output=True, text=True,
                                     timeout=120) for _ in range(2))
@@ -64,3 +71,16 @@ def test_review_llm_shows_every_agent_s_model_finding_and_caches_them(
             "tone.llm-rewrite": ("Send me the numbers.", "Please send me the numbers."),
         }
         assert KEY not in json.dumps(model_server.requests)
+        assert "reviewing" not in run.stderr and "\x1b[" not in run.stderr  # no bar: a pipe
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_review_llm_shows_a_progress_bar_on_a_terminal_only(
+        model_server: ModelServer, tmp_path: Path) -> None:
+    command, env = review_command(model_server, tmp_path)
+    model_server.script(*[ANSWERS] * 4)
+    done = run_on_terminal(command, env=env)
+    assert "reviewing" in done.terminal and "model: 4 asked, 0 cached" in done.terminal  # one file
+    assert "model: 4 calls, 0 answers from the cache, 0 failed" in done.terminal  # summary
+    (report,) = json.loads(done.stdout)["files"]  # the report on stdout, intact
+    assert {s["rule"] for s in report["suggestions"]} >= MODEL_RULES

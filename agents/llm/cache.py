@@ -5,7 +5,9 @@ One SQLite file in the user cache folder, shared by the server and CLI runs. A r
 ``key → value``: the key is a sha256 digest (``ResultCache.key`` of the model, prompt
 version, redacted chunk text and goals), the value a model's answer. Nothing else is
 stored: not the text sent (only its digest) and never a key or credential; callers
-pass redacted text only, so an answer cannot echo a secret either.
+pass redacted text only, so an answer cannot echo a secret either. A second table
+counts the tokens the models used per day (``llm.daily_tokens`` budgets them): the
+same file, so the budget holds across the server and CLI runs of one user.
 
 The cache is a saving, never a dependency. A corrupt file is moved aside and a new one
 started; a folder that cannot be written, a path that is a folder or a pipe, or any
@@ -51,6 +53,10 @@ CREATE TABLE IF NOT EXISTS result (
     last_used INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS result_last_used ON result (last_used);
+CREATE TABLE IF NOT EXISTS daily_tokens (
+    day TEXT PRIMARY KEY,
+    tokens INTEGER NOT NULL
+) WITHOUT ROWID;
 """
 # last_used is a logical clock (the largest so far plus one, read in the same write):
 # strictly ordered across processes, unlike wall time, and its MAX is one index probe.
@@ -61,6 +67,12 @@ _TOUCH = (f"UPDATE result SET last_used = {_NEXT} WHERE key = ? "
           "AND last_used < (SELECT MAX(last_used) FROM result)")
 _EVICT = ("DELETE FROM result WHERE last_used <= "
           "(SELECT last_used FROM result ORDER BY last_used DESC LIMIT 1 OFFSET ?)")
+_ADD_TOKENS = ("INSERT INTO daily_tokens (day, tokens) VALUES (?, ?) "
+               "ON CONFLICT (day) DO UPDATE SET tokens = tokens + excluded.tokens")
+_OLD_DAYS = ("DELETE FROM daily_tokens WHERE day NOT IN "
+             "(SELECT day FROM daily_tokens ORDER BY day DESC LIMIT ?)")
+DAYS_KEPT = 31
+"""Days of token counts kept: only today's is read; a month helps when asked why."""
 _CORRUPT = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
 _BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
 
@@ -132,6 +144,27 @@ class ResultCache:
                 db.execute(_EVICT, (self.max_rows,))
 
         self._use(write, None)
+
+    def tokens_on(self, day: str) -> int | None:
+        """Tokens counted on ``day`` (ISO date) by every process; None when the cache
+        cannot be read (the caller counts its own then)."""
+
+        def read(db: sqlite3.Connection) -> int:
+            row = db.execute("SELECT tokens FROM daily_tokens WHERE day = ?", (day,)).fetchone()
+            return 0 if row is None else int(row[0])
+
+        return self._use(read, None)
+
+    def add_tokens(self, day: str, tokens: int) -> None:
+        """Count ``tokens`` more on ``day`` (ISO date); older days beyond ``DAYS_KEPT`` go."""
+
+        def write(db: sqlite3.Connection) -> None:
+            with db:
+                db.execute(_ADD_TOKENS, (day, tokens))
+                db.execute(_OLD_DAYS, (DAYS_KEPT,))
+
+        if tokens > 0:
+            self._use(write, None)
 
     def close(self) -> None:
         """Close the connection; the cache reopens it if used again."""

@@ -9,6 +9,9 @@ original text after.
 A failed call is logged once per kind of failure and counted, never raised: the
 offline findings stand on their own, and the block's result says it went without
 the model (``None``), so it is not cached as complete.
+With ``daily_tokens`` set, the tokens of every call are counted per day in the cache's
+file (every run of this user adds to one count), and the model pauses once the day's
+count reaches the budget, until the next day; cache hits still answer meanwhile.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
@@ -90,14 +94,25 @@ class LlmChecks:
     concurrency: int = CONCURRENCY
     calls: int = 0
     failures: int = 0
-    paused: str | None = None
-    """Why the model is not asked any more (the breaker tripped), if it is not."""
+    last_failure: str | None = None
+    """What the last failed call said: a rewrite the writer asked for says why it failed."""
     asks: bool = True
     """Whether a cache miss calls the model. The language server's checks only read
     answers (a keystroke never waits for the model); its model pass asks (``asking``)."""
     missed: dict[str, None] = field(default_factory=dict, repr=False)
     """Block texts checked without some answer while not asking, oldest first (an
     ordered set of at most ``MISSED``): what the model pass asks about."""
+    today: Callable[[], date] = date.today
+    """The day tokens count for (a parameter so a test can move to the next day)."""
+    _breaker: str | None = field(default=None, repr=False)
+    """Why the breaker tripped, if it did: the model is not asked again this session."""
+    _budget_day: date | None = field(default=None, repr=False)
+    """The day the token budget ran out on, if it did (``_budget_reason`` says how)."""
+    _budget_reason: str = field(default="", repr=False)
+    _counted: int = field(default=0, repr=False)
+    """This session's tokens already added to the daily count."""
+    _spent: dict[date, int] = field(default_factory=dict, repr=False)
+    """This session's tokens per day: the count when the cache cannot be read."""
     _in_a_row: int = field(default=0, repr=False)
     _clients: dict[LlmSettings, LlmClient] = field(default_factory=dict, repr=False)
     _room: asyncio.Semaphore | None = field(default=None, repr=False)
@@ -131,6 +146,7 @@ class LlmChecks:
         if not self.will_ask():
             return None
         answer = await self._call(task.schema, settings, messages)
+        await self._count_tokens()
         if answer is not None:
             await asyncio.to_thread(self.cache.put, key, answer.model_dump_json())
         return answer
@@ -160,7 +176,7 @@ class LlmChecks:
                     messages: list[ChatMessage]) -> A | None:
         """The model's answer, or None (failed, or paused). A 429 or 503 that says when
         to come back within the call's timeout is tried once more after that wait."""
-        if self.paused is not None:
+        if self._breaker is not None:
             return None
         client = self._clients.get(settings)
         if client is None:
@@ -168,7 +184,9 @@ class LlmChecks:
         if self._room is None:
             self._room = asyncio.Semaphore(self.concurrency)
         async with self._room:
-            if self.paused is not None:  # tripped while this call waited for room
+            if self._breaker is not None:  # tripped while this call waited for room
+                return None
+            if not await self._within_budget(settings):  # checked once a call is due
                 return None
             for attempt in (1, 2):
                 self.calls += 1
@@ -192,13 +210,54 @@ class LlmChecks:
         """Count a failure, say each kind once, trip the breaker after ``BREAKER`` in a row."""
         self.failures += 1
         self._in_a_row += 1
+        self.last_failure = str(exc)
         kind = type(exc).__name__
         if kind not in self._said:
             self._said.add(kind)
             log.warning("the model (%s) did not answer: %s", settings.model, exc)
-        if self._in_a_row >= BREAKER and self.paused is None:
-            self.paused = f"{BREAKER} calls in a row failed, the last: {exc}"
-            log.warning("the model is paused for this session: %s", self.paused)
+        if self._in_a_row >= BREAKER and self._breaker is None:
+            self._breaker = f"{BREAKER} calls in a row failed, the last: {exc}"
+            log.warning("the model is paused for this session: %s", self._breaker)
+
+    @property
+    def paused(self) -> str | None:
+        """Why the model is not asked now, if it is not: the breaker tripped (for the
+        session), or the day's token budget is spent (until the next day: read anew, so
+        a pause ends at midnight without a call)."""
+        if self._breaker is not None:
+            return self._breaker
+        return self._budget_reason if self._budget_day == self.today() else None
+
+    async def _within_budget(self, settings: LlmSettings) -> bool:
+        """Whether today's tokens (all runs) are below ``daily_tokens``; pauses the model
+        when they are not, saying so once a day. Read before every call: another run may
+        have spent the budget, or the user raised it."""
+        budget = settings.daily_tokens
+        if budget is None:
+            return True
+        day = self.today()
+        stored = await asyncio.to_thread(self.cache.tokens_on, day.isoformat())
+        used = max(stored or 0, self._spent.get(day, 0))
+        if used < budget:  # a new day, or a budget raised since
+            self._budget_day = None
+            return True
+        if self._budget_day != day:
+            self._budget_day = day
+            self._budget_reason = (f"the daily budget of {budget} tokens was reached"
+                                   f" ({used} used on {day})")
+            log.warning("the model is paused until tomorrow: %s", self._budget_reason)
+        return False
+
+    async def _count_tokens(self) -> None:
+        """Add the tokens of the calls since the last count to today's count; the delta
+        is taken without a pause, so calls that finish together are counted once each."""
+        used = self.usage()
+        total = used.prompt_tokens + used.completion_tokens
+        new, self._counted = total - self._counted, total
+        if new:
+            day = self.today()
+            self._spent[day] = self._spent.get(day, 0) + new
+            await asyncio.to_thread(self.cache.add_tokens, day.isoformat(), new)
 
     def usage(self) -> Usage:
         """Tokens and cost of every model this session asked."""

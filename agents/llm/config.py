@@ -57,3 +57,7 @@ class LlmSettings(BaseModel):
     changed paragraphs (saving or the 'check with model' command asks at once). Longer
     than the offline debounce: a call costs tokens and seconds, and a paragraph being
     typed would be sent once per pause."""
+    daily_tokens: int | None = Field(default=None, gt=0)
+    """Tokens (sent and received, every model, all runs on this computer) a day after
+    which the model is not asked until the next day; cached answers still show. None:
+    no budget. A hosted model bills by the token: this caps a day's cost."""

@@ -57,8 +57,9 @@ def _property(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
         out.update(type="array", items={"type": "string"})
     elif node.get("type") == "object":
         out.update(type="object", additionalProperties={"type": "boolean"})
-    else:
-        out["type"] = node.get("type", "string")
+    else:  # optional values (``int | None``) take their type: unset is null
+        types = [n.get("type") for n in node.get("anyOf", ()) if n.get("type") != "null"]
+        out["type"] = node.get("type", types[0] if types else "string")
     if "default" in node:
         default = json.dumps(node["default"])
         out["markdownDescription"] = f"{out['description']} Default: `{default}`."

@@ -42,6 +42,7 @@ class Commands:
     CHECK_WITH_MODEL = "prosewise.checkWithModel"
     DECISIONS = "prosewise.showDecisions"
     TONE = "prosewise.showTone"
+    REWRITE = "prosewise.rewrite"
 
 
 class LineIndex(lineindex.LineIndex):

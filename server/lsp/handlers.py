@@ -24,6 +24,8 @@ from prosewise.server.lsp.convert import (
 )
 from prosewise.server.lsp.documents import DocumentError
 from prosewise.server.lsp.learning import Verdict
+from prosewise.server.lsp.rewrites import KIND as REWRITE
+from prosewise.server.lsp.rewrites import rewrite_actions
 from prosewise.server.lsp.server import ProsewiseServer
 from prosewise.server.memory import Occurrence
 
@@ -76,6 +78,7 @@ def did_change(ls: ProsewiseServer, params: types.DidChangeTextDocumentParams) -
         return
     ls.checker.schedule(params.text_document.uri)
     ls.model.schedule(params.text_document.uri)
+    ls.rewrites.forget(params.text_document.uri)  # a rewrite of the old text is moot
 
 
 def did_save(ls: ProsewiseServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -90,6 +93,7 @@ def did_close(ls: ProsewiseServer, params: types.DidCloseTextDocumentParams) -> 
     ls.documents.close(uri)
     ls.checker.forget(uri)
     ls.model.forget(uri)
+    ls.rewrites.forget(uri)
     ls.waves.forget(uri)
     if not ls.pull:
         cleared = types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
@@ -112,12 +116,16 @@ async def document_diagnostic(
 async def code_action(
     ls: ProsewiseServer, params: types.CodeActionParams
 ) -> list[types.CodeAction | types.Command] | None:
-    """Quick fixes and persistent actions for the suggestions under the range."""
+    """Quick fixes and persistent actions for the suggestions under the range, and the
+    rewrite actions when a model is configured."""
     uri = params.text_document.uri
+    only = [str(k) for k in params.context.only or []]
+    rewrites = _rewrites(ls, uri, params.range) if _wanted(only, REWRITE) else []
+    if only and all(_wanted([k], REWRITE) for k in only):  # only refactorings: no check
+        return list(rewrites)
     checked = await ls.checker.current(uri)
     if checked is None:
-        return None
-    only = params.context.only or []
+        return list(rewrites) or None
     doc_changes = ls.supports_document_changes()
     if any(str(k).startswith(types.CodeActionKind.SourceFixAll.value) for k in only):
         edits = fix_all_edits(list(checked.findings), checked.lines)
@@ -131,7 +139,20 @@ async def code_action(
         actions.extend(quick_fixes(finding, diagnostic, lines, uri, checked.version,
                                    document_changes=doc_changes))
         actions.extend(persistent_actions(finding, diagnostic, uri, lines.text))
-    return actions
+    return actions + rewrites
+
+
+def _wanted(only: list[str], kind: str) -> bool:
+    """Whether a request whose ``only`` is this asks for actions of ``kind``."""
+    return not only or any(kind == k or kind.startswith(f"{k}.") for k in only)
+
+
+def _rewrites(ls: ProsewiseServer, uri: str, selection: types.Range) -> list[types.CodeAction]:
+    """The rewrite actions, for a document whose settings name a model."""
+    doc = ls.documents.get(uri)
+    if doc is None or not ls.settings_for(_path(uri)).llm.model:
+        return []
+    return rewrite_actions(uri, doc, selection)
 
 
 async def hover(ls: ProsewiseServer, params: types.HoverParams) -> types.Hover | None:
@@ -203,6 +224,12 @@ async def check_with_model(ls: ProsewiseServer, uri: str) -> dict[str, Any]:
     return await ls.model.now(uri)
 
 
+async def rewrite(ls: ProsewiseServer, uri: str, kind: str, version: int,
+                  where: types.Range) -> dict[str, Any]:
+    """A rewrite action chosen: ask the model, then the client to apply its rewrite."""
+    return await ls.rewrites.run(ls, uri, kind, version, where)
+
+
 async def show_decisions(ls: ProsewiseServer, uri: str) -> list[dict[str, Any]]:
     """The ranking agent's decision log for the document."""
     checked = await ls.checker.current(uri)
@@ -235,7 +262,7 @@ def register(ls: ProsewiseServer) -> None:
     ))(document_diagnostic)
     ls.feature(types.TEXT_DOCUMENT_HOVER)(hover)
     ls.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL],
+        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL, REWRITE],
     ))(code_action)
     commands: dict[str, Callable[..., Any]] = {
         Commands.IGNORE: ignore_occurrence,
@@ -247,6 +274,7 @@ def register(ls: ProsewiseServer) -> None:
         Commands.CHECK_WITH_MODEL: check_with_model,
         Commands.DECISIONS: show_decisions,
         Commands.TONE: show_tone,
+        Commands.REWRITE: rewrite,
     }
     for name, fn in commands.items():
         ls.command(name)(fn)

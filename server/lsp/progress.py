@@ -70,3 +70,28 @@ async def _announce(server: LanguageServer, token: str, title: str,
     begin = types.WorkDoneProgressBegin(title=title, cancellable=False)
     server.work_done_progress.begin(token, begin)
     began.set()
+
+
+@contextlib.asynccontextmanager
+async def announced(server: LanguageServer, title: str) -> AsyncIterator[None]:
+    """Report progress for the whole body, begun before it starts: work the writer
+    waits for on purpose (a model's rewrite), never a flash. The token is asked for
+    shielded, so a body cancelled meanwhile never cancels a request in flight."""
+    token = f"prosewise-{uuid.uuid4().hex}"
+    began = False
+    if supported(server):
+        try:
+            await asyncio.shield(server.work_done_progress.create_async(token))
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # a client refusing progress must not stop the work
+            log.info("client refused a progress token: %s", error)
+        else:
+            server.work_done_progress.begin(token, types.WorkDoneProgressBegin(
+                title=title, cancellable=False))
+            began = True
+    try:
+        yield
+    finally:
+        if began:
+            server.work_done_progress.end(token, types.WorkDoneProgressEnd())

@@ -37,6 +37,7 @@ from prosewise.server.lsp.learning import LearningStore, Verdict
 from prosewise.server.lsp.model_pass import ModelHost, ModelPass, model_checks
 from prosewise.server.lsp.progress import slow_work
 from prosewise.server.lsp.protocol import MalformedMessage, ProsewiseProtocol
+from prosewise.server.lsp.rewrites import Rewriter
 from prosewise.server.lsp.stream import CHUNK, Framing, PipeReader, Read
 from prosewise.server.lsp.waves import Waves
 from prosewise.server.memory import WorkspaceMemory
@@ -98,6 +99,8 @@ class ProsewiseServer(LanguageServer):
             answered=self.model_answered,
             notify=self.protocol.notify, report=self.report_once))
         """Asks the model in the background; checks only read its answers (model_pass.py)."""
+        self.rewrites = Rewriter()
+        """The rewrite actions the writer chose and the model has not answered (rewrites.py)."""
 
     @property
     def pipeline(self) -> Pipeline:
@@ -285,6 +288,7 @@ class ProsewiseServer(LanguageServer):
         """Cancel pending checks, stop the pipeline's workers and close the learning store."""
         await self.checker.close()
         self.model.close()
+        self.rewrites.close()
         self.waves.close()
         self.heap.close()
         if self._warm_up is not None:

@@ -12,7 +12,9 @@
 -- to add to the dictionary), PROSEWISE_IGNORE, PROSEWISE_FILE_RULE and
 -- PROSEWISE_WORKSPACE_RULE (texts whose suggestion is ignored, or whose rule is turned
 -- off in the file, then in the workspace), PROSEWISE_ENCODINGS (optional,
--- comma-separated position encodings to offer instead of the config's own list).
+-- comma-separated position encodings to offer instead of the config's own list),
+-- PROSEWISE_MODEL_URL (optional: a scripted model server; then the fixed line is
+-- shortened by the "Shorten" rewrite action at the end).
 -- Every wait is vim.wait on a condition set by an event (DiagnosticChanged,
 -- on_lines); a scenario error is reported in the JSON and Neovim quits either way.
 
@@ -28,6 +30,10 @@ if env.PROSEWISE_ENCODINGS then
   capabilities = { general = { positionEncodings = vim.split(env.PROSEWISE_ENCODINGS, ',') } }
 end
 
+-- The model pass waits a minute: only the rewrite action asks the scripted model.
+local model = env.PROSEWISE_MODEL_URL
+local llm = model and { model = 'openai/test', apiBase = model, idleMs = 60000 } or nil
+
 local cmd = { env.PROSEWISE_PYTHON or 'python3', '-m', 'prosewise.server.lsp', '--stdio' }
 if env.PROSEWISE_CONFIG == 'plugin' then
   vim.opt.runtimepath:prepend(env.PROSEWISE_EDITORS .. '/neovim')
@@ -35,8 +41,8 @@ if env.PROSEWISE_CONFIG == 'plugin' then
     cmd = cmd,
     capabilities = capabilities,
     -- picky shows every suggestion, so the test does not depend on ranking thresholds
-    init_options = { profile = 'picky' },
-    settings = { prosewise = { profile = 'picky' } },
+    init_options = { profile = 'picky', llm = llm },
+    settings = { prosewise = { profile = 'picky', llm = llm } },
   })
 else
   vim.lsp.config('prosewise', {
@@ -44,6 +50,7 @@ else
     filetypes = { 'markdown' },
     root_markers = { '.prosewise.toml', '.prosewise', '.git' },
     capabilities = capabilities,
+    init_options = llm and { llm = llm } or nil,
   })
   vim.lsp.enable('prosewise')
 end
@@ -182,6 +189,28 @@ local function disable(name, text, where)
   end
 end
 
+-- "Shorten" on the whole fixed line: a refactor.rewrite action whose command makes the
+-- server ask the model and send workspace/applyEdit, which Neovim applies.
+local function rewrite(buf)
+  local line = tonumber(env.PROSEWISE_FIX_LINE)
+  local text = vim.api.nvim_buf_get_lines(buf, line - 1, line, false)[1]
+  local changed = events.lines
+  local chosen = {}
+  vim.lsp.buf.code_action({
+    apply = true,
+    range = { start = { line, 0 }, ['end'] = { line, #text } },
+    filter = function(action)
+      local ok = action.title == 'Shorten'
+      if ok then table.insert(chosen, action.kind) end
+      return ok
+    end,
+  })
+  wait_for('the rewrite', function() return events.lines > changed end)
+  result.rewrite_action = chosen
+  result.rewritten_lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  step('rewrite')
+end
+
 local function attach()
   local buf = vim.api.nvim_get_current_buf()
   result.nvim_version = vim.split(vim.fn.execute('version'), '\n', { trimempty = true })[1]
@@ -216,6 +245,7 @@ local parts = {
   { 'file_rule', disable('file_rule', env.PROSEWISE_FILE_RULE, 'file') },
   { 'workspace_rule', disable('workspace_rule', env.PROSEWISE_WORKSPACE_RULE, 'workspace') },
 }
+if model then table.insert(parts, { 'rewrite', rewrite }) end
 
 vim.api.nvim_create_autocmd('VimEnter', {
   once = true,

