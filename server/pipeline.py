@@ -145,19 +145,20 @@ class Pipeline:
         # interned: the keys each review stores (parts, findings) share one string per
         # value, not one per review (≈90 bytes per keystroke, kept with the entries)
         context = sys.intern(_context_key(language, settings, feedback))
-        layout, replaced = layout_chunks(previous, text, language, context, edited)
-        defining = ([c.text for c in layout if "]:" in c.text]
+        layout = layout_chunks(previous, text, language, context, edited)
+        records, looked_up = layout.records, layout.todo
+        defining = ([c.text for c in records if "]:" in c.text]
                     if language == "markdown" and "]:" in text else [])
         labels = await run_work(self.pool, reference_labels, defining,
                                 inline=sum(map(len, defining)) < INLINE_CHARS)
         if previous is not None and previous.labels != labels:  # links may have changed
-            layout = [Todo(c.start, c.text) for c in layout]
-        looked_up = [i for i, c in enumerate(layout) if isinstance(c, Todo)]
+            records = [Todo(c.text) for c in records]
+            looked_up = list(range(len(records)))
         for i in looked_up:
-            if (part := self.parts.get((context, labels, layout[i].text))) is not None:
-                layout[i] = Chunk(layout[i].start, layout[i].text, part)
-        todo = [i for i in looked_up if isinstance(layout[i], Todo)]
-        missing = list(dict.fromkeys(layout[i].text for i in todo))
+            if (part := self.parts.get((context, labels, records[i].text))) is not None:
+                records[i] = Chunk(records[i].text, part)
+        todo = [i for i in looked_up if isinstance(records[i], Todo)]
+        missing = list(dict.fromkeys(records[i].text for i in todo))
         run = _Run(language, labels, settings, sys.intern(settings.digest()), feedback,
                    early=early and len(missing) <= EARLY_CHUNKS,
                    defer=early and previous is None and sum(map(len, missing)) > DEFER_CHARS)
@@ -168,10 +169,10 @@ class Pipeline:
             if not part.waiting:
                 self.parts[(context, labels, chunk)] = part
         for i in todo:  # only the records still to make: no pass over the whole table
-            layout[i] = Chunk(layout[i].start, layout[i].text, fresh[layout[i].text])
-        chunks = tuple(cast(list[Chunk], layout))  # every Todo was replaced just above
-        if replaced:
-            self._forget(replaced, [chunks[i] for i in looked_up], run.digest)
+            records[i] = Chunk(records[i].text, fresh[records[i].text])
+        chunks = tuple(cast(list[Chunk], records))  # every Todo was replaced just above
+        if layout.replaced:
+            self._forget(layout.replaced, [chunks[i] for i in looked_up], run.digest)
         return Review(text=text, chunks=chunks, goals=settings.goals,
                       checked_blocks=sum(n for _, n in checked), language=language,
                       context=context, labels=labels,
@@ -191,7 +192,7 @@ class Pipeline:
                 for block in c.part.blocks:
                     for agent in self.agents:
                         self.cache.drop(_agent_key(agent, block, digest))
-                chunks[i] = Chunk(c.start, c.text, replace(c.part, waiting=c.waiting | {source}))
+                chunks[i] = Chunk(c.text, replace(c.part, waiting=c.waiting | {source}))
         return replace(review, chunks=tuple(chunks), waiting=review.waiting | {source})
 
     def _forget(self, replaced: Sequence[Chunk], new: Sequence[Chunk], digest: str) -> None:

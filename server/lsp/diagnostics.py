@@ -16,6 +16,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -61,9 +62,10 @@ class Converted:
 
 
 class Piece(NamedTuple):
-    """One chunk of a checked document that shows something: the chunk and its
-    diagnostics (a tuple: a check makes one per chunk with findings)."""
+    """One chunk of a checked document that shows something: where it starts, the
+    chunk and its diagnostics (a tuple: a check makes one per chunk with findings)."""
 
+    start: int
     chunk: Chunk
     converted: Converted
     kept: tuple[int, ...] | None = None
@@ -71,9 +73,14 @@ class Piece(NamedTuple):
 
     def pairs(self) -> Iterator[tuple[int, Finding, types.Diagnostic]]:
         """(index in the part's ``shown``, finding in document offsets, diagnostic)."""
-        shown = self.chunk.shown()
+        shown = self.chunk.shown(self.start)
         for i in range(len(shown)) if self.kept is None else self.kept:
             yield i, shown[i], self.converted.diagnostics[i]
+
+    @property
+    def end(self) -> int:
+        """Where the chunk ends in the document."""
+        return self.start + len(self.chunk.text)
 
     def json(self) -> tuple[str, ...]:
         """The kept diagnostics, serialised."""
@@ -132,11 +139,11 @@ class Checked:
     def overlapping(self, start: int, end: int) -> Iterator[tuple[Piece, int, Finding,
                                                                   types.Diagnostic]]:
         """Kept findings touching ``[start, end]``, looking only into the chunks there."""
-        first = bisect_left(self.pieces, start, key=lambda p: p.chunk.start)
+        first = bisect_left(self.pieces, start, key=attrgetter("start"))
         for p in self.pieces[max(0, first - 1):]:
-            if p.chunk.start > end:
+            if p.start > end:
                 return
-            if start <= p.chunk.end:
+            if start <= p.end:
                 for i, f, d in p.pairs():
                     if f.start <= end and start <= f.end:
                         yield p, i, f, d
@@ -189,18 +196,18 @@ class DiagnosticCache:
         """How many chunk results have conversions."""
         return len(self._known)
 
-    def converted(self, chunk: Chunk, lines: LineIndex) -> Converted:
-        """The chunk's diagnostics at its place."""
-        line = lines.line_of(chunk.start)
-        if lines.starts[line] != chunk.start:  # mid-line: positions depend on the line
-            return self._convert(chunk, lines)
+    def converted(self, chunk: Chunk, start: int, lines: LineIndex) -> Converted:
+        """The diagnostics of the chunk starting at ``start``."""
+        line = lines.line_of(start)
+        if lines.starts[line] != start:  # mid-line: positions depend on the line
+            return self._convert(chunk, start, lines)
         places = self._known.get(chunk.part)
         if places is None:
             places = self._known[chunk.part] = {}
         place = (line, lines.encoding)
         found = places.get(place)
         if found is None:
-            found = self._convert(chunk, lines)
+            found = self._convert(chunk, start, lines)
             if len(places) >= PLACES:
                 del places[next(iter(places))]  # the place least recently used
         elif len(places) > 1:
@@ -208,20 +215,21 @@ class DiagnosticCache:
         places[place] = found
         return found
 
-    def _convert(self, chunk: Chunk, lines: LineIndex) -> Converted:
-        diagnostics = tuple(to_diagnostic(f, lines) for f in chunk.shown())
+    def _convert(self, chunk: Chunk, start: int, lines: LineIndex) -> Converted:
+        diagnostics = tuple(to_diagnostic(f, lines) for f in chunk.shown(start))
         return Converted(diagnostics, self.converter)
 
     def checked(self, uri: str, version: int, review: Review, lines: LineIndex,
                 keep: Keep | None = None, *, revision: int = 0) -> Checked:
         """``review`` of one version as diagnostics; ``keep`` filters shown findings."""
-        pieces = tuple(Piece(c, self.converted(c, lines), _kept(c, keep) if keep else None)
-                       for c in review.chunks if c.part.shown)
+        pieces = tuple(Piece(start, c, self.converted(c, start, lines),
+                             _kept(c, start, keep) if keep else None)
+                       for start, c in review.placed() if c.part.shown)
         return Checked(uri, version, review, lines, pieces, revision)
 
 
-def _kept(chunk: Chunk, keep: Keep) -> tuple[int, ...]:
-    shown = chunk.shown()
+def _kept(chunk: Chunk, start: int, keep: Keep) -> tuple[int, ...]:
+    shown = chunk.shown(start)
     survivors = {id(f) for f in keep(shown)}
     return tuple(i for i, f in enumerate(shown) if id(f) in survivors)
 

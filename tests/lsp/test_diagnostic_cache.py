@@ -63,10 +63,10 @@ async def test_unchanged_chunks_reuse_their_diagnostics(pipeline: Pipeline) -> N
     edited = TEXT.replace("Café", "Cafe")  # same lines, last chunk only
     second = cache.checked(URI, 2, await pipeline.review(edited, "markdown", PICKY),
                            LineIndex(edited))
-    before = {p.chunk.start: p.converted for p in first.pieces}
-    assert [before.get(p.chunk.start) is p.converted for p in second.pieces] == [
-        p.chunk.start < edit_at for p in second.pieces]
-    assert second.pieces[0].chunk.start < edit_at <= second.pieces[-1].chunk.start
+    before = {p.start: p.converted for p in first.pieces}
+    assert [before.get(p.start) is p.converted for p in second.pieces] == [
+        p.start < edit_at for p in second.pieces]
+    assert second.pieces[0].start < edit_at <= second.pieces[-1].start
 
 
 async def test_conversions_go_with_the_results_they_convert(pipeline: Pipeline) -> None:
