@@ -10,9 +10,11 @@ starts keeps conversions cheap on 100k-word documents.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
 from prosewise.agents.model import Category, Finding, Severity
 from prosewise.merge.model import Decision, Outcome
@@ -206,3 +208,9 @@ def hover_markdown(finding: Finding, index: int, decisions: Sequence[Decision]) 
     category, confidence = finding.category.value, finding.confidence
     parts.append(f"`{finding.rule}` · {category} · confidence {confidence:.2f}")
     return "\n\n".join(parts)
+
+
+def path_of(uri: str) -> Path:
+    """The file path of a document URI (the URI itself for ``untitled:`` and the like),
+    which settings, feedback and ignores are looked up by."""
+    return Path(to_fs_path(uri) or uri)

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pygls.uris import to_fs_path
 
 from prosewise.server.lsp.convert import (
     Commands,
     fix_all_edits,
     hover_markdown,
+    path_of,
     persistent_actions,
     quick_fixes,
     workspace_edit,
@@ -150,7 +149,7 @@ def _wanted(only: list[str], kind: str) -> bool:
 def _rewrites(ls: ProsewiseServer, uri: str, selection: types.Range) -> list[types.CodeAction]:
     """The rewrite actions, for a document whose settings name a model."""
     doc = ls.documents.get(uri)
-    if doc is None or not ls.settings_for(_path(uri)).llm.model:
+    if doc is None or not ls.settings_for(path_of(uri)).llm.model:
         return []
     return rewrite_actions(uri, doc, selection)
 
@@ -170,13 +169,9 @@ async def hover(ls: ProsewiseServer, params: types.HoverParams) -> types.Hover |
     return None
 
 
-def _path(uri: str) -> Path:
-    return Path(to_fs_path(uri) or uri)
-
-
 def ignore_occurrence(ls: ProsewiseServer, uri: str, rule: str, text: str, context: str) -> None:
     """Remember one ignored finding and re-check."""
-    path = _path(uri)
+    path = path_of(uri)
     ls.memory(path).ignore(path, Occurrence(rule=rule, text=text, context=context))
     ls.learn(path, rule, Verdict.DISMISSED)
     ls.recheck_all()
@@ -184,13 +179,13 @@ def ignore_occurrence(ls: ProsewiseServer, uri: str, rule: str, text: str, conte
 
 def accepted(ls: ProsewiseServer, uri: str, rule: str) -> None:
     """The client applied one of our quick fixes: the ranking agent learns from it."""
-    ls.learn(_path(uri), rule, Verdict.ACCEPTED)
+    ls.learn(path_of(uri), rule, Verdict.ACCEPTED)
 
 
 def add_word(ls: ProsewiseServer, uri: str, word: str) -> None:
     """Add a word to the workspace dictionary and re-check; refuse anything but one word."""
     try:
-        ls.memory(_path(uri)).add_word(word)
+        ls.memory(path_of(uri)).add_word(word)
     except ValueError as error:
         ls.report_once(str(error))
         return
@@ -199,14 +194,14 @@ def add_word(ls: ProsewiseServer, uri: str, word: str) -> None:
 
 def disable_in_file(ls: ProsewiseServer, uri: str, rule: str) -> None:
     """Switch a rule off in one file and re-check."""
-    path = _path(uri)
+    path = path_of(uri)
     ls.memory(path).disable_rule(rule, path)
     ls.recheck_all()
 
 
 def disable_in_workspace(ls: ProsewiseServer, uri: str, rule: str) -> None:
     """Switch a rule off in the workspace and re-check."""
-    path = _path(uri)
+    path = path_of(uri)
     ls.memory(path).disable_rule(rule, None)
     ls.recheck_all()
 

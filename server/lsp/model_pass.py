@@ -26,9 +26,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pygls.uris import to_fs_path
-
 from prosewise.agents.settings import Settings
+from prosewise.server.lsp.convert import path_of
 
 if TYPE_CHECKING:
     from prosewise.agents.llm.checks import Ask, LlmChecks
@@ -131,7 +130,7 @@ class ModelPass:
 
     async def _pass(self, uri: str, now: bool) -> int:
         """The pass itself; returns how many blocks the model was asked about."""
-        settings = self.host.settings(Path(to_fs_path(uri) or uri))
+        settings = self.host.settings(path_of(uri))
         if not settings.llm.model:  # without a model a keystroke's pass ends here
             return 0
         checked = await self.host.current(uri)

@@ -16,13 +16,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-from pygls.uris import to_fs_path
 
-from prosewise.server.lsp.convert import Commands, text_edit, workspace_edit
+from prosewise.server.lsp.convert import Commands, path_of, text_edit, workspace_edit
 from prosewise.server.lsp.progress import announced
 
 if TYPE_CHECKING:
@@ -52,11 +50,6 @@ def rewrite_actions(uri: str, doc: Document, selection: types.Range) -> list[typ
     return [types.CodeAction(title=action.title, kind=KIND, command=types.Command(
         title=action.title, command=Commands.REWRITE,
         arguments=[uri, kind.value, doc.version, plain])) for kind, action in ACTIONS.items()]
-
-
-def path_of(uri: str) -> Path:
-    """The file path of a document URI (the URI itself for ``untitled:``)."""
-    return Path(to_fs_path(uri) or uri)
 
 
 @dataclass

@@ -32,6 +32,7 @@ from prosewise.agents.user_config import load_user_config
 from prosewise.merge.model import RuleFeedback
 from prosewise.server.heap import Trimmer
 from prosewise.server.lsp.checker import Checker
+from prosewise.server.lsp.convert import path_of
 from prosewise.server.lsp.diagnostics import Checked, publish
 from prosewise.server.lsp.documents import Document, Documents
 from prosewise.server.lsp.learning import LearningStore, Verdict
@@ -237,7 +238,7 @@ class ProsewiseServer(LanguageServer):
         previous = latest.review if latest is not None else None
         edited = doc.changed_since(latest.revision) if latest is not None else None
         lines = doc.lines()
-        path = Path(to_fs_path(uri) or uri)
+        path = path_of(uri)
         if not doc.checkable:
             log.warning("not checking %s: too large or binary", uri)
             return Checked(uri, version, None, lines, revision=revision)
