@@ -159,6 +159,10 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+REVIEW_LOG_FORMAT = "prosewise: %(levelname)s: %(message)s"
+"""How ``review`` writes its warnings to stderr."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``prosewise`` console script."""
     parser = build_parser()
@@ -177,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command != "review":
         parser.print_help(sys.stderr)
         return 2
-    logging.basicConfig(stream=sys.stderr, format="prosewise: %(levelname)s: %(message)s",
+    logging.basicConfig(stream=sys.stderr, format=REVIEW_LOG_FORMAT,
                         level=logging.DEBUG if args.verbose else logging.WARNING)
     try:
         return run_review(args)

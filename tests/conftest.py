@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import sys
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fake_engine import fake_hub
 from fuzzing import BOUNDED, SLOW, register_profiles
 from hypothesis import settings
+from in_process import Ran
 
 from prosewise.agents.engines.hub import EngineHub
+from prosewise.server.cli import REVIEW_LOG_FORMAT, main
 from prosewise.server.pipeline import Pipeline
 
 pytest_plugins = ["llm_server", "lt_server"]
@@ -66,3 +70,31 @@ def pool() -> Iterator[ThreadPoolExecutor]:
     """A worker pool like the pipeline's."""
     with ThreadPoolExecutor(max_workers=2) as p:
         yield p
+
+
+@pytest.fixture
+def prosewise(capsys: pytest.CaptureFixture[str],
+              monkeypatch: pytest.MonkeyPatch) -> Callable[..., Ran]:
+    """Runs ``prosewise ARGS`` in this process: the console script's ``main``, its
+    output captured. Why not a subprocess: importing litellm alone takes 3-4 s per
+    process, which the CLI's model tests paid once per command. ``env`` sets variables
+    for the rest of the test. Warnings reach stderr as in a process of its own (where
+    ``main``'s ``basicConfig`` would install this handler). The entry points themselves
+    run as processes in test_cli.py."""
+    def run(*args: str, env: dict[str, str] | None = None) -> Ran:
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        capsys.readouterr()
+        warnings = logging.StreamHandler(sys.stderr)  # capsys's, now
+        warnings.setFormatter(logging.Formatter(REVIEW_LOG_FORMAT))
+        warnings.setLevel(logging.WARNING)
+        logging.getLogger().addHandler(warnings)
+        try:
+            code = main(list(args))
+        except SystemExit as exit:  # argparse's usage errors
+            code = exit.code if isinstance(exit.code, int) else 1
+        finally:
+            logging.getLogger().removeHandler(warnings)
+        out, err = capsys.readouterr()
+        return Ran(code, out, err)
+    return run

@@ -8,12 +8,11 @@ whose answers report the tokens the test chooses; the day is a parameter, not a 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from in_process import Ran
 from llm_server import Answer, ModelServer
 
 from prosewise.agents.llm.cache import ResultCache
@@ -93,22 +92,22 @@ async def test_the_budget_holds_when_the_cache_cannot_be_used(
     assert len(model_server.requests) == 1 and checks.paused is not None
 
 
-def test_the_cli_says_the_budget_was_reached(model_server: ModelServer, tmp_path: Path) -> None:
+def test_the_cli_says_the_budget_was_reached(
+        model_server: ModelServer, tmp_path: Path, prosewise: Callable[..., Ran]) -> None:
     config = tmp_path / "config" / "prosewise"
     config.mkdir(parents=True)
     (config / "config.toml").write_text("[llm]\ndaily_tokens = 15\n", encoding="utf-8")
-    env = {**os.environ, "PROSEWISE_CACHE_DIR": str(tmp_path / "cache"),
+    env = {"PROSEWISE_CACHE_DIR": str(tmp_path / "cache"),
            "XDG_CONFIG_HOME": str(tmp_path / "config")}
     model_server.script(corrected(PARAGRAPHS[0], (10, 5)))
     runs = []
     for text in PARAGRAPHS[:2]:  # the second run's paragraph is not in the cache
         doc = tmp_path / "note.md"
         doc.write_text(text + "\n", encoding="utf-8")
-        runs.append(subprocess.run(
-            [sys.executable, "-m", "prosewise.server", "review", str(doc), "--lite", "--llm",
-             "--agents", "grammar", "--format", "json", "--fail-on", "never",
-             "--model", "openai/test", "--api-base", model_server.url],
-            env=env, capture_output=True, text=True, timeout=120))
+        runs.append(prosewise(
+            "review", str(doc), "--lite", "--llm", "--agents", "grammar", "--format", "json",
+            "--fail-on", "never", "--model", "openai/test", "--api-base", model_server.url,
+            env=env))
     first, second = runs
     assert len(model_server.requests) == 1, second.stderr
     assert "model: 1 calls" in first.stderr and "paused" not in first.stderr

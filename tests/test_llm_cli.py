@@ -1,17 +1,19 @@
 """``prosewise review --llm`` with all four agents asking the model: each one's finding
 reaches the report, and a second run answers every question from the result cache.
-A subprocess against the scripted server (tests/llm_server.py) over litellm's real
+In-process (conftest's ``prosewise``; the progress bar's test runs a process on a
+terminal) against the scripted server (tests/llm_server.py) over litellm's real
 HTTP path; one paragraph, so each agent asks once."""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from in_process import Ran
 from llm_server import ByTask, ModelServer
 from terminal import run_on_terminal
 
@@ -49,11 +51,10 @@ def review_command(server: ModelServer, folder: Path) -> tuple[list[str], dict[s
 
 
 def test_review_llm_shows_every_agent_s_model_finding_and_caches_them(
-        model_server: ModelServer, tmp_path: Path) -> None:
+        model_server: ModelServer, tmp_path: Path, prosewise: Callable[..., Ran]) -> None:
     command, env = review_command(model_server, tmp_path)
     model_server.script(*[ANSWERS] * 4)
-    first, second = (subprocess.run(command, env=env, capture_output=True, text=True,
-                                    timeout=120) for _ in range(2))
+    first, second = (prosewise(*command[3:], env=env) for _ in range(2))
     assert len(model_server.requests) == 4, first.stderr  # one per agent; none the second time
     assert "model: 4 calls, 0 answers from the cache, 0 failed" in first.stderr
     assert "model: 0 calls, 4 answers from the cache, 0 failed" in second.stderr

@@ -11,14 +11,12 @@ offline findings standing when the model fails).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fake_engine import FakeEngine, fake_hub
+from in_process import Ran
 from llm_server import Answer, ModelServer, Stall, Status
 from spy_engine import SpyEngine
 
@@ -114,19 +112,17 @@ async def test_offline_findings_stand_when_the_model_fails(
 
 
 def test_the_cli_asks_only_with_llm_and_says_what_it_cost(
-        model_server: ModelServer, tmp_path: Path) -> None:
+        model_server: ModelServer, tmp_path: Path, prosewise: Callable[..., Ran]) -> None:
     doc = tmp_path / "note.md"
     doc.write_text(TEXT, encoding="utf-8")
-    env = {**os.environ, "PROSEWISE_CACHE_DIR": str(tmp_path / "cache"),
+    env = {"PROSEWISE_CACHE_DIR": str(tmp_path / "cache"),
            "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    base = [sys.executable, "-m", "prosewise.server", "review", str(doc), "--lite",
-            "--format", "json", "--fail-on", "never", "--model", "openai/test",
-            "--api-base", model_server.url, "--agents", "grammar"]
-    without = subprocess.run(base, env=env, capture_output=True, text=True, timeout=120)
+    base = ["review", str(doc), "--lite", "--format", "json", "--fail-on", "never",
+            "--model", "openai/test", "--api-base", model_server.url, "--agents", "grammar"]
+    without = prosewise(*base, env=env)
     assert without.returncode == 0 and not model_server.requests  # no --llm: nothing sent
     model_server.script(answer(FIXED))
-    runs = [subprocess.run([*base, "--llm"], env=env, capture_output=True, text=True,
-                           timeout=120) for _ in range(2)]
+    runs = [prosewise(*base, "--llm", env=env) for _ in range(2)]
     assert len(model_server.requests) == 1  # the second run answered from the cache
     first, second = runs
     assert "model: 1 calls, 0 answers from the cache, 0 failed; 10 + 5 tokens" in first.stderr

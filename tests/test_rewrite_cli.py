@@ -1,18 +1,18 @@
-"""``prosewise rewrite``: a subprocess against the scripted model server (tests/llm_server.py)
-over litellm's real HTTP path prints the guarded rewrite of the chosen lines, writes it
-with ``--write``, and leaves the file byte for byte as it was when the model fails.
+"""``prosewise rewrite`` (conftest's ``prosewise``) against the scripted model server
+(tests/llm_server.py) over litellm's real HTTP path prints the guarded rewrite of the
+chosen lines, writes it with ``--write``, and leaves the file byte for byte as it was
+when the model fails.
 Which text an action takes (selection, or the sentence at the cursor) is checked here
 in-process: it is plain text work."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from in_process import Ran
 from llm_server import Answer, ModelServer, Status
 
 from prosewise.agents.llm.actions import Kind, target
@@ -25,12 +25,14 @@ TEXT = f"# Plans\r\n\r\n{WORDY}\r\n\r\nSee you.\r\n"
 """CRLF line ends and (written with a byte-order mark) bytes a careless write would lose."""
 
 
-def run(server: ModelServer, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PROSEWISE_CACHE_DIR": str(tmp_path / "cache"),
+@pytest.fixture
+def run(prosewise: Callable[..., Ran], model_server: ModelServer,
+        tmp_path: Path) -> Callable[..., Ran]:
+    """``prosewise rewrite ARGS`` with the scripted model, its own cache and config."""
+    env = {"PROSEWISE_CACHE_DIR": str(tmp_path / "cache"),
            "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    command = [sys.executable, "-m", "prosewise.server", "rewrite", *args,
-               "--model", "openai/test", "--api-base", server.url]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    return lambda *args: prosewise("rewrite", *args, "--model", "openai/test",
+                                   "--api-base", model_server.url, env=env)
 
 
 @pytest.fixture
@@ -42,9 +44,9 @@ def doc(tmp_path: Path) -> Path:
 
 
 def test_rewrite_prints_the_model_s_rewrite_of_the_lines(
-        model_server: ModelServer, tmp_path: Path, doc: Path) -> None:
+        model_server: ModelServer, run: Callable[..., Ran], doc: Path) -> None:
     model_server.script(Answer(json.dumps({"text": SHORT})))
-    done = run(model_server, tmp_path, str(doc), "--action", "shorten", "--lines", "3")
+    done = run(str(doc), "--action", "shorten", "--lines", "3")
     assert (done.returncode, done.stdout) == (0, SHORT + "\n"), done.stderr
     (request,) = model_server.requests
     assert request["messages"][1]["content"] == WORDY
@@ -52,9 +54,9 @@ def test_rewrite_prints_the_model_s_rewrite_of_the_lines(
 
 
 def test_write_replaces_only_the_lines_and_keeps_the_rest(
-        model_server: ModelServer, tmp_path: Path, doc: Path) -> None:
+        model_server: ModelServer, run: Callable[..., Ran], doc: Path) -> None:
     model_server.script(Answer(json.dumps({"text": SHORT})))
-    done = run(model_server, tmp_path, str(doc), "--action", "shorten", "--lines", "3-3",
+    done = run(str(doc), "--action", "shorten", "--lines", "3-3",
                "--write")
     assert (done.returncode, done.stdout) == (0, ""), done.stderr
     assert doc.read_bytes() == b"\xef\xbb\xbf" + TEXT.replace(WORDY, SHORT).encode("utf-8")
@@ -63,10 +65,11 @@ def test_write_replaces_only_the_lines_and_keeps_the_rest(
 
 @pytest.mark.parametrize("failure", [Status(500), Answer(json.dumps({"text": "Meet Maria."}))])
 def test_write_leaves_the_file_byte_identical_when_the_rewrite_fails(
-        model_server: ModelServer, tmp_path: Path, doc: Path, failure: Status | Answer) -> None:
+        model_server: ModelServer, run: Callable[..., Ran], doc: Path,
+        tmp_path: Path, failure: Status | Answer) -> None:
     before = doc.read_bytes()
     model_server.script(failure)
-    done = run(model_server, tmp_path, str(doc), "--action", "clarity", "--lines", "3-3",
+    done = run(str(doc), "--action", "clarity", "--lines", "3-3",
                "--write")
     assert done.returncode == 1 and done.stdout == ""
     assert "Rewrite for clarity: the model" in done.stderr
@@ -75,8 +78,8 @@ def test_write_leaves_the_file_byte_identical_when_the_rewrite_fails(
 
 
 def test_a_range_outside_the_file_is_a_usage_error(
-        model_server: ModelServer, tmp_path: Path, doc: Path) -> None:
-    done = run(model_server, tmp_path, str(doc), "--action", "grammar", "--lines", "2-9")
+        model_server: ModelServer, run: Callable[..., Ran], doc: Path) -> None:
+    done = run(str(doc), "--action", "grammar", "--lines", "2-9")
     assert done.returncode == 2 and "--lines 2-9" in done.stderr
     assert not model_server.requests
 
@@ -102,9 +105,9 @@ def test_an_action_takes_the_selection_or_the_sentence_at_the_cursor() -> None:
 
 
 def test_diff_prints_a_unified_diff_of_the_file(
-        model_server: ModelServer, tmp_path: Path, doc: Path) -> None:
+        model_server: ModelServer, run: Callable[..., Ran], doc: Path) -> None:
     model_server.script(Answer(json.dumps({"text": SHORT})))
-    done = run(model_server, tmp_path, str(doc), "--action", "shorten", "--range",
+    done = run(str(doc), "--action", "shorten", "--range",
                "3:10-3:10", "--diff")  # an empty range: the sentence there
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[2:] == ["@@ -1,5 +1,5 @@", "\ufeff# Plans", "", f"-{WORDY}",
