@@ -16,7 +16,9 @@ first publish comes once harper is done and a second one, if lingotweaker was
 still at work, completes it ("first" and "complete" columns). In the same run, harper-py
 lints the whole document, first with a new linter ("harper new") and then after
 one-character changes ("harper p50", what harper-ls pays per keystroke; harper
-caches internally, so this is its best case). Also: cold start (process start →
+caches internally, so this is its best case), and lints the one sentence such an edit
+lands in ("harper sent.": what our first publish waits for, harper-py holding the GIL
+meanwhile; our p50 minus it is our own cost). Also: cold start (process start →
 first diagnostics for a 1k-word file) and memory: the server's RSS with 20 open
 10k-word documents, beside the RSS of another process holding only the same
 engines after checking the same documents' prose (``--engines-alone``), and the
@@ -57,6 +59,7 @@ from typing import Any
 
 from bench.corpus import DEFAULT_EVAL_DIR, build_corpus, count_words, eval_sentences
 from prosewise.agents.llm.config import LlmSettings
+from prosewise.agents.text import sentences
 
 SERVER = [sys.executable, "-m", "prosewise.server.lsp"]
 GUARDED = [sys.executable, "-m", "bench.lsp_latency", "--serve-guarded"]
@@ -321,9 +324,10 @@ async def edits(client: Client, uri: str, typed: Typed, count: int, seed: int,
     return typed
 
 
-def harper_recheck(text: str, runs: int) -> tuple[float, list[float]]:
+def harper_recheck(text: str, runs: int) -> tuple[float, list[float], list[float]]:
     """Seconds harper-py takes to lint the whole document: first with a new linter, then
-    again after each one-character change (what harper-ls does per keystroke)."""
+    again after each one-character change (what harper-ls does per keystroke); then on
+    the sentence alone that each of ``SENTENCE_RUNS`` such changes lands in."""
     import harper
 
     linter = harper.Linter()
@@ -337,7 +341,31 @@ def harper_recheck(text: str, runs: int) -> tuple[float, list[float]]:
         start = time.perf_counter()
         linter.organized_lints(edited, language="markdown")
         out.append(time.perf_counter() - start)
-    return first, out
+    return first, out, harper_sentences(linter, text)
+
+
+SENTENCE_RUNS = 30
+
+
+def harper_sentences(linter: Any, text: str) -> list[float]:
+    """Seconds harper-py takes on the sentence a letter typed inside a word lands in, as
+    the hub hands it over (plain text, one sentence): the floor of a first publish."""
+    rng = random.Random(len(text))
+    out = []
+    for _ in range(SENTENCE_RUNS):
+        sentence = edited_sentence(text, inside_word(text, rng))
+        start = time.perf_counter()
+        linter.organized_lints(sentence, language="plaintext")
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def edited_sentence(text: str, at: int) -> str:
+    """The sentence around ``at`` in its paragraph, with an "e" typed at ``at``."""
+    before, after = text.rfind("\n\n", 0, at), text.find("\n\n", at)
+    begin = 0 if before < 0 else before + 2
+    block = text[begin:at] + "e" + text[at:len(text) if after < 0 else after]
+    return next((block[s:e] for s, e in sentences(block) if s <= at - begin < e), block)
 
 
 @dataclass
@@ -352,6 +380,7 @@ class SizeResult:
     """With it on: first and last publish per version."""
     harper_first: float
     harper: list[float]
+    harper_sentence: list[float]
     cpu: float
     """Server CPU seconds per edit with ``partialResults`` on, the second publish included
     (load-independent, unlike wall time on a busy machine)."""
@@ -363,15 +392,16 @@ class SizeResult:
         cells = " | ".join(f"{x:6.1f}" for x in figures)
         return (f"| {self.words:>7} | {cells}"
                 f" | {self.cpu * 1000:8.1f} | {self.harper_first * 1000:10.0f}"
-                f" | {pct(self.harper, 50):10.1f} | {self.first:8.1f} |")
+                f" | {pct(self.harper, 50):10.1f} | {pct(self.harper_sentence, 50):12.1f}"
+                f" | {self.first:8.1f} |")
 
 
 HEADER = ("|         | partialResults off | on: first publish | on: last publish |"
-          "          |            |            |          |\n"
+          "          |            |            |              |          |\n"
           "| words   | p50 ms | p95 ms | p50 ms | p95 ms | p50 ms | p95 ms |"
-          " CPU/edit | harper new | harper p50 | open (s) |\n"
+          " CPU/edit | harper new | harper p50 | harper sent. | open (s) |\n"
           "|---------|--------|--------|--------|--------|--------|--------|"
-          "----------|------------|------------|----------|")
+          "----------|------------|------------|--------------|----------|")
 
 
 async def latency(client: Client, root: Path, text: str, args: argparse.Namespace) -> SizeResult:
@@ -389,9 +419,9 @@ async def latency(client: Client, root: Path, text: str, args: argparse.Namespac
     cpu = (client.cpu() - cpu) / args.edits
     await configure(client, uri, early.version, partial=False, args=args)
     runs = min(args.edits, args.harper_runs)
-    harper_first, harper = harper_recheck(text, runs) if runs else (0.0, [0.0])
+    harper_first, harper, sentence = harper_recheck(text, runs) if runs else (0.0, [0.0], [0.0])
     return SizeResult(count_words(text), first, complete.first, early, harper_first, harper,
-                      cpu)
+                      sentence, cpu)
 
 
 async def configure(client: Client, uri: str, version: int, partial: bool,

@@ -149,6 +149,14 @@ def test_pathological_bench_measures_every_kind_in_a_server(
     assert any(row.startswith("| table ") for row in rows)
 
 
+def test_the_harper_floor_is_the_edited_sentence_alone() -> None:
+    text = "# Title\n\nFirst one here. Second one there.\n\nLast paragraph."
+    assert lsp_latency.edited_sentence(text, text.index("irst") + 1) == "Fierst one here."
+    assert lsp_latency.edited_sentence(text, text.index("ond")) == "Seceond one there."
+    assert lsp_latency.edited_sentence(text, text.index("ast")) == "Least paragraph."
+    assert lsp_latency.edited_sentence(text, 3) == "# Teitle"
+
+
 @pytest.mark.slow
 def test_model_latency_bench_compares_two_servers_and_sees_the_model(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
