@@ -45,8 +45,9 @@ CONFIDENCE = 0.6
 CONCURRENCY = 4
 """Model calls in flight at once (a local server serves one or two; hosted ones more)."""
 BREAKER = 3
-"""Failed calls in a row after which the model is not asked again in this session: a
-server that is down or out of quota would otherwise cost every block a timeout."""
+"""Failed calls in a row after which the model is not asked again under the same settings
+this session: a server that is down or out of quota would otherwise cost every block a
+timeout."""
 MISSED = 10_000
 """Block texts remembered as checked without an answer (``LlmChecks.missed``): more than
 an editing session's open documents hold, bounded for one that never reaches the model."""
@@ -120,8 +121,8 @@ class LlmChecks:
     ``MISSED``), with the asks left unanswered: what the model pass asks."""
     today: Callable[[], date] = date.today
     """The day tokens count for (a parameter so a test can move to the next day)."""
-    _breaker: str | None = field(default=None, repr=False)
-    """Why the breaker tripped, if it did: the model is not asked again this session."""
+    _breaker: Tripped | None = field(default=None, repr=False)
+    """The breaker, if it tripped: the model is not asked again under those settings."""
     _budget_day: date | None = field(default=None, repr=False)
     """The day the token budget ran out on, if it did (``_budget_reason`` says how)."""
     _budget_reason: str = field(default="", repr=False)
@@ -213,7 +214,7 @@ class LlmChecks:
                     messages: list[ChatMessage]) -> A | None:
         """The model's answer, or None (failed, or paused). A 429 or 503 that says when
         to come back within the call's timeout is tried once more after that wait."""
-        if self._breaker is not None:
+        if not self.resume_for(settings):
             return None
         client = self._clients.get(settings)
         if client is None:
@@ -253,8 +254,21 @@ class LlmChecks:
             self._said.add(kind)
             log.warning("the model (%s) did not answer: %s", settings.model, exc)
         if self._in_a_row >= BREAKER and self._breaker is None:
-            self._breaker = f"{BREAKER} calls in a row failed, the last: {exc}"
-            log.warning("the model is paused for this session: %s", self._breaker)
+            self._breaker = Tripped(settings, f"{BREAKER} calls in a row failed, the last:"
+                                              f" {exc}; asked again when its settings change")
+            log.warning("the model is paused: %s", self._breaker.reason)
+
+    def resume_for(self, settings: LlmSettings) -> bool:
+        """Whether the model may be asked under ``settings``: a breaker that other
+        settings tripped is lifted (the writer fixed the address, the key or the model;
+        without this only a restart would)."""
+        if self._breaker is None:
+            return True
+        if self._breaker.settings == settings:
+            return False
+        log.warning("the model's settings changed: asking it again")
+        self._breaker, self._in_a_row = None, 0
+        return True
 
     @property
     def paused(self) -> str | None:
@@ -262,7 +276,7 @@ class LlmChecks:
         session), or the day's token budget is spent (until the next day: read anew, so
         a pause ends at midnight without a call)."""
         if self._breaker is not None:
-            return self._breaker
+            return self._breaker.reason
         return self._budget_reason if self._budget_day == self.today() else None
 
     async def _within_budget(self, settings: LlmSettings) -> bool:
@@ -304,6 +318,14 @@ class LlmChecks:
             total.completion_tokens += client.usage.completion_tokens
             total.cost += client.usage.cost
         return total
+
+
+@dataclass(frozen=True)
+class Tripped:
+    """A tripped breaker: under which settings, and why."""
+
+    settings: LlmSettings
+    reason: str
 
 
 def _on_original(sent: Redacted, found: list[Finding]) -> list[Finding]:

@@ -144,6 +144,7 @@ class ModelPass:
                                       if a.key not in self._fetched])}
                 for c in checked.review.chunks}
         todo = {chunk: blocks for chunk, blocks in todo.items() if blocks}
+        llm.resume_for(settings.llm)  # the settings may have changed since a pause
         if llm.paused:
             self._say("paused", llm.paused)
         if not todo or llm.paused:
@@ -202,4 +203,4 @@ class ModelPass:
         self._said = (state, reason)
         self.host.notify(STATUS, {"llm": state, "reason": reason})
         if state == "paused":
-            self.host.report(f"Prosewise: the model is paused for this session: {reason}")
+            self.host.report(f"Prosewise: the model is paused: {reason}")

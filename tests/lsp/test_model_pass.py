@@ -235,3 +235,28 @@ def test_shutdown_during_a_stalled_pass_ends_it_before_the_pool(
         assert server.process.wait(TIMEOUT) == 0
     log = server.log.read_text()
     assert "failed" not in log and "Traceback" not in log, log
+
+
+async def test_a_paused_model_is_asked_again_once_its_settings_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_server: ModelServer) -> None:
+    """The writer fixes what tripped the breaker (here the timeout stands for the address,
+    the key or the model): no restart needed. Unchanged settings stay paused."""
+    model_server.script(*(Status(500) for _ in range(BREAKER)))
+    paragraphs = [f"Paragraph {n} have a error." for n in range(BREAKER)]
+    async with model_editor(tmp_path, monkeypatch, model_server,
+                            idle_ms=60_000) as (client, statuses):
+        uri = client.open("notes.md", "\n\n".join(paragraphs) + "\n")
+        await client.diagnostics_for(uri, 1)
+        assert (await check_with_model(client, uri))["llm"] == "paused"
+        assert "asked again when its settings change" in statuses[-1]["reason"]
+        sent_before = len(model_server.requests)
+        model_server.script(*(Reply(fix) for _ in paragraphs))
+        settings = {**PICKY, "agents": {"clarity": False, "tone": False, "style": False},
+                    "llm": {"apiBase": model_server.url, "idleMs": 60_000, "timeoutS": 599,
+                            "model": "openai/test"}}
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"prosewise": settings}))
+        done = await check_with_model(client, uri)
+        assert done["llm"] == "ready" and done["asked"] > 0
+        assert len(model_server.requests) > sent_before
+        assert statuses[-1] == {"llm": "ready", "reason": None}
