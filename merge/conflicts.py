@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from prosewise.agents.model import AgentName, Finding
 from prosewise.merge.dedupe import PRECEDENCE
+from prosewise.merge.model import finding_key
 
 CONCERN = {
     AgentName.GRAMMAR: "correctness", AgentName.CLARITY: "clarity",
@@ -47,18 +48,36 @@ def precedence(f: Finding) -> tuple[int, float, int, int, int]:
     return (PRECEDENCE[f.agent], -f.confidence, f.end - f.start, f.start, f.end)
 
 
-def settle(candidates: Mapping[int, Finding]) -> dict[int, str]:
-    """Losers of overlaps (candidate id → reason); everything else may be shown."""
+def settle(candidates: Mapping[int, Finding],
+           preferred: Mapping[str, str] | None = None) -> dict[int, Lost]:
+    """Losers of overlaps (candidate id → what beat them); everything else may be shown.
+    ``preferred`` (finding key → the model's reason: optional ranking) go first."""
+    chosen = preferred or {}
     kept = _Kept()
-    losers: dict[int, str] = {}
-    for cid, f in sorted(candidates.items(), key=lambda item: (precedence(item[1]), item[0])):
+    losers: dict[int, Lost] = {}
+
+    def order(item: tuple[int, Finding]) -> tuple[bool, tuple[int, float, int, int, int], int]:
+        return finding_key(item[1]) not in chosen, precedence(item[1]), item[0]
+
+    for cid, f in sorted(candidates.items(), key=order):
         winner = kept.first_conflict(f)
         if winner is None:
             kept.add(f)
-        else:
-            losers[cid] = (f"overlaps {winner.rule} at {winner.start}–{winner.end}, "
-                           f"which ranks higher ({why_first(winner, f)})")
+            continue
+        why = chosen.get(finding_key(winner))
+        reason = (f"the model preferred it: {why}" if why is not None
+                  else why_first(winner, f))
+        losers[cid] = Lost(winner, f"overlaps {winner.rule} at {winner.start}–{winner.end},"
+                                   f" which ranks higher ({reason})")
     return losers
+
+
+@dataclass(frozen=True)
+class Lost:
+    """An overlap's loser's fate: the finding that beat it, and the reason in words."""
+
+    winner: Finding
+    reason: str
 
 
 @dataclass

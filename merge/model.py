@@ -55,6 +55,33 @@ class RuleFeedback(BaseModel):
     dismissed: int = Field(default=0, ge=0)
 
 
+class Contest(BaseModel):
+    """What the ranking settled on rules alone and a model may judge better (optional
+    ranking, off by default): two fixes for the same words, the first ranked higher,
+    or one fix just under the profile's threshold."""
+
+    model_config = ConfigDict(frozen=True)
+
+    options: tuple[Finding, ...]
+    """Two options (an overlap: the winner first) or one (a near miss: show it?)."""
+
+
+def finding_key(finding: Finding) -> str:
+    """Names a finding within one ranked text, for the model's verdicts."""
+    return f"{finding.rule}@{finding.start}-{finding.end}"
+
+
+class Verdicts(BaseModel):
+    """The model's judgements on contests, by ``finding_key``, each with its reason."""
+
+    model_config = ConfigDict(frozen=True)
+
+    preferred: dict[str, str] = Field(default_factory=dict)
+    """Fixes the model chose over the ones competing for the same words."""
+    kept: dict[str, str] = Field(default_factory=dict)
+    """Near misses the model would show although their confidence is below the threshold."""
+
+
 class Ranking(BaseModel):
     """The ranking agent's answer: ordered suggestions and the full decision log.
 
@@ -66,6 +93,8 @@ class Ranking(BaseModel):
 
     shown: tuple[Finding, ...]
     decisions: tuple[Decision, ...]
+    contests: tuple[Contest, ...] = ()
+    """What a model could judge (``rank``'s ``contests``); none unless asked for."""
 
     def by_importance(self) -> tuple[Finding, ...]:
         """Shown suggestions, most important first: severity, then confidence, then position.

@@ -41,11 +41,17 @@ def below_threshold(finding: Finding, profile: Profile) -> str | None:
     policy = POLICIES[profile]
     if policy.errors_only and finding.severity is not Severity.ERROR:
         return f"{profile} shows only errors; this is {_article(finding.severity)}"
-    floor = policy.floors.get(finding.agent, policy.min_confidence)
+    floor = confidence_floor(finding, profile)
     if finding.confidence < floor:
         return (f"below the {profile} threshold: confidence {finding.confidence:.2f}"
                 f" < {floor:.2f}")
     return None
+
+
+def confidence_floor(finding: Finding, profile: Profile) -> float:
+    """The confidence the profile asks of this finding's agent."""
+    policy = POLICIES[profile]
+    return policy.floors.get(finding.agent, policy.min_confidence)
 
 
 def _article(severity: Severity) -> str:

@@ -18,8 +18,21 @@ from prosewise.merge.conflicts import settle
 from prosewise.merge.dedupe import Candidate, merge_duplicates
 from prosewise.merge.density import cap
 from prosewise.merge.feedback import demotion, demotion_note
-from prosewise.merge.model import Decision, Layout, Outcome, Ranking, RuleFeedback
-from prosewise.merge.profiles import POLICIES, below_threshold
+from prosewise.merge.model import (
+    Contest,
+    Decision,
+    Layout,
+    Outcome,
+    Ranking,
+    RuleFeedback,
+    Verdicts,
+    finding_key,
+)
+from prosewise.merge.profiles import POLICIES, below_threshold, confidence_floor
+
+NEAR_MISS = 0.15
+"""How far under the profile's threshold a fix may be for a model to be asked whether
+to show it (optional ranking): farther down, the rules' doubt stands."""
 
 
 def rank(
@@ -29,22 +42,30 @@ def rank(
     *,
     feedback: Mapping[str, RuleFeedback] | None = None,
     calibration: Calibration | None = None,
+    verdicts: Verdicts | None = None,
+    contests: bool = False,
 ) -> Ranking:
     """Suggestions to show, in document order, with a decision for each finding.
 
     ``feedback`` (rule id → accept/dismiss counts in this workspace) demotes rules
     the writer keeps dismissing; ``calibration`` defaults to the packaged table.
+    Optional ranking by a model: ``contests`` lists what it may judge (overlapping
+    fixes, near misses of the threshold), and ``verdicts`` are its judgements, which
+    go before the rules' order and threshold, each named in the decision log.
     """
     table = calibration if calibration is not None else load_calibration()
     scores = [score(f, table) for f in findings]
-    candidates = [_demoted(c, feedback or {}) for c in merge_duplicates(findings, scores)]
-    hidden = _filter(candidates, settings, layout)
+    judged = verdicts or Verdicts()
+    candidates = [_judged(_demoted(c, feedback or {}), judged)
+                  for c in merge_duplicates(findings, scores)]
+    hidden, open_questions = _filter(candidates, settings, layout, judged)
     order = sorted((i for i in range(len(candidates)) if i not in hidden),
                    key=lambda i: (candidates[i].finding.start, candidates[i].finding.end, i))
     shown = tuple(candidates[i].finding for i in order)
     slot = {cid: n for n, cid in enumerate(order)}
     decisions = _decisions(findings, candidates, hidden, slot)
-    return Ranking(shown=shown, decisions=decisions)
+    return Ranking(shown=shown, decisions=decisions,
+                   contests=tuple(open_questions) if contests else ())
 
 
 def _demoted(candidate: Candidate, feedback: Mapping[str, RuleFeedback]) -> Candidate:
@@ -57,17 +78,39 @@ def _demoted(candidate: Candidate, feedback: Mapping[str, RuleFeedback]) -> Cand
                    basis=f"{candidate.basis}; {demotion_note(rule_feedback)}")
 
 
-def _filter(candidates: Sequence[Candidate], settings: Settings, layout: Layout) -> dict[int, str]:
-    """Candidate id → why it is hidden: threshold first, then overlaps, then caps."""
+def _judged(candidate: Candidate, verdicts: Verdicts) -> Candidate:
+    key = finding_key(candidate.finding)
+    notes = [f"the model preferred it: {why}" for why in [verdicts.preferred.get(key)] if why]
+    notes += [f"the model would show it: {why}" for why in [verdicts.kept.get(key)] if why]
+    if not notes:
+        return candidate
+    return replace(candidate, basis="; ".join([candidate.basis, *notes]))
+
+
+def _filter(candidates: Sequence[Candidate], settings: Settings, layout: Layout,
+            verdicts: Verdicts) -> tuple[dict[int, str], list[Contest]]:
+    """Candidate id → why it is hidden: threshold first, then overlaps, then caps; and
+    the contests a model could judge (fixes that lost an overlap or just missed the
+    threshold, unless judged already)."""
     hidden: dict[int, str] = {}
+    contests: list[Contest] = []
     for i, c in enumerate(candidates):
         reason = below_threshold(c.finding, settings.profile)
-        if reason is not None:
-            hidden[i] = reason
-    hidden |= settle(_live(candidates, hidden))
+        if reason is None or finding_key(c.finding) in verdicts.kept:
+            continue
+        hidden[i] = reason
+        gap = confidence_floor(c.finding, settings.profile) - c.finding.confidence
+        if c.finding.replacements and 0 < gap <= NEAR_MISS:
+            contests.append(Contest(options=(c.finding,)))
+    lost = settle(_live(candidates, hidden), verdicts.preferred)
+    hidden |= {cid: loss.reason for cid, loss in lost.items()}
+    contests += [Contest(options=(loss.winner, candidates[cid].finding))
+                 for cid, loss in lost.items()
+                 if loss.winner.replacements and candidates[cid].finding.replacements
+                 and finding_key(loss.winner) not in verdicts.preferred]
     policy = POLICIES[settings.profile]
     hidden |= cap(_live(candidates, hidden), layout, policy, settings.profile.value)
-    return hidden
+    return hidden, contests
 
 
 def _live(candidates: Sequence[Candidate], hidden: Mapping[int, str]) -> dict[int, Finding]:

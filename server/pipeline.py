@@ -25,11 +25,12 @@ from weakref import WeakValueDictionary
 
 from prosewise.agents.base import Agent, CheckContext, run_work
 from prosewise.agents.engines.hub import EngineHits, EngineHub
+from prosewise.agents.llm.ranking import judge
 from prosewise.agents.model import Block, Finding
 from prosewise.agents.registry import default_agents
 from prosewise.agents.settings import Settings
 from prosewise.agents.text import sentences
-from prosewise.merge.model import Layout, Ranking, RuleFeedback
+from prosewise.merge.model import Contest, Layout, Ranking, RuleFeedback, Verdicts
 from prosewise.merge.rank import rank
 from prosewise.server.cache import FindingCache
 from prosewise.server.chunks import Edited
@@ -224,8 +225,14 @@ class Pipeline:
                       for b in blocks[at:at + BLOCKS_AT_ONCE])))
             findings = [f for found, _, _ in per_block for f in found
                         if run.settings.rule_enabled(f.rule)]
-            ranking = await run_work(self.pool, _rank_chunk, findings, run.settings, blocks,
-                                     run.feedback, inline=inline)
+            judging = self.llm is not None and run.settings.llm.ranking
+            ranking = await run_work(self.pool, _rank_chunk, findings, run, blocks, None,
+                                     judging, inline=inline)
+            if ranking.contests and self.llm is not None:
+                verdicts = await self._judged(chunk, blocks, ranking.contests, run.settings)
+                if verdicts is not None:
+                    ranking = await run_work(self.pool, _rank_chunk, findings, run, blocks,
+                                             verdicts, False, inline=inline)
         part = Part(blocks=tuple(blocks), findings=tuple(findings), shown=ranking.shown,
                     decisions=ranking.decisions,
                     waiting=frozenset().union(*(waits for _, _, waits in per_block)))
@@ -261,6 +268,18 @@ class Pipeline:
         ran = sum(1 for _, status in results if status != "cached")
         return to_document(block, found), ran, waiting
 
+    async def _judged(self, chunk: str, blocks: Sequence[Block], contests: Sequence[Contest],
+                      settings: Settings) -> Verdicts | None:
+        """The model's verdicts on a chunk's contests (``llm.ranking``). A check that only
+        reads (the language server's) notes the question under the chunk's first block,
+        where the model pass looks for what to ask."""
+        assert self.llm is not None
+        with self.llm.noting() as unasked:
+            found = await judge(self.llm, chunk, contests, settings)
+        if unasked and blocks:
+            self.llm.note_missed(blocks[0].text, unasked, keep=True)
+        return found
+
     async def _run_agent(
         self, agent: Agent, block: Block, ctx: CheckContext, cached: list[Finding] | None
     ) -> tuple[list[Finding], str]:
@@ -283,12 +302,11 @@ def _agent_key(agent: Agent, block: Block, digest: str) -> Hashable:
     return (agent.name.value, block.digest, digest)
 
 
-def _rank_chunk(
-    findings: Sequence[Finding], settings: Settings, blocks: Sequence[Block],
-    feedback: Mapping[str, RuleFeedback] | None,
-) -> Ranking:
+def _rank_chunk(findings: Sequence[Finding], run: _Run, blocks: Sequence[Block],
+                verdicts: Verdicts | None, contests: bool) -> Ranking:
     """The ranking agent on one chunk (paragraph-local decisions need nothing else)."""
-    return rank(findings, settings, layout_of(blocks), feedback=feedback)
+    return rank(findings, run.settings, layout_of(blocks), feedback=run.feedback,
+                verdicts=verdicts, contests=contests)
 
 
 def _context_key(

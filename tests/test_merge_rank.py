@@ -10,7 +10,7 @@ import pytest
 from prosewise.agents.model import AgentName, Category, EditKind, Finding, Replacement, Severity
 from prosewise.agents.settings import Profile, Settings
 from prosewise.merge.calibration import Calibration, Measure
-from prosewise.merge.model import Layout, Outcome, Ranking, RuleFeedback
+from prosewise.merge.model import Layout, Outcome, Ranking, RuleFeedback, Verdicts
 from prosewise.merge.rank import rank
 
 DOC = "".join(chr(ord("a") + i % 26) for i in range(400))
@@ -266,3 +266,50 @@ def test_every_finding_gets_exactly_one_decision(profile: Profile) -> None:
 def test_nothing_to_rank() -> None:
     r = run(profile="balanced", layout=LAYOUT)
     assert r.shown == () and r.decisions == ()
+
+
+# 7. optional ranking by a model (verdicts) --------------------------------------
+
+def judged(*found: Finding, verdicts: Verdicts | None = None,
+           profile: str = "balanced") -> Ranking:
+    return rank(list(found), Settings(profile=Profile(profile)), Layout(),
+                calibration=Calibration(), verdicts=verdicts, contests=True)
+
+
+@pytest.mark.parametrize(("a", "b", "preferred", "expected"), [
+    (mk("grammar.a", 4, 7, "x"), mk("style.b", 5, 8, "y"), None, [SHOWN, HIDDEN]),
+    (mk("grammar.a", 4, 7, "x"), mk("style.b", 5, 8, "y"), "style.b@5-8", [HIDDEN, SHOWN]),
+    (mk("grammar.a", 4, 7, "x"), mk("style.b", 5, 8, "y"), "grammar.a@4-7", [SHOWN, HIDDEN]),
+    (mk("grammar.a", 4, 7, "x"), mk("style.b", 5, 8, "y"), "style.b@9-12", [SHOWN, HIDDEN]),
+    (mk("grammar.a", 4, 7, "x"), mk("style.b", 20, 23, "y"), "style.b@20-23", [SHOWN, SHOWN]),
+], ids=["rules-alone", "model-picks-the-loser", "model-agrees", "stale-key-ignored",
+        "no-overlap-nothing-to-pick"])
+def test_the_model_s_pick_settles_an_overlap(a: Finding, b: Finding, preferred: str | None,
+                                             expected: list[Outcome]) -> None:
+    verdicts = Verdicts(preferred={preferred: "reads better"} if preferred else {})
+    r = judged(a, b, verdicts=verdicts)
+    assert outcomes(r) == expected
+    if preferred == "style.b@5-8":
+        assert r.decisions[0].reason.startswith(
+            "overlaps style.b at 5–8, which ranks higher (the model preferred it: reads better)")
+        assert "the model preferred it: reads better" in r.decisions[1].reason
+
+
+def test_contests_are_the_overlapping_fixes_and_the_near_misses() -> None:
+    win, lose = mk("grammar.a", 4, 7, "x"), mk("style.b", 5, 8, "y")
+    near, far = mk("style.c", 20, 23, "z", conf=0.4), mk("style.d", 30, 33, "w", conf=0.2)
+    note = mk("clarity.e", 40, 44, conf=0.45)
+    r = judged(win, lose, near, far, note)
+    assert [[f.rule for f in c.options] for c in r.contests] == [["style.c"],
+                                                                 ["grammar.a", "style.b"]]
+    assert not judged(win, lose, near, verdicts=Verdicts(
+        preferred={"grammar.a@4-7": "ok"}, kept={"style.c@20-23": "ok"})).contests
+    assert not rank([win, lose], Settings(), Layout(), calibration=Calibration()).contests
+
+
+def test_a_near_miss_the_model_keeps_is_shown_and_says_why() -> None:
+    near = mk("style.c", 20, 23, "z", conf=0.4)
+    assert outcomes(judged(near)) == [HIDDEN]
+    r = judged(near, verdicts=Verdicts(kept={"style.c@20-23": "a real typo"}))
+    assert outcomes(r) == [SHOWN]
+    assert "the model would show it: a real typo" in r.decisions[0].reason

@@ -196,10 +196,13 @@ class LlmChecks:
         finally:
             _NOTED.reset(token)
 
-    def note_missed(self, text: str, asks: list[Ask]) -> None:
-        """A block was checked without these answers (not asking): the pass asks later."""
-        self.missed.pop(text, None)  # the newest last
-        self.missed[text] = asks
+    def note_missed(self, text: str, asks: list[Ask], *, keep: bool = False) -> None:
+        """A block was checked without these answers (not asking): the pass asks later.
+        ``keep``: added to the block's asks noted so far (the chunk's ranking question,
+        noted after its blocks' own), else in their place."""
+        before = self.missed.pop(text, [])  # the newest last
+        known = {a.key for a in asks}
+        self.missed[text] = [*(a for a in before if keep and a.key not in known), *asks]
         if len(self.missed) > MISSED:
             del self.missed[next(iter(self.missed))]
 

@@ -57,6 +57,10 @@ class LlmSettings(BaseModel):
     changed paragraphs (saving or the 'check with model' command asks at once). Longer
     than the offline debounce: a call costs tokens and seconds, and a paragraph being
     typed would be sent once per pause."""
+    ranking: bool = False
+    """Let the model settle what the ranking's rules settle alone: two fixes for the
+    same words, or a fix just under the profile's threshold (one more call for a
+    paragraph with such a contest; the decision log names the model's picks)."""
     daily_tokens: int | None = Field(default=None, gt=0)
     """Tokens (sent and received, every model, all runs on this computer) a day after
     which the model is not asked until the next day; cached answers still show. None:

@@ -81,6 +81,8 @@ class ModelPass:
     _tasks: dict[str, asyncio.Task[int]] = field(default_factory=dict)
     _running: int = 0
     _said: tuple[str, str | None] | None = None
+    _closing: bool = False
+    """Set by ``close``: no pass starts after it (a finishing one would follow up)."""
     _fetched: dict[str, None] = field(default_factory=dict)
     """The asks (``Ask.key``) a pass has had answered (oldest first, at most
     ``FETCHED``): never asked again in this session, even if the result cache is off
@@ -98,8 +100,14 @@ class ModelPass:
     def _finished(self, uri: str, task: asyncio.Task[int]) -> None:
         if self._tasks.get(uri) is task:
             del self._tasks[uri]
-        if not task.cancelled() and (error := task.exception()) is not None:
+        if task.cancelled():
+            return
+        if (error := task.exception()) is not None:
             log.error("the model pass over %s failed", uri, exc_info=error)
+        elif task.result() and uri not in self._tasks and not self._closing:
+            # the answers' re-check may ask what needed them (the ranking's question on
+            # the model's own findings): one more pass, which ends at once if it does not
+            self.schedule(uri, now=True)
 
     async def now(self, uri: str) -> dict[str, Any]:
         """A pass over ``uri`` at once (the command): how many blocks it asked about and
@@ -122,6 +130,7 @@ class ModelPass:
     async def close(self) -> None:
         """Cancel every pass and wait until they have ended (the server is shutting
         down): one still unwinding would ask through a pool and engines closed next."""
+        self._closing = True
         running = list(self._tasks.values())
         for uri in list(self._tasks):
             self.forget(uri)

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from editor import FAKE_SERVER, PICKY, TIMEOUT, EditorClient, fake_editor
 from fake_server import IMPORTS
-from llm_server import ModelServer, Reply, Stall, Status
+from llm_server import ByTask, ModelServer, Reply, Stall, Status
 from lsprotocol import types
 from raw import RawServer
 
@@ -86,7 +86,8 @@ async def check_with_model(client: EditorClient, uri: str) -> dict[str, Any]:
 @asynccontextmanager
 async def model_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                        model: ModelServer, *, named: bool = True,
-                       idle_ms: int = 0, all_agents: bool = False) -> AsyncIterator[
+                       idle_ms: int = 0, all_agents: bool = False,
+                       ranking: bool = False) -> AsyncIterator[
                            tuple[EditorClient, list[dict[str, Any]]]]:
     """A server whose editor settings point at the scripted model (and name a model
     unless not ``named``), with its own result cache and config folder; also the
@@ -100,7 +101,8 @@ async def model_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     if all_agents:
         options = dict(PICKY)
     # a long timeout: a call that is not cancelled outlives the test
-    options["llm"] = {"apiBase": model.url, "idleMs": idle_ms, "timeoutS": 600}
+    options["llm"] = {"apiBase": model.url, "idleMs": idle_ms, "timeoutS": 600,
+                      "ranking": ranking}
     if named:
         options["llm"]["model"] = "openai/test"
     root = tmp_path / "work"
@@ -260,3 +262,27 @@ async def test_a_paused_model_is_asked_again_once_its_settings_change(
         assert done["llm"] == "ready" and done["asked"] > 0
         assert len(model_server.requests) > sent_before
         assert statuses[-1] == {"llm": "ready", "reason": None}
+
+
+async def test_the_model_settles_what_its_own_findings_contest_in_a_later_pass(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_server: ModelServer) -> None:
+    """With ``ranking`` on: the engines fix "have" as "has", the model's grammar check
+    "have a" as "had an"; the rules show the engines' fix, and a pass right after the
+    one that brought the model's finding asks the model to choose (it needed that
+    finding to know what to ask), without waiting for another pause."""
+    corrected = json.dumps({"text": "She had an apple."})
+    choose = json.dumps({"picks": [{"id": 1, "choice": 2, "reason": "past tense"}]})
+    model_server.script(*[ByTask((("You correct grammar", corrected),
+                                  ("pick the version", choose)))] * 2)
+    async with model_editor(tmp_path, monkeypatch, model_server, ranking=True) as (client, _):
+        uri = client.open("notes.md", "She have a apple.\n")
+
+        def fixes(diagnostics: Diagnostics) -> dict[str, str]:
+            return {d.data["text"]: d.data["fixes"][0] for d in diagnostics
+                    if isinstance(d.data, dict) and d.data.get("fixes")}
+
+        judged = await publish_where(client, uri, 1, lambda d: "have a" in fixes(d))
+        assert fixes(judged)["have a"] == "had an" and "have" not in fixes(judged)
+        asked = [r["messages"][0]["content"] for r in model_server.requests]
+        assert [("grammar" in a, "pick the version" in a) for a in asked] == [
+            (True, False), (False, True)]
