@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -152,8 +153,11 @@ class LanguageToolServer(Loopback):
 
 
 @pytest.fixture
-def lt_server() -> Iterator[LanguageToolServer]:
-    """A scripted LanguageTool server for one test, stopped (stalls released) after it."""
+def lt_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LanguageToolServer]:
+    """A scripted LanguageTool server for one test, stopped (stalls released) after it;
+    the test's own cache folder, so no answer cached by another test is reused (the
+    engine keeps LanguageTool's answers on disk)."""
+    monkeypatch.setenv("PROSEWISE_CACHE_DIR", str(tmp_path / "lt-cache"))
     server = LanguageToolServer()
     server.start()
     yield server

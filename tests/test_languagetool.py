@@ -99,6 +99,25 @@ def test_a_match_lands_at_its_place_after_emoji(lt_server: LanguageToolServer) -
         h for h in hits if h.rule == "EMOJI_SPAN")  # personal words are never misspelled
 
 
+def test_a_text_checked_once_costs_no_request_again_even_after_a_restart(
+        lt_server: LanguageToolServer) -> None:
+    lt_server.rules = [Rule(r"erorr", "MORFOLOGIK_RULE_EN_US", "TYPOS", "misspelling",
+                            replacements=("error",))]
+    first = engine_for(lt_server)
+    hits = first.hits(EMOJI_TEXT, Dialect.EN_US, ())
+    first.close()
+    assert len(lt_server.checks) == 1
+    again = engine_for(lt_server)  # a new engine, as after a restart: the same disk cache
+    assert again.hits(EMOJI_TEXT, Dialect.EN_US, ()) == hits and len(lt_server.checks) == 1
+    assert again.hits(EMOJI_TEXT, Dialect.EN_GB, ()) and len(lt_server.checks) == 2
+    other = "Another erorr here."
+    lt_server.script(Status(500))
+    with pytest.raises(Exception, match="scripted failure"):
+        again.hits(other, Dialect.EN_US, ())
+    assert again.hits(other, Dialect.EN_US, ()) and len(lt_server.checks) == 4  # not cached
+    again.close()
+
+
 async def test_the_hub_adds_languagetool_findings_and_caches_them_per_sentence(
         lt_server: LanguageToolServer, pool: ThreadPoolExecutor) -> None:
     lt_server.rules = [Rule(r"erorr", "MORFOLOGIK_RULE_EN_US", "TYPOS", "misspelling",

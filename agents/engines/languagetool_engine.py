@@ -9,6 +9,11 @@ routing.toml routes them alike and grammar.py merges the two engines' agreeing h
 Offsets: LanguageTool (Java) counts UTF-16 units. language-tool-python turns a match's
 offset into code points but not its length, so the end is computed here.
 
+Its answers are kept on disk (``CACHE_FILE``, a result cache as the model's): a
+sentence it has checked costs no request again, across restarts too, which counts
+against the public API's 20 requests a minute. A separate file from the model's, whose
+answers never hold the writer's words: LanguageTool's messages may quote them.
+
 Failures raise, so the hub reports the engine failed and the offline findings stand.
 After ``BREAKER`` failed requests in a row, it pauses for ``PAUSE_S`` (said once):
 a down server would otherwise cost every block a timeout.
@@ -25,11 +30,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import TypeAdapter, ValidationError
+
 from prosewise.agents.engines.engine import EngineUnavailable
 from prosewise.agents.engines.hits import EngineHit, Hits
 from prosewise.agents.engines.lingo_engine import match_kind
 from prosewise.agents.engines.lt_batch import Batcher, Job, Pacer, split
 from prosewise.agents.engines.lt_settings import LanguageToolSettings
+from prosewise.agents.llm.cache import ResultCache, default_cache_path
 from prosewise.agents.model import Replacement
 from prosewise.agents.settings import Dialect
 
@@ -52,6 +60,9 @@ LANGUAGES = {Dialect.EN_US: "en-US", Dialect.EN_GB: "en-GB", Dialect.EN_AU: "en-
              Dialect.EN_CA: "en-CA", Dialect.EN_IN: "en"}
 """LanguageTool's language per dialect: it has no en-IN, and plain "en" has no speller."""
 SUGGESTIONS = 5
+CACHE_FILE = "languagetool-cache.sqlite"
+CACHE_VERSION = "lt-1"
+"""Part of every cache key: a change to how matches become hits must not reuse old ones."""
 
 
 @dataclass
@@ -101,6 +112,10 @@ class LanguageToolEngine:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _batcher: Batcher = field(init=False, repr=False)
     breaker: Breaker = field(init=False, repr=False)
+    cache: ResultCache = field(
+        default_factory=lambda: ResultCache(default_cache_path(CACHE_FILE)), repr=False)
+    _stored: TypeAdapter[list[EngineHit]] = field(
+        default_factory=lambda: TypeAdapter(list[EngineHit]), repr=False)
 
     def __post_init__(self) -> None:
         url = self.settings.endpoint
@@ -122,10 +137,18 @@ class LanguageToolEngine:
         """The server's matches on ``text``, sent in requests within the size limit
         (with other texts waiting at the same time); spelling hits on personal words
         are dropped."""
-        self.breaker.check()
         spans = split(text, self.settings.request_bytes)
         jobs = [Job(text[a:b], dialect) for a, b in spans]
-        self._batcher.run(jobs)
+        keys = [ResultCache.key(CACHE_VERSION, self.settings.endpoint or "",
+                                LANGUAGES[dialect], job.text) for job in jobs]
+        sent = [(job, key) for job, key in zip(jobs, keys, strict=True)
+                if not self._stored_answer(job, key)]
+        if sent:
+            self.breaker.check()
+            self._batcher.run([job for job, _ in sent])
+        for job, key in sent:
+            if job.error is None and job.answer is not None:
+                self.cache.put(key, self._stored.dump_json(list(job.answer)).decode())
         personal = {w.lower() for w in words}
         out: list[EngineHit] = []
         for (start, _), job in zip(spans, jobs, strict=True):
@@ -140,6 +163,19 @@ class LanguageToolEngine:
         """Let its threads end once the checks handed to them are done (a replaced
         engine's checks still answer; the clients hold no process of their own)."""
         self.executor.shutdown(wait=False)
+        self.cache.close()
+
+    def _stored_answer(self, job: Job, key: str) -> bool:
+        """Give ``job`` its answer from the cache, if there is one that still parses."""
+        stored = self.cache.get(key)
+        if stored is None:
+            return False
+        try:
+            job.answer = self._stored.validate_json(stored)
+        except ValidationError:
+            log.debug("a cached LanguageTool answer no longer parses: asking again")
+            return False
+        return True
 
     def _request(self, text: str, key: object) -> list[EngineHit]:
         """One ``/v2/check`` request (the batcher's sending thread)."""

@@ -79,10 +79,11 @@ _BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
 T = TypeVar("T")
 
 
-def default_cache_path() -> Path:
-    """``$PROSEWISE_CACHE_DIR/llm-cache.sqlite``, else in the platform's user cache dir."""
+def default_cache_path(filename: str = FILENAME) -> Path:
+    """``$PROSEWISE_CACHE_DIR/llm-cache.sqlite`` (or ``filename``), else in the
+    platform's user cache dir."""
     folder = os.environ.get(ENV_DIR) or platformdirs.user_cache_dir("prosewise")
-    return Path(folder) / FILENAME
+    return Path(folder) / filename
 
 
 class ResultCache:
