@@ -41,6 +41,8 @@ class Status:
 
     code: int
     retry_after: str | None = None
+    body: str | None = None
+    """The error's JSON body as the server sends it; None: OpenAI's error object."""
 
 
 @dataclass(frozen=True)
@@ -141,8 +143,9 @@ class ModelServer(Loopback):
                     self._send(200, b'{"id": "chatcmpl-1", "choices": [')
                 else:
                     error = {"error": {"message": f"scripted {behaviour.code}", "type": "x"}}
+                    body = behaviour.body or json.dumps(error)
                     extra = {"Retry-After": behaviour.retry_after} if behaviour.retry_after else {}
-                    self._send(behaviour.code, json.dumps(error).encode(), extra)
+                    self._send(behaviour.code, body.encode(), extra)
 
             def _send(self, code: int, payload: bytes, extra: dict[str, str] | None = None) -> None:
                 reply(self, code, payload, extra)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import logging
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -32,10 +33,14 @@ from prosewise.agents.llm.errors import (
 )
 
 T = TypeVar("T", bound=BaseModel)
+log = logging.getLogger(__name__)
 
 NO_KEY = "no-key"
 """Sent to an ``api_base`` server when no key is configured: litellm's OpenAI path
 refuses to send without one (it fails before any request, as an HTTP 500)."""
+UNPROCESSABLE = 422
+"""The status FastAPI-based servers (llama-cpp-python's) answer a request that does not
+validate, such as a ``response_format`` form they do not know."""
 REASON_CHARS = 1_000
 """How much of a validation error goes back to the model: enough to say what was wrong."""
 _FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n\s*```\s*$", re.DOTALL)
@@ -58,6 +63,8 @@ class LlmClient:
         self._environ = environ
         self.usage = Usage()
         """Tokens and cost of every answer so far (what ``--llm`` reports)."""
+        self.json_mode = settings.json_mode
+        """The JSON request's form: the setting's, until a server refuses it (below)."""
 
     async def ask(self, messages: Sequence[ChatMessage], schema: type[T]) -> T:
         """The model's answer to ``messages`` parsed into ``schema``.
@@ -85,6 +92,25 @@ class LlmClient:
         raise LlmInvalidOutput(attempts, reason)
 
     async def _complete(self, messages: list[ChatMessage], schema: type[BaseModel]) -> str:
+        """One answer's text ("" when it has none), or a typed error.
+
+        A server that refuses the OpenAI-style ``json_schema`` form with a 422
+        (llama-cpp-python's takes only ``json_object``) is asked again at once in
+        llama.cpp's form, which this client then keeps: the default setting works there
+        too, for one refused request. litellm keeps no body of a 422 to tell why, but
+        OpenAI-style servers answer a bad parameter 400: a 422 is a validating server's."""
+        try:
+            return await self._request(messages, schema)
+        except LlmStatusError as exc:
+            if not (self.json_mode is JsonMode.JSON_SCHEMA and exc.status == UNPROCESSABLE):
+                raise
+        self.json_mode = JsonMode.JSON_OBJECT
+        log.info("the model server (%s) refused the json_schema response format: asking in"
+                 " its json_object form (json_mode = \"json_object\" skips the refusal)",
+                 self.settings.api_base or self.settings.model)
+        return await self._request(messages, schema)
+
+    async def _request(self, messages: list[ChatMessage], schema: type[BaseModel]) -> str:
         """One request: the answer's text ("" when it has none), or a typed error."""
         litellm = _litellm()
         timeout = self.settings.timeout_s
@@ -117,7 +143,7 @@ class LlmClient:
     def _response_format(self, schema: type[BaseModel]) -> dict[str, Any]:
         """The JSON request in the form the configured server understands."""
         json_schema = schema.model_json_schema()
-        if self.settings.json_mode is JsonMode.JSON_OBJECT:
+        if self.json_mode is JsonMode.JSON_OBJECT:
             return {"type": "json_object", "schema": json_schema}
         return {"type": "json_schema",
                 "json_schema": {"name": schema.__name__, "schema": json_schema}}
