@@ -69,10 +69,10 @@ class LlamaServer:
         """The HTTP status of every chat request answered so far, in order."""
         return [int(m.group(1)) for line in self.lines if (m := _ANSWERED.search(line))]
 
-    def wait_for_requests(self, count: int, timeout: float = 30.0) -> list[int]:
-        """The statuses once ``count`` requests are in the log (the access line is
+    def wait_for_answers(self, count: int, timeout: float = 30.0) -> list[int]:
+        """The statuses once ``count`` requests were answered 200 (the access line is
         written as the answer starts, so it can trail the client's answer a little)."""
-        self._wait_for(lambda: len(self.statuses()) >= count, timeout)
+        self._wait_for(lambda: self.statuses().count(200) >= count, timeout)
         return self.statuses()
 
     def log(self, last: int = 40) -> str:

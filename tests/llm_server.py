@@ -43,6 +43,8 @@ class Status:
     retry_after: str | None = None
     body: str | None = None
     """The error's JSON body as the server sends it; None: OpenAI's error object."""
+    after: int = 0
+    """Answer only once this many requests have arrived: concurrent calls all see it."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ class ModelServer(Loopback):
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 behaviour = server._record(body, dict(self.headers.items()))
+                if isinstance(behaviour, Status) and behaviour.after:
+                    server.wait_for_requests(behaviour.after)
                 if isinstance(behaviour, Stall):
                     server._released.wait()
                     return

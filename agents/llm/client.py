@@ -38,9 +38,6 @@ log = logging.getLogger(__name__)
 NO_KEY = "no-key"
 """Sent to an ``api_base`` server when no key is configured: litellm's OpenAI path
 refuses to send without one (it fails before any request, as an HTTP 500)."""
-UNPROCESSABLE = 422
-"""The status FastAPI-based servers (llama-cpp-python's) answer a request that does not
-validate, such as a ``response_format`` form they do not know."""
 REASON_CHARS = 1_000
 """How much of a validation error goes back to the model: enough to say what was wrong."""
 _FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n\s*```\s*$", re.DOTALL)
@@ -94,23 +91,25 @@ class LlmClient:
     async def _complete(self, messages: list[ChatMessage], schema: type[BaseModel]) -> str:
         """One answer's text ("" when it has none), or a typed error.
 
-        A server that refuses the OpenAI-style ``json_schema`` form with a 422
-        (llama-cpp-python's takes only ``json_object``) is asked again at once in
-        llama.cpp's form, which this client then keeps: the default setting works there
-        too, for one refused request. litellm keeps no body of a 422 to tell why, but
-        OpenAI-style servers answer a bad parameter 400: a 422 is a validating server's."""
+        A server that refuses the OpenAI-style ``json_schema`` form and says it takes
+        ``json_object`` (llama-cpp-python's: a 500 quoting its validation error) is
+        asked again at once in llama.cpp's form, which this client then keeps: the
+        default setting works there too, for one refused request."""
+        sent = self.json_mode  # another call may change it meanwhile: this one's form
         try:
-            return await self._request(messages, schema)
+            return await self._request(messages, schema, sent)
         except LlmStatusError as exc:
-            if not (self.json_mode is JsonMode.JSON_SCHEMA and exc.status == UNPROCESSABLE):
+            if not (sent is JsonMode.JSON_SCHEMA and _wants_json_object(exc)):
                 raise
-        self.json_mode = JsonMode.JSON_OBJECT
-        log.info("the model server (%s) refused the json_schema response format: asking in"
-                 " its json_object form (json_mode = \"json_object\" skips the refusal)",
-                 self.settings.api_base or self.settings.model)
-        return await self._request(messages, schema)
+        if self.json_mode is JsonMode.JSON_SCHEMA:
+            self.json_mode = JsonMode.JSON_OBJECT
+            log.info("the model server (%s) refused the json_schema response format: asking"
+                     " in its json_object form (json_mode = \"json_object\" skips the"
+                     " refusal)", self.settings.api_base or self.settings.model)
+        return await self._request(messages, schema, JsonMode.JSON_OBJECT)
 
-    async def _request(self, messages: list[ChatMessage], schema: type[BaseModel]) -> str:
+    async def _request(self, messages: list[ChatMessage], schema: type[BaseModel],
+                       mode: JsonMode) -> str:
         """One request: the answer's text ("" when it has none), or a typed error."""
         litellm = _litellm()
         timeout = self.settings.timeout_s
@@ -122,7 +121,7 @@ class LlmClient:
                     api_base=self.settings.api_base, api_key=api_key,
                     timeout=timeout, num_retries=0,
                     temperature=self.settings.temperature,
-                    response_format=self._response_format(schema),
+                    response_format=_response_format(schema, mode),
                 )
         except TimeoutError as exc:
             raise LlmTimeout(timeout) from exc
@@ -140,15 +139,6 @@ class LlmClient:
             raise LlmConfigError(f"the environment variable {name} (the model's key) is not set")
         return key
 
-    def _response_format(self, schema: type[BaseModel]) -> dict[str, Any]:
-        """The JSON request in the form the configured server understands."""
-        json_schema = schema.model_json_schema()
-        if self.json_mode is JsonMode.JSON_OBJECT:
-            return {"type": "json_object", "schema": json_schema}
-        return {"type": "json_schema",
-                "json_schema": {"name": schema.__name__, "schema": json_schema}}
-
-
 @dataclass
 class Usage:
     """Tokens the model read and wrote, and their price from litellm's local price map
@@ -165,6 +155,14 @@ class Usage:
         self.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
         with contextlib.suppress(Exception):  # a model without a price: litellm raises
             self.cost += float(litellm.completion_cost(completion_response=response) or 0.0)
+
+
+def _response_format(schema: type[BaseModel], mode: JsonMode) -> dict[str, Any]:
+    """The JSON request in the form ``mode`` names."""
+    json_schema = schema.model_json_schema()
+    if mode is JsonMode.JSON_OBJECT:
+        return {"type": "json_object", "schema": json_schema}
+    return {"type": "json_schema", "json_schema": {"name": schema.__name__, "schema": json_schema}}
 
 
 def _litellm() -> Any:
@@ -191,6 +189,14 @@ def _translated(litellm: Any, exc: Exception, timeout: float) -> LlmError:
     if isinstance(status, int):
         return LlmStatusError(status, str(exc), retry_after_seconds(_response_headers(exc)))
     return LlmError(f"the model call failed: {exc}")
+
+
+def _wants_json_object(exc: LlmStatusError) -> bool:
+    """Whether the server refused the request's ``response_format`` and named the
+    ``json_object`` form (llama-cpp-python 0.3: "Input should be 'text' or
+    'json_object'" at ('body', 'response_format', 'type'), answered as a 500)."""
+    said = str(exc)
+    return "response_format" in said and "json_object" in said
 
 
 def _response_headers(exc: Exception) -> dict[str, str]:
