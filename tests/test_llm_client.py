@@ -7,6 +7,8 @@ litellm's default would have sent three.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import socket
 import subprocess
 import sys
@@ -64,6 +66,52 @@ async def test_json_object_mode_sends_the_schema_llama_cpp_style(
     assert await client.ask(MESSAGES, Fix) == Fix(text="She goes home.")
     [sent] = model_server.requests
     assert sent["response_format"] == {"type": "json_object", "schema": Fix.model_json_schema()}
+
+
+LLAMA_CPP_PYTHON_REFUSAL = json.dumps({"error": {
+    "message": "1 validation error:\n  {'type': 'literal_error', 'loc': ('body',"
+               " 'response_format', 'type'), 'msg': \"Input should be 'text' or"
+               " 'json_object'\", 'input': 'json_schema'}\n\n  File \"llama_cpp/server/app.py\"",
+    "type": "internal_server_error", "param": None, "code": None}})
+"""What llama-cpp-python's server (0.3.36) answered the json_schema form: its validation
+error as a 500 (seen with test_real_model.py)."""
+
+
+async def test_a_server_that_refuses_json_schema_is_asked_in_llama_cpp_s_form(
+        model_server: ModelServer) -> None:
+    """The default setting must work with llama-cpp-python's server too."""
+    client = client_for(model_server)
+    model_server.script(Status(500, body=LLAMA_CPP_PYTHON_REFUSAL), Answer('{"text": "One."}'),
+                        Answer('{"text": "Two."}'))
+    assert await client.ask(MESSAGES, Fix) == Fix(text="One.")
+    assert await client.ask(MESSAGES, Fix) == Fix(text="Two.")  # no refusal the second time
+    forms = [r["response_format"]["type"] for r in model_server.requests]
+    assert forms == ["json_schema", "json_object", "json_object"]
+    assert model_server.requests[1]["response_format"]["schema"] == Fix.model_json_schema()
+
+
+async def test_calls_refused_at_once_are_all_asked_again(model_server: ModelServer) -> None:
+    """Agents ask concurrently: a refusal that arrives after another call switched the
+    form is still asked again (found against the real server)."""
+    client = client_for(model_server)
+    refusal = Status(500, body=LLAMA_CPP_PYTHON_REFUSAL, after=2)
+    model_server.script(refusal, refusal, Answer('{"text": "Ok."}'), Answer('{"text": "Ok."}'))
+    answers = await asyncio.gather(client.ask(MESSAGES, Fix), client.ask(MESSAGES, Fix))
+    assert answers == [Fix(text="Ok.")] * 2
+    forms = [r["response_format"]["type"] for r in model_server.requests]
+    assert forms == ["json_schema", "json_schema", "json_object", "json_object"]
+
+
+@pytest.mark.parametrize(("refusal", "mode"), [
+    (Status(500), JsonMode.JSON_SCHEMA),
+    (Status(500, body=LLAMA_CPP_PYTHON_REFUSAL), JsonMode.JSON_OBJECT)],
+    ids=["another-500", "already-json-object"])
+async def test_other_refusals_are_not_asked_again(
+        model_server: ModelServer, refusal: Status, mode: JsonMode) -> None:
+    model_server.script(refusal, Answer('{"text": "No."}'))
+    with pytest.raises(LlmStatusError) as caught:
+        await client_for(model_server, json_mode=mode).ask(MESSAGES, Fix)
+    assert caught.value.status == 500 and len(model_server.requests) == 1
 
 
 async def test_a_stall_times_out_in_about_the_timeout(model_server: ModelServer) -> None:

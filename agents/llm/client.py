@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import logging
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -32,6 +33,7 @@ from prosewise.agents.llm.errors import (
 )
 
 T = TypeVar("T", bound=BaseModel)
+log = logging.getLogger(__name__)
 
 NO_KEY = "no-key"
 """Sent to an ``api_base`` server when no key is configured: litellm's OpenAI path
@@ -58,6 +60,8 @@ class LlmClient:
         self._environ = environ
         self.usage = Usage()
         """Tokens and cost of every answer so far (what ``--llm`` reports)."""
+        self.json_mode = settings.json_mode
+        """The JSON request's form: the setting's, until a server refuses it (below)."""
 
     async def ask(self, messages: Sequence[ChatMessage], schema: type[T]) -> T:
         """The model's answer to ``messages`` parsed into ``schema``.
@@ -85,6 +89,27 @@ class LlmClient:
         raise LlmInvalidOutput(attempts, reason)
 
     async def _complete(self, messages: list[ChatMessage], schema: type[BaseModel]) -> str:
+        """One answer's text ("" when it has none), or a typed error.
+
+        A server that refuses the OpenAI-style ``json_schema`` form and says it takes
+        ``json_object`` (llama-cpp-python's: a 500 quoting its validation error) is
+        asked again at once in llama.cpp's form, which this client then keeps: the
+        default setting works there too, for one refused request."""
+        sent = self.json_mode  # another call may change it meanwhile: this one's form
+        try:
+            return await self._request(messages, schema, sent)
+        except LlmStatusError as exc:
+            if not (sent is JsonMode.JSON_SCHEMA and _wants_json_object(exc)):
+                raise
+        if self.json_mode is JsonMode.JSON_SCHEMA:
+            self.json_mode = JsonMode.JSON_OBJECT
+            log.info("the model server (%s) refused the json_schema response format: asking"
+                     " in its json_object form (json_mode = \"json_object\" skips the"
+                     " refusal)", self.settings.api_base or self.settings.model)
+        return await self._request(messages, schema, JsonMode.JSON_OBJECT)
+
+    async def _request(self, messages: list[ChatMessage], schema: type[BaseModel],
+                       mode: JsonMode) -> str:
         """One request: the answer's text ("" when it has none), or a typed error."""
         litellm = _litellm()
         timeout = self.settings.timeout_s
@@ -96,7 +121,7 @@ class LlmClient:
                     api_base=self.settings.api_base, api_key=api_key,
                     timeout=timeout, num_retries=0,
                     temperature=self.settings.temperature,
-                    response_format=self._response_format(schema),
+                    response_format=_response_format(schema, mode),
                 )
         except TimeoutError as exc:
             raise LlmTimeout(timeout) from exc
@@ -114,15 +139,6 @@ class LlmClient:
             raise LlmConfigError(f"the environment variable {name} (the model's key) is not set")
         return key
 
-    def _response_format(self, schema: type[BaseModel]) -> dict[str, Any]:
-        """The JSON request in the form the configured server understands."""
-        json_schema = schema.model_json_schema()
-        if self.settings.json_mode is JsonMode.JSON_OBJECT:
-            return {"type": "json_object", "schema": json_schema}
-        return {"type": "json_schema",
-                "json_schema": {"name": schema.__name__, "schema": json_schema}}
-
-
 @dataclass
 class Usage:
     """Tokens the model read and wrote, and their price from litellm's local price map
@@ -139,6 +155,14 @@ class Usage:
         self.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
         with contextlib.suppress(Exception):  # a model without a price: litellm raises
             self.cost += float(litellm.completion_cost(completion_response=response) or 0.0)
+
+
+def _response_format(schema: type[BaseModel], mode: JsonMode) -> dict[str, Any]:
+    """The JSON request in the form ``mode`` names."""
+    json_schema = schema.model_json_schema()
+    if mode is JsonMode.JSON_OBJECT:
+        return {"type": "json_object", "schema": json_schema}
+    return {"type": "json_schema", "json_schema": {"name": schema.__name__, "schema": json_schema}}
 
 
 def _litellm() -> Any:
@@ -165,6 +189,14 @@ def _translated(litellm: Any, exc: Exception, timeout: float) -> LlmError:
     if isinstance(status, int):
         return LlmStatusError(status, str(exc), retry_after_seconds(_response_headers(exc)))
     return LlmError(f"the model call failed: {exc}")
+
+
+def _wants_json_object(exc: LlmStatusError) -> bool:
+    """Whether the server refused the request's ``response_format`` and named the
+    ``json_object`` form (llama-cpp-python 0.3: "Input should be 'text' or
+    'json_object'" at ('body', 'response_format', 'type'), answered as a 500)."""
+    said = str(exc)
+    return "response_format" in said and "json_object" in said
 
 
 def _response_headers(exc: Exception) -> dict[str, str]:
