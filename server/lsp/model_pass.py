@@ -106,8 +106,10 @@ class ModelPass:
             log.error("the model pass over %s failed", uri, exc_info=error)
         elif task.result() and uri not in self._tasks and not self._closing:
             # the answers' re-check may ask what needed them (the ranking's question on
-            # the model's own findings): one more pass, which ends at once if it does not
-            self.schedule(uri, now=True)
+            # the model's own findings): one more pass after the idle pause, as after an
+            # edit (at once, it would ask about paragraphs being typed); it asks nothing
+            # when nothing new is missing
+            self.schedule(uri)
 
     async def now(self, uri: str) -> dict[str, Any]:
         """A pass over ``uri`` at once (the command): how many blocks it asked about and

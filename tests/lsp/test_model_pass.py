@@ -267,9 +267,9 @@ async def test_a_paused_model_is_asked_again_once_its_settings_change(
 async def test_the_model_settles_what_its_own_findings_contest_in_a_later_pass(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_server: ModelServer) -> None:
     """With ``ranking`` on: the engines fix "have" as "has", the model's grammar check
-    "have a" as "had an"; the rules show the engines' fix, and a pass right after the
-    one that brought the model's finding asks the model to choose (it needed that
-    finding to know what to ask), without waiting for another pause."""
+    "have a" as "had an"; the rules show the engines' fix, and a pass after the one
+    that brought the model's finding (after the idle pause, 0 here) asks the model to
+    choose: it needed that finding to know what to ask, and no edit came to start one."""
     corrected = json.dumps({"text": "She had an apple."})
     choose = json.dumps({"picks": [{"id": 1, "choice": 2, "reason": "past tense"}]})
     model_server.script(*[ByTask((("You correct grammar", corrected),
