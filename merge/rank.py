@@ -79,12 +79,14 @@ def _demoted(candidate: Candidate, feedback: Mapping[str, RuleFeedback]) -> Cand
 
 
 def _judged(candidate: Candidate, verdicts: Verdicts) -> Candidate:
+    """The candidate with the model's verdicts on it named in its basis."""
     key = finding_key(candidate.finding)
-    notes = [f"the model preferred it: {why}" for why in [verdicts.preferred.get(key)] if why]
-    notes += [f"the model would show it: {why}" for why in [verdicts.kept.get(key)] if why]
-    if not notes:
-        return candidate
-    return replace(candidate, basis="; ".join([candidate.basis, *notes]))
+    basis = candidate.basis
+    if key in verdicts.preferred:
+        basis += f"; the model preferred it: {verdicts.preferred[key]}"
+    if key in verdicts.kept:
+        basis += f"; the model would show it: {verdicts.kept[key]}"
+    return candidate if basis == candidate.basis else replace(candidate, basis=basis)
 
 
 def _filter(candidates: Sequence[Candidate], settings: Settings, layout: Layout,

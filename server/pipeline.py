@@ -225,14 +225,13 @@ class Pipeline:
                       for b in blocks[at:at + BLOCKS_AT_ONCE])))
             findings = [f for found, _, _ in per_block for f in found
                         if run.settings.rule_enabled(f.rule)]
-            judging = self.llm is not None and run.settings.llm.ranking
             ranking = await run_work(self.pool, _rank_chunk, findings, run, blocks, None,
-                                     judging, inline=inline)
+                                     inline=inline)
             if ranking.contests and self.llm is not None:
                 verdicts = await self._judged(chunk, blocks, ranking.contests, run.settings)
                 if verdicts is not None:
                     ranking = await run_work(self.pool, _rank_chunk, findings, run, blocks,
-                                             verdicts, False, inline=inline)
+                                             verdicts, inline=inline)
         part = Part(blocks=tuple(blocks), findings=tuple(findings), shown=ranking.shown,
                     decisions=ranking.decisions,
                     waiting=frozenset().union(*(waits for _, _, waits in per_block)))
@@ -303,10 +302,12 @@ def _agent_key(agent: Agent, block: Block, digest: str) -> Hashable:
 
 
 def _rank_chunk(findings: Sequence[Finding], run: _Run, blocks: Sequence[Block],
-                verdicts: Verdicts | None, contests: bool) -> Ranking:
-    """The ranking agent on one chunk (paragraph-local decisions need nothing else)."""
+                verdicts: Verdicts | None) -> Ranking:
+    """The ranking agent on one chunk (paragraph-local decisions need nothing else).
+    Without the model's ``verdicts`` yet, it lists the contests for the model to judge
+    when the settings ask for that (``llm.ranking``)."""
     return rank(findings, run.settings, layout_of(blocks), feedback=run.feedback,
-                verdicts=verdicts, contests=contests)
+                verdicts=verdicts, contests=verdicts is None and run.settings.llm.ranking)
 
 
 def _context_key(
