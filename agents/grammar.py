@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from prosewise.agents.base import CheckContext
 from prosewise.agents.engines.hub import EngineHit, EngineHits
+from prosewise.agents.llm.grammar import model_corrections
 from prosewise.agents.model import AgentName, Block, Finding, Severity
 from prosewise.agents.routing import route, routing_table, to_finding
 from prosewise.agents.text import lead_in
@@ -53,7 +54,7 @@ class GrammarAgent:
         asked = None
         if ctx.llm is not None:
             asked = asyncio.ensure_future(
-                ctx.llm.grammar(block.text, ctx.settings.llm, ctx.settings.goals))
+                model_corrections(ctx.llm, block.text, ctx.settings.llm, ctx.settings.goals))
         hits = await ctx.engine_hits(block)
         found = grammar_findings(hits, block.text)
         if asked is None:

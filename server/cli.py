@@ -245,7 +245,7 @@ def model_checks() -> LlmChecks:
 
 def model_summary(checks: LlmChecks) -> str:
     """One line on stderr: what ``--llm`` cost."""
-    hits = checks.cache.hits
+    hits = checks.cached
     if not checks.calls and not hits and checks.paused is None:
         return ("model: none configured, nothing sent (set [llm] model in your config file"
                 " or pass --model)")

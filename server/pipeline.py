@@ -94,6 +94,9 @@ class _Run:
     feedback: Mapping[str, RuleFeedback] | None
     early: bool
     defer: bool
+    disk: bool
+    """Whether the model's answers may be read from the result cache's file; not when
+    the review starts from the previous version's (a keystroke: ``checks.Noted.disk``)."""
 
 
 class Pipeline:
@@ -162,7 +165,8 @@ class Pipeline:
         missing = list(dict.fromkeys(records[i].text for i in todo))
         run = _Run(language, labels, settings, sys.intern(settings.digest()), feedback,
                    early=early and len(missing) <= EARLY_CHUNKS,
-                   defer=early and previous is None and sum(map(len, missing)) > DEFER_CHARS)
+                   defer=early and previous is None and sum(map(len, missing)) > DEFER_CHARS,
+                   disk=previous is None)
         room = asyncio.Semaphore(CHUNKS_AT_ONCE)
         checked = await asyncio.gather(*(self._check_chunk(c, run, room) for c in missing))
         fresh = dict(zip(missing, (part for part, _ in checked), strict=True))
@@ -228,7 +232,7 @@ class Pipeline:
             ranking = await run_work(self.pool, _rank_chunk, findings, run, blocks, None,
                                      inline=inline)
             if ranking.contests and self.llm is not None:
-                verdicts = await self._judged(chunk, blocks, ranking.contests, run.settings)
+                verdicts = await self._judged(chunk, blocks, ranking.contests, run)
                 if verdicts is not None:
                     ranking = await run_work(self.pool, _rank_chunk, findings, run, blocks,
                                              verdicts, inline=inline)
@@ -250,7 +254,7 @@ class Pipeline:
         if None in cached:
             ctx.start_engines(block)
         noting: AbstractContextManager[list[Ask]] = (
-            self.llm.noting() if self.llm is not None else nullcontext([]))
+            self.llm.noting(disk=run.disk) if self.llm is not None else nullcontext([]))
         with noting as unasked:  # what the model pass asks later (model_pass.py)
             results = await asyncio.gather(*(self._run_agent(a, block, ctx, hit)
                                              for a, hit in zip(enabled, cached, strict=True)))
@@ -268,13 +272,13 @@ class Pipeline:
         return to_document(block, found), ran, waiting
 
     async def _judged(self, chunk: str, blocks: Sequence[Block], contests: Sequence[Contest],
-                      settings: Settings) -> Verdicts | None:
+                      run: _Run) -> Verdicts | None:
         """The model's verdicts on a chunk's contests (``llm.ranking``). A check that only
         reads (the language server's) notes the question under the chunk's first block,
         where the model pass looks for what to ask."""
         assert self.llm is not None
-        with self.llm.noting() as unasked:
-            found = await judge(self.llm, chunk, contests, settings)
+        with self.llm.noting(disk=run.disk) as unasked:
+            found = await judge(self.llm, chunk, contests, run.settings)
         if unasked and blocks:
             self.llm.note_missed(blocks[0].text, unasked, keep=True)
         return found

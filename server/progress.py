@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def model_progress(checks: LlmChecks) -> str:
     """The model's part of the bar: what was asked, answered from the cache, or paused."""
     paused = ", paused" if checks.paused else ""
-    return (f"model: {checks.calls} asked, {checks.cache.hits} cached,"
+    return (f"model: {checks.calls} asked, {checks.cached} cached,"
             f" {checks.failures} failed{paused}")
 
 

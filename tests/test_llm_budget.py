@@ -18,6 +18,7 @@ from llm_server import Answer, ModelServer
 from prosewise.agents.llm.cache import ResultCache
 from prosewise.agents.llm.checks import LlmChecks
 from prosewise.agents.llm.config import LlmSettings
+from prosewise.agents.llm.grammar import model_corrections
 from prosewise.agents.settings import Goals
 
 DAY = date(2026, 12, 3)
@@ -46,22 +47,23 @@ async def test_a_run_stops_asking_at_the_budget_and_a_new_day_resets_it(
     model_server.script(*(corrected(p) for p in PARAGRAPHS))
     try:
         for text in PARAGRAPHS[:2]:  # 60 tokens each: the second crosses 100
-            assert await checks.grammar(text, llm, Goals())
+            assert await model_corrections(checks, text, llm, Goals())
         assert checks.paused is None  # the budget is checked before a call, not after
-        assert await checks.grammar(PARAGRAPHS[2], llm, Goals()) is None
+        assert await model_corrections(checks, PARAGRAPHS[2], llm, Goals()) is None
         assert len(model_server.requests) == 2
         assert checks.paused == f"the daily budget of 100 tokens was reached (120 used on {DAY})"
-        assert await checks.grammar(PARAGRAPHS[0], llm, Goals())  # the cache still answers
+        # the cache still answers
+        assert await model_corrections(checks, PARAGRAPHS[0], llm, Goals())
         assert len(model_server.requests) == 2
 
         later = LlmChecks(ResultCache(path), today=clock)  # another run, the same day
-        assert await later.grammar(PARAGRAPHS[3], llm, Goals()) is None
+        assert await model_corrections(later, PARAGRAPHS[3], llm, Goals()) is None
         assert len(model_server.requests) == 2 and later.paused is not None
         later.cache.close()
 
         clock.day = DAY + timedelta(days=1)
         assert checks.paused is None  # at once: the language server asks only when not paused
-        assert await checks.grammar(PARAGRAPHS[2], llm, Goals())
+        assert await model_corrections(checks, PARAGRAPHS[2], llm, Goals())
         assert checks.paused is None and len(model_server.requests) == 3
         assert checks.cache.tokens_on(clock.day.isoformat()) == 60
         assert checks.cache.tokens_on(DAY.isoformat()) == 120
@@ -75,7 +77,7 @@ async def test_without_a_budget_nothing_pauses(model_server: ModelServer, tmp_pa
     model_server.script(*(corrected(p, (10_000, 10_000)) for p in PARAGRAPHS))
     try:
         for text in PARAGRAPHS:
-            assert await checks.grammar(text, llm, Goals())
+            assert await model_corrections(checks, text, llm, Goals())
     finally:
         checks.cache.close()
     assert len(model_server.requests) == 4 and checks.paused is None
@@ -87,8 +89,9 @@ async def test_the_budget_holds_when_the_cache_cannot_be_used(
     llm = LlmSettings(model="openai/test", api_base=model_server.url, daily_tokens=50)
     checks = LlmChecks(ResultCache(tmp_path / "file" / "llm-cache.sqlite"), today=Clock())
     model_server.script(*(corrected(p) for p in PARAGRAPHS))
-    assert await checks.grammar(PARAGRAPHS[0], llm, Goals())
-    assert await checks.grammar(PARAGRAPHS[1], llm, Goals()) is None  # the session's count
+    assert await model_corrections(checks, PARAGRAPHS[0], llm, Goals())
+    # the session's count
+    assert await model_corrections(checks, PARAGRAPHS[1], llm, Goals()) is None
     assert len(model_server.requests) == 1 and checks.paused is not None
 
 

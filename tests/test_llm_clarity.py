@@ -72,7 +72,7 @@ async def test_an_unchanged_block_is_not_sent_twice(
     model_server.script(rewrites((1, f"{CLEAR} [secret-1].")))
     first = await review(llm_checks, settings(model_server))
     second = await review(llm_checks, settings(model_server))  # a new pipeline: no block cache
-    assert len(model_server.requests) == 1 and llm_checks.cache.hits == 1
+    assert len(model_server.requests) == 1 and llm_checks.cached == 1
     assert first.findings == second.findings
 
 

@@ -25,6 +25,7 @@ from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.llm.cache import ResultCache
 from prosewise.agents.llm.checks import BREAKER, LlmChecks
 from prosewise.agents.llm.config import LlmSettings
+from prosewise.agents.llm.grammar import model_corrections
 from prosewise.agents.model import AgentName
 from prosewise.agents.settings import Settings
 from prosewise.server.pipeline import Pipeline
@@ -84,12 +85,43 @@ async def test_an_unchanged_paragraph_is_never_sent_twice(
         finally:
             pipeline.close()
         assert any(f.rule == "grammar.llm" for f in review.findings)
-    assert len(model_server.requests) == 1 and checks.cache.hits == 1
+    assert len(model_server.requests) == 1 and checks.cached == 1
     again = LlmChecks(ResultCache(tmp_path / "llm-cache.sqlite"))  # another process later
     try:
-        assert await again.grammar(TEXT.strip(), settings(model_server).llm, Settings().goals)
+        assert await model_corrections(again, TEXT.strip(), settings(model_server).llm,
+                                       Settings().goals)
     finally:
         again.cache.close()
+    assert len(model_server.requests) == 1
+
+
+async def test_a_keystroke_reads_answers_from_memory_and_the_pass_reads_the_file(
+        model_server: ModelServer, tmp_path: Path) -> None:
+    """The language server's checks only read: a keystroke's from memory (answers this
+    session read or stored), never from the file, whose read is a hop to a thread and
+    back on every keystroke; the model pass finds the file's answer without a call."""
+    model_server.script(answer(FIXED))
+    path, chosen = tmp_path / "llm-cache.sqlite", settings(model_server)
+    writer = LlmChecks(ResultCache(path))  # another process (a CLI run) asked before
+    assert await model_corrections(writer, TEXT.strip(), chosen.llm, chosen.goals)
+    reader = LlmChecks(ResultCache(path), asks=False)
+    pipeline = Pipeline(engines=fake_hub(), llm=reader)
+    other = "A short note.\n\n"
+    try:
+        opened = await pipeline.review(other, "markdown", chosen)
+        typed = await pipeline.review(other + TEXT, "markdown", chosen, previous=opened)
+        assert not any(f.rule == "grammar.llm" for f in typed.findings)
+        assert reader.cached == 0
+        (asked,) = reader.missed[TEXT.strip()]
+        assert await reader.replay(asked) and reader.cached == 1  # the pass: from the file
+        again = await pipeline.review(other + TEXT, "markdown", chosen,
+                                      previous=pipeline.answered(typed, {TEXT}, chosen))
+        assert any(f.rule == "grammar.llm" for f in again.findings) and not again.waiting
+        fresh = await Pipeline(engines=fake_hub(), llm=LlmChecks(ResultCache(path), asks=False)
+                               ).review(other + TEXT, "markdown", chosen)  # an open: the file
+        assert any(f.rule == "grammar.llm" for f in fresh.findings)
+    finally:
+        pipeline.close()
     assert len(model_server.requests) == 1
 
 
@@ -134,7 +166,8 @@ def test_the_cli_asks_only_with_llm_and_says_what_it_cost(
 async def test_a_429_is_waited_out_once_as_the_server_asks(
         model_server: ModelServer, checks: LlmChecks) -> None:
     model_server.script(Status(429, retry_after="0"), answer(FIXED))
-    found = await checks.grammar(TEXT.strip(), settings(model_server).llm, Settings().goals)
+    found = await model_corrections(checks, TEXT.strip(), settings(model_server).llm,
+                                    Settings().goals)
     assert found and len(model_server.requests) == 2 and checks.failures == 0
 
 
@@ -143,7 +176,7 @@ async def test_repeated_failures_pause_the_model_for_the_session(
     model_server.script(*(Status(500) for _ in range(BREAKER)))
     llm, goals = settings(model_server).llm, Settings().goals
     for n in range(BREAKER + 2):
-        assert await checks.grammar(f"Paragraph {n} have a error.", llm, goals) is None
+        assert await model_corrections(checks, f"Paragraph {n} have a error.", llm, goals) is None
     assert len(model_server.requests) == BREAKER and checks.paused is not None
     assert "500" in checks.paused
 

@@ -1,6 +1,6 @@
 """The model's part of a review: what the agents ask of it, through one cache.
 
-Every task (grammar here; clarity, style and tone in their modules) goes through
+Every task (grammar, clarity, style and tone, each in its module) goes through
 ``LlmChecks.ask``: the answer is looked up in the result cache (keyed by model, task,
 prompt version and the messages, which carry the goals and the redacted text: an
 unchanged paragraph never costs a second call, across runs too), and the model is
@@ -21,27 +21,21 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from prosewise.agents.llm.cache import ResultCache
 from prosewise.agents.llm.client import ChatMessage, LlmClient, Usage
 from prosewise.agents.llm.config import LlmSettings
-from prosewise.agents.llm.diff import corrections
 from prosewise.agents.llm.errors import LlmError, LlmStatusError
-from prosewise.agents.llm.redact import Redacted, redact
-from prosewise.agents.model import Finding
-from prosewise.agents.settings import Goals
+from prosewise.agents.lru import LRU
 
 log = logging.getLogger(__name__)
 
 A = TypeVar("A", bound=BaseModel)
-CONFIDENCE = 0.6
-"""A model's correction alone: above the balanced threshold, below two engines agreeing
-(the ranking raises it where an engine flags the same words)."""
 CONCURRENCY = 4
 """Model calls in flight at once (a local server serves one or two; hosted ones more)."""
 BREAKER = 3
@@ -54,9 +48,12 @@ an editing session's open documents hold, bounded for one that never reaches the
 _ASKING: ContextVar[bool] = ContextVar("prosewise_llm_asking", default=False)
 """Set in the language server's model pass (``LlmChecks.asking``): its task, and the
 tasks it starts, call the model on a miss while keystroke checks only read."""
-_NOTED: ContextVar[list[Ask] | None] = ContextVar("prosewise_llm_noted", default=None)
+_NOTED: ContextVar[Noted | None] = ContextVar("prosewise_llm_noted", default=None)
 """Where a check that only reads notes the asks it found unanswered (``LlmChecks.noting``):
 the pipeline's check of one block, and the agents' tasks it starts."""
+REMEMBERED = 4_096
+"""Answers kept in memory (``LlmChecks.remembered``): an open 10k-word document's three
+tasks per block, about 1 KB each."""
 
 
 @dataclass(frozen=True)
@@ -67,15 +64,6 @@ class Task(Generic[A]):
     version: str
     """Part of every cache key: a changed prompt must not reuse the old prompt's answers."""
     schema: type[A]
-
-
-class Corrected(BaseModel):
-    """The grammar task's answer."""
-
-    text: str = Field(description="The input text with only its errors corrected.")
-
-
-GRAMMAR = Task("grammar", "grammar-1", Corrected)
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,16 +79,15 @@ class Ask:
     """The result cache's key: the same question noted twice is asked once."""
 
 
-def grammar_messages(text: str, goals: Goals) -> list[ChatMessage]:
-    """The grammar task: a minimal correction, nothing rewritten (the diff finds the edits)."""
-    return [
-        ChatMessage(role="system", content=(
-            f"You correct grammar, spelling and punctuation in {goals.dialect.value} English."
-            " Change only what is wrong; keep wording, style, line breaks and every"
-            " bracketed placeholder such as [email-1] exactly as they are. Answer with JSON:"
-            ' {"text": "<the corrected text>"}.')),
-        ChatMessage(role="user", content=text),
-    ]
+@dataclass(frozen=True)
+class Noted:
+    """What a check that only reads collects, and where it may look for answers."""
+
+    asks: list[Ask]
+    disk: bool
+    """Whether the result cache's file is read on a miss in memory: not on a keystroke,
+    whose edited text the file almost never holds (each read is a hop to a thread and
+    back, about a millisecond of the first publish); the model pass reads it."""
 
 
 @dataclass
@@ -110,6 +97,8 @@ class LlmChecks:
     cache: ResultCache
     concurrency: int = CONCURRENCY
     calls: int = 0
+    cached: int = 0
+    """Answers that cost no call: from memory or from the cache's file."""
     failures: int = 0
     last_failure: str | None = None
     """What the last failed call said: a rewrite the writer asked for says why it failed."""
@@ -119,6 +108,9 @@ class LlmChecks:
     missed: dict[str, list[Ask]] = field(default_factory=dict, repr=False)
     """Block texts checked without some answer while not asking, oldest first (at most
     ``MISSED``), with the asks left unanswered: what the model pass asks."""
+    remembered: LRU[str] = field(default_factory=lambda: LRU(REMEMBERED), repr=False)
+    """Answers by cache key that this session read from the file or stored in it: a
+    keystroke's check reads only these (an undo finds its text's answers here)."""
     today: Callable[[], date] = date.today
     """The day tokens count for (a parameter so a test can move to the next day)."""
     _breaker: Tripped | None = field(default=None, repr=False)
@@ -135,17 +127,6 @@ class LlmChecks:
     _room: asyncio.Semaphore | None = field(default=None, repr=False)
     _said: set[str] = field(default_factory=set, repr=False)
 
-    async def grammar(self, text: str, settings: LlmSettings, goals: Goals) -> list[Finding] | None:
-        """Grammar findings for ``text`` (block offsets) from the model's minimal
-        correction; [] without a model, None when the model could not answer."""
-        if not settings.model or not text.strip():
-            return []
-        sent = redact(text)
-        answer = await self.ask(GRAMMAR, settings, grammar_messages(sent.text, goals))
-        if answer is None:
-            return None
-        return _on_original(sent, corrections(sent.text, answer.text))
-
     async def ask(self, task: Task[A], settings: LlmSettings,
                   messages: list[ChatMessage]) -> A | None:
         """The answer to ``messages`` (redacted text only) from the cache, else from the
@@ -154,20 +135,30 @@ class LlmChecks:
             return None
         key = ResultCache.key(settings.model, settings.api_base or "", task.name,
                               task.version, *(f"{m['role']}:{m['content']}" for m in messages))
-        stored = await asyncio.to_thread(self.cache.get, key)  # disk: off the loop
+        noted = _NOTED.get()
+        stored = self.remembered.get(key)
+        if stored is None and (noted is None or noted.disk or self.will_ask()):
+            stored = await asyncio.to_thread(self.cache.get, key)  # disk: off the loop
+            if stored is not None:
+                self.remembered.put(key, stored)
         if stored is not None:
             try:
-                return task.schema.model_validate_json(stored)
+                parsed = task.schema.model_validate_json(stored)
             except ValidationError:
+                self.remembered.drop(key)
                 log.debug("a cached %s answer no longer fits its schema: asking again", task.name)
+            else:
+                self.cached += 1
+                return parsed
         if not self.will_ask():
-            if (noted := _NOTED.get()) is not None:
-                noted.append(Ask(task, settings, messages, key))
+            if noted is not None:
+                noted.asks.append(Ask(task, settings, messages, key))
             return None
         answer = await self._call(task.schema, settings, messages)
         await self._count_tokens()
         if answer is not None:
-            await asyncio.to_thread(self.cache.put, key, answer.model_dump_json())
+            self.remembered.put(key, stored := answer.model_dump_json())
+            await asyncio.to_thread(self.cache.put, key, stored)
         return answer
 
     def will_ask(self) -> bool:
@@ -186,13 +177,14 @@ class LlmChecks:
             _ASKING.reset(token)
 
     @contextlib.contextmanager
-    def noting(self) -> Iterator[list[Ask]]:
+    def noting(self, *, disk: bool = True) -> Iterator[list[Ask]]:
         """Within, the asks a check that only reads leaves unanswered are collected in
-        the list given (the tasks started within inherit it): ``note_missed`` them."""
-        noted: list[Ask] = []
+        the list given (the tasks started within inherit it): ``note_missed`` them.
+        ``disk``: whether a miss in memory reads the cache's file (``Noted.disk``)."""
+        noted = Noted([], disk)
         token = _NOTED.set(noted)
         try:
-            yield noted
+            yield noted.asks
         finally:
             _NOTED.reset(token)
 
@@ -329,18 +321,3 @@ class Tripped:
 
     settings: LlmSettings
     reason: str
-
-
-def _on_original(sent: Redacted, found: list[Finding]) -> list[Finding]:
-    """Findings on the redacted text moved onto the original; any that touch a
-    placeholder, or whose fix would write one into the text, are dropped."""
-    tokens = [sent.text[p.sent_start:p.sent_end] for p in sent.placeholders]
-    out: list[Finding] = []
-    for f in found:
-        span = sent.to_original(f.start, f.end)
-        if span is None or any(t in r.value for r in f.replacements for t in tokens):
-            continue
-        start, end = span
-        out.append(replace(f, start=start, end=end, text=sent.original[start:end],
-                           confidence=CONFIDENCE))
-    return out
