@@ -4,17 +4,19 @@ first diagnostics after a keystroke come within 10% of their time without a mode
 (p50, 10k words, in the same run), and that the model's findings come in a later
 publish.
 
-Two servers in turn type the same edits into the same documents (``lsp_latency``'s
-``latency``): one without a model, one with ``llm.model`` pointed at a loopback model
-that answers after SECONDS (bench/model_server.py). Both get an empty user config
-folder (the bench's user's own config file could name a model) and the model's run an
-empty result cache, so every answer is a call. The model is set in the editor's
-settings (``initializationOptions`` and every ``didChangeConfiguration``), which count
-as the user's. ``--model-idle-ms`` is its ``llm.idleMs``: at the server's default
-(1500 ms) a typist at 100 ms a key never pauses long enough for the model to be asked
-until the typing ends, and a keystroke pays only for reading the result cache; at 0 the
-model's pass starts after every keystroke's check (and is cancelled by the next one)
-all through the typing: the worst case for the keystroke path.
+Servers in turn type the same edits into the same documents (``lsp_latency``'s
+``latency``): without a model, and with ``llm.model`` pointed at a loopback model that
+answers after SECONDS (bench/model_server.py), in rounds ordered A B B A so that a load
+that drifts weighs on both alike (``--model-rounds``; the ratio is of the p50s pooled
+over the rounds). Each server gets an empty user config folder (the bench's user's own
+config file could name a model) and an empty result cache, so every answer is a call.
+The model is set in the editor's settings (``initializationOptions`` and every
+``didChangeConfiguration``), which count as the user's. ``--model-idle-ms`` is its
+``llm.idleMs``: at the server's default (1500 ms) a typist at 100 ms a key never pauses
+long enough for the model to be asked until the typing ends, and a keystroke pays only
+for reading the answers in memory; at 0 the model's pass starts after every keystroke's
+check (and is cancelled by the next one) all through the typing: the worst case for the
+keystroke path.
 """
 
 from __future__ import annotations
@@ -26,10 +28,10 @@ import os
 import re
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bench.lsp_latency import HEADER, Client, SizeResult, document, latency, pct, warm_up
+from bench.lsp_latency import HEADER, Client, SizeResult, Typed, document, latency, pct, warm_up
 from bench.model_server import SlowModel
 
 MODEL_RULES = re.compile(rb'"(?:grammar\.llm|clarity\.llm-rewrite|tone\.llm-rewrite'
@@ -116,26 +118,48 @@ def labelled(header: str) -> str:
 
 
 async def compare(root: Path, sentences: list[str], args: argparse.Namespace) -> None:
-    """Type at each size on a server without a model, then on one with the slow model,
-    and print both rows, their ratio and where the model's findings came."""
+    """Type at each size on servers without a model and with the slow model, in rounds
+    ordered A B B A (``--model-rounds``): a load that drifts during the run weighs on
+    both alike. Prints each server's rows, the ratio of the pooled p50s and where the
+    model's findings came."""
     model = SlowModel(args.model_delay)
     model.start()
+    plain: list[list[SizeResult]] = []
+    with_it: list[list[tuple[SizeResult, Late]]] = []
     try:
-        with tempfile.TemporaryDirectory(prefix="prosewise-bench-home-") as home:
-            env = {**os.environ, "XDG_CONFIG_HOME": f"{home}/config",
-                   "PROSEWISE_CACHE_DIR": f"{home}/cache"}
-            print(f"didChange → publishDiagnostics, {args.edits} one-letter edits per size;"
-                  f" the model answers after {args.model_delay:g} s (llm.idleMs"
-                  f" {args.model_idle_ms})\n{labelled(HEADER)}", flush=True)
-            plain = await run(root, sentences, args, env, None)
-            with_it = await run(root, sentences, with_model(args, model.url), env, model)
+        print(f"didChange → publishDiagnostics, {args.edits} one-letter edits per size;"
+              f" the model answers after {args.model_delay:g} s (llm.idleMs"
+              f" {args.model_idle_ms}); {args.model_rounds} rounds, A B B A\n"
+              f"{labelled(HEADER)}", flush=True)
+        for turn in range(2 * args.model_rounds):
+            modelled = turn % 4 in (1, 2)
+            # each run its own user config and result cache: every answer is a call
+            with tempfile.TemporaryDirectory(prefix="prosewise-bench-home-") as home:
+                env = {**os.environ, "XDG_CONFIG_HOME": f"{home}/config",
+                       "PROSEWISE_CACHE_DIR": f"{home}/cache"}
+                if modelled:
+                    with_it.append(await run(root, sentences, with_model(args, model.url),
+                                             env, model))
+                else:
+                    plain.append([r for r, _ in await run(root, sentences, args, env, None)])
     finally:
         model.stop()
-    for (result, _), (modelled, late) in zip(plain, with_it, strict=True):
-        print(ratio_line(result, modelled))
-        print(late.line())
+    for i, _ in enumerate(args.sizes):
+        print(ratio_line(pooled([rows[i] for rows in plain]),
+                         pooled([rows[i][0] for rows in with_it])))
+        for rows in with_it:
+            print(rows[i][1].line())
     print(f"model requests: {model.counts.requests} received, {model.counts.answered} answered"
           " (the others were cancelled by an edit or the end of the run)", flush=True)
+
+
+def pooled(rounds: list[SizeResult]) -> SizeResult:
+    """One size's latencies over every round of one server (the ratio's p50s)."""
+    first = rounds[0]
+    return replace(first, complete=[x for r in rounds for x in r.complete],
+                   early=Typed(first.early.text, first.early.version,
+                               first=[x for r in rounds for x in r.early.first],
+                               last=[x for r in rounds for x in r.early.last]))
 
 
 async def run(root: Path, sentences: list[str], args: argparse.Namespace, env: dict[str, str],
