@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from prosewise.agents.llm.redact import (
+    _CUE,
+    _PATTERNS,
     EMAIL,
     KINDS,
     SECRET,
@@ -192,3 +194,24 @@ def test_a_model_s_text_gets_the_redacted_values_back() -> None:
     rewrite = "Mail [email-2] first, then [email-1]; not [email-9]."
     assert sent.restored(rewrite) == (
         "Mail bob@example.org first, then ann@example.com; not [email-9].")
+
+
+@pytest.mark.parametrize(("name", "text", "kind", "value"), REDACTED, ids=[c[0] for c in REDACTED])
+def test_every_pattern_s_match_holds_the_cue_that_lets_a_text_be_scanned_once(
+        name: str, text: str, kind: str, value: str) -> None:
+    """A text without ``_CUE`` skips the patterns: each match must hold it, or a new
+    pattern's values would be sent unredacted."""
+    for pattern_kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            assert _CUE.search(m.group()), (pattern_kind, m.group())
+    assert redact(text).placeholders  # and the cue lets it through
+
+
+@pytest.mark.parametrize("value", [
+    "sk-abcdefghij0123456789", "xoxb-0123456789", "eyJhbGciO.eyJzdWIiO.sig",
+    "AKIA0123456789ABCDEF", "gho_" + "a1" * 15, "AIza" + "b2" * 17 + "c",
+])
+def test_the_shortest_prefixed_secrets_are_redacted(value: str) -> None:
+    """Shorter than the generic rule's run: only their own cue lets them be scanned."""
+    sent = redact(f"Paste {value} here.")
+    assert value not in sent.text and sent.placeholders[0].kind == SECRET

@@ -74,6 +74,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         + r",}={0,2}(?![A-Za-z0-9+/_=-])")),
 )
 _GENERIC = _PATTERNS[-1][1]
+_CUE = re.compile(r"@|sk-|AKIA|ASIA|xox[abpr]-|eyJ|(?i:bearer)|[A-Za-z0-9+/_-]{"
+                  + str(MIN_GENERIC) + "}")
+"""What every pattern's match contains (GitHub's and Google's keys are runs as long as
+the generic rule's): a text without any is sent as it is after one scan instead of one
+per pattern (most sentences; a keystroke redacts several)."""
 _URL = re.compile(_URL_START + r"\S+")
 _HEX = re.compile(r"[0-9a-f]+|[0-9A-F]+")
 
@@ -160,6 +165,8 @@ def _next_name(kind: str, counts: dict[str, int], text: str) -> str:
 def _spans(text: str, kinds: frozenset[str]) -> list[tuple[str, int, int]]:
     """Non-overlapping (kind, start, end), in order; of overlapping matches the one
     that starts first wins, then the longer, then by ``_PRIORITY``."""
+    if not _CUE.search(text):
+        return []
     found: list[tuple[int, int, int, str]] = []
     urls = [m.span() for m in _URL.finditer(text)] if SECRET in kinds else []
     for kind, pattern in _PATTERNS:

@@ -1,18 +1,19 @@
 """The model as a late source in the language server: asked in the background, never
 waited for by a keystroke.
 
-Checks only read the model's answers from the result cache (``LlmChecks.asks`` off),
-and note the blocks they checked without one (``LlmChecks.missed``) with the asks they
-left unanswered. After a pause without edits (``llm.idleMs``), on save, or on the
-``prosewise.checkWithModel`` command, a pass puts those asks of the current version's
-blocks to the model (``LlmChecks.replay``; at most ``LlmChecks.concurrency`` calls at
-once). The agents, engines and rules are not run again: at 10k words that cost each
-keystroke's pass 650 ms of CPU. As each chunk's answers land, that chunk alone is
-checked again and published (``Pipeline.answered``: the chunk waits for the late source
-"llm", as a chunk checked before an engine answered does). A new edit cancels the
-document's pass and the calls it has in flight. ``prosewise/status`` notifications tell
-the editor whether the model is checking, ready or paused, and ``$/progress`` shows
-each pass while it asks (for clients that support it).
+Checks only read the model's answers (``LlmChecks.asks`` off; a keystroke's only those
+in memory, ``LlmChecks.remembered``), and note the blocks they checked without one
+(``LlmChecks.missed``) with the asks they left unanswered. After a pause without edits
+(``llm.idleMs``), on save, or on the ``prosewise.checkWithModel`` command, a pass puts
+those asks of the current version's blocks to the model (``LlmChecks.replay``; at most
+``LlmChecks.concurrency`` calls at once). The agents, engines and rules are not run
+again: at 10k words that cost each keystroke's pass 650 ms of CPU. As each chunk's
+answers land, that chunk alone is checked again and published (``Pipeline.answered``:
+the chunk waits for the late source "llm", as a chunk checked before an engine answered
+does). A new edit cancels the document's pass and the calls it has in flight.
+``prosewise/status`` notifications tell the editor whether the model is checking, ready
+or paused, and ``$/progress`` shows each pass while it asks (for clients that support
+it).
 """
 
 from __future__ import annotations
