@@ -54,7 +54,7 @@ async def test_an_answer_parses_and_the_request_says_what_we_asked(
     assert await client_for(model_server).ask(MESSAGES, Fix) == Fix(text="She goes home.")
     [sent] = model_server.requests
     assert sent["model"] == "tiny" and sent["messages"] == MESSAGES
-    assert sent["temperature"] == 0
+    assert sent["temperature"] == 0 and sent["max_tokens"] == 2048
     assert sent["response_format"] == {
         "type": "json_schema", "json_schema": {"name": "Fix", "schema": Fix.model_json_schema()}}
 

@@ -121,6 +121,7 @@ class LlmClient:
                     api_base=self.settings.api_base, api_key=api_key,
                     timeout=timeout, num_retries=0,
                     temperature=self.settings.temperature,
+                    max_tokens=self.settings.max_tokens,
                     response_format=_response_format(schema, mode),
                 )
         except TimeoutError as exc:

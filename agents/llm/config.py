@@ -50,6 +50,10 @@ class LlmSettings(BaseModel):
     json_mode: JsonMode = JsonMode.JSON_SCHEMA
     """How JSON output is requested: 'json_schema' (OpenAI style) or 'json_object'
     (llama.cpp's server)."""
+    max_tokens: int = Field(default=2048, gt=0, le=100_000)
+    """Tokens one answer may take at most: enough for a rewritten paragraph and its
+    reasons; a small model caught in a loop would otherwise write until its context is
+    full (minutes on a CPU, and billed by a hosted provider)."""
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     """Sampling temperature: 0 keeps corrections as repeatable as the model allows."""
     idle_ms: int = Field(default=1500, ge=0, le=60_000)
