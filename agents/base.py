@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
+from prosewise.agents.budget import Budget
 from prosewise.agents.model import AgentName, Block, Finding
 from prosewise.agents.settings import Settings
 
@@ -47,6 +48,8 @@ class CheckContext:
     waiting: frozenset[str] = frozenset()
     """The sources this check went without (an engine loading, late or failed; the
     model not answering): its findings are not cached as complete."""
+    budget: Budget | None = None
+    """The chunk's CPU budget per agent, which ``run`` charges (agents/budget.py)."""
     _hits: asyncio.Future[EngineHits] | None = field(default=None, repr=False)
 
     def from_model(self, found: list[Finding] | None) -> list[Finding]:
@@ -63,8 +66,11 @@ class CheckContext:
         return found
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
-        """Run CPU-bound work in the worker pool, off the event loop (unless ``inline``)."""
-        return await run_work(self.pool, fn, *args, inline=self.inline)
+        """Run CPU-bound work in the worker pool, off the event loop (unless ``inline``),
+        charged to the agent whose check asks (``OverBudget`` once it has spent its
+        budget on this chunk)."""
+        work = fn if self.budget is None else self.budget.charged(fn)
+        return await run_work(self.pool, work, *args, inline=self.inline)
 
     def start_engines(self, block: Block) -> None:
         """Start the engines on this block (they take longest: start them first)."""

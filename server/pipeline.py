@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, cast
 from weakref import WeakValueDictionary
 
 from prosewise.agents.base import Agent, CheckContext, run_work
+from prosewise.agents.budget import Budget, OverBudget
 from prosewise.agents.engines.hub import EngineHits, EngineHub
 from prosewise.agents.llm.ranking import judge
 from prosewise.agents.model import Block, Finding
@@ -219,13 +220,14 @@ class Pipeline:
         faster (``INLINE_CHARS``).
         """
         inline = len(chunk) < INLINE_CHARS
+        budget = Budget(len(chunk))
         per_block: list[tuple[list[Finding], int, frozenset[str]]] = []
         async with room:
             blocks = await run_work(self.pool, extract, chunk, run.language, run.labels,
                                     inline=inline)
             for at in range(0, len(blocks), BLOCKS_AT_ONCE):
                 per_block.extend(await asyncio.gather(
-                    *(self._check_block(b, run, inline=len(b.text) < INLINE_CHARS)
+                    *(self._check_block(b, run, budget, inline=len(b.text) < INLINE_CHARS)
                       for b in blocks[at:at + BLOCKS_AT_ONCE])))
             findings = [f for found, _, _ in per_block for f in found
                         if run.settings.rule_enabled(f.rule)]
@@ -242,12 +244,13 @@ class Pipeline:
         return part, sum(n for _, n, _ in per_block)
 
     async def _check_block(
-        self, block: Block, run: _Run, *, inline: bool = False
+        self, block: Block, run: _Run, budget: Budget, *, inline: bool = False
     ) -> tuple[list[Finding], int, frozenset[str]]:
         """Findings in chunk offsets, how many agents ran, and the engines and agents
         that did not take part (only when none is missing are the findings cached)."""
         ctx = _TrackedContext(settings=run.settings, pool=self.pool, engines=self.engines,
-                              early=run.early, defer=run.defer, inline=inline, llm=self.llm)
+                              early=run.early, defer=run.defer, inline=inline, llm=self.llm,
+                              budget=budget)
         enabled = [a for a in self.agents if run.settings.agent_enabled(a.name)]
         keys = [_agent_key(a, block, run.digest) for a in enabled]
         cached = [self.cache.get(key) for key in keys]
@@ -256,7 +259,7 @@ class Pipeline:
         noting: AbstractContextManager[list[Ask]] = (
             self.llm.noting(disk=run.disk) if self.llm is not None else nullcontext([]))
         with noting as unasked:  # what the model pass asks later (model_pass.py)
-            results = await asyncio.gather(*(self._run_agent(a, block, ctx, hit)
+            results = await asyncio.gather(*(self._run_agent(a, block, ctx, hit, budget)
                                              for a, hit in zip(enabled, cached, strict=True)))
         failed = {a.name.value for a, (_, status) in zip(enabled, results, strict=True)
                   if status == "failed"}
@@ -284,13 +287,19 @@ class Pipeline:
         return found
 
     async def _run_agent(
-        self, agent: Agent, block: Block, ctx: CheckContext, cached: list[Finding] | None
+        self, agent: Agent, block: Block, ctx: CheckContext, cached: list[Finding] | None,
+        budget: Budget,
     ) -> tuple[list[Finding], str]:
-        """The agent's findings and where they came from: "cached", "ran" or "failed"."""
+        """The agent's findings and where they came from: "cached", "ran" or "failed"
+        (it raised, or has spent its budget on the chunk: see agents/budget.py)."""
         if cached is not None:
             return cached, "cached"
         try:
-            return await agent.check(block, ctx), "ran"
+            with budget.charging(agent.name):
+                return await agent.check(block, ctx), "ran"
+        except OverBudget as over:
+            budget.skipped(over)
+            return [], "failed"
         except Exception:  # one broken agent must not sink the review
             log.exception("agent %s failed on a block; its findings are skipped", agent.name)
             return [], "failed"
