@@ -30,9 +30,9 @@ from prosewise.agents.llm.ranking import judge
 from prosewise.agents.model import Block, Finding
 from prosewise.agents.registry import default_agents
 from prosewise.agents.settings import Settings
-from prosewise.agents.text import sentences
-from prosewise.merge.model import Contest, Layout, Ranking, RuleFeedback, Verdicts
+from prosewise.merge.model import Contest, Ranking, RuleFeedback, Verdicts
 from prosewise.merge.rank import rank
+from prosewise.server.blocks import layout_of, to_document
 from prosewise.server.cache import FindingCache
 from prosewise.server.chunks import Edited
 from prosewise.server.incremental import Chunk, Part, Review, Todo, layout_chunks
@@ -42,7 +42,7 @@ from prosewise.server.markup.references import Labels, reference_labels
 if TYPE_CHECKING:
     from prosewise.agents.llm.checks import Ask, LlmChecks
 
-__all__ = ["Chunk", "Pipeline", "Review", "layout_of", "to_document"]
+__all__ = ["Chunk", "Pipeline", "Review"]
 
 log = logging.getLogger(__name__)
 
@@ -331,32 +331,3 @@ def _context_key(
     raw = json.dumps([language, settings.model_dump_json(),
                       sorted((k, v.accepted, v.dismissed) for k, v in (feedback or {}).items())])
     return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
-
-
-def to_document(block: Block, found: Sequence[Finding]) -> list[Finding]:
-    """Findings moved from block to document offsets; ones that cannot map are dropped.
-    One that does not move (a plain paragraph's) stays the finding cache's object:
-    findings are frozen, and a copy costs ≈0.4 KB."""
-    out = []
-    for f in found:
-        if block.text[f.start:f.end] != f.text:
-            log.warning("dropping %s: quoted text does not match the block", f.rule)
-            continue
-        span = block.to_doc(f.start, f.end)
-        if span is None:
-            continue
-        moved = span != (f.start, f.end)
-        out.append(replace(f, start=span[0], end=span[1]) if moved else f)
-    return out
-
-
-def layout_of(blocks: Sequence[Block]) -> Layout:
-    """Paragraph and sentence spans in document offsets (sentences that map cleanly)."""
-    paragraphs = tuple((b.doc_start, b.doc_end) for b in blocks if b.segments)
-    spans: list[tuple[int, int]] = []
-    for b in blocks:
-        for s, e in sentences(b.text):
-            start, end = b.to_doc(s, s), b.to_doc(e, e)
-            if start and end:
-                spans.append((start[0], end[0]))
-    return Layout(paragraphs=paragraphs, sentences=tuple(spans))
