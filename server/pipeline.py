@@ -258,9 +258,13 @@ class Pipeline:
             ctx.start_engines(block)
         noting: AbstractContextManager[list[Ask]] = (
             self.llm.noting(disk=run.disk) if self.llm is not None else nullcontext([]))
+        checks = [self._run_agent(a, block, ctx, hit, budget)
+                  for a, hit in zip(enabled, cached, strict=True)]
         with noting as unasked:  # what the model pass asks later (model_pass.py)
-            results = await asyncio.gather(*(self._run_agent(a, block, ctx, hit, budget)
-                                             for a, hit in zip(enabled, cached, strict=True)))
+            if run.defer and inline:  # no engine to wait for: a task costs more than a cell
+                results = [await check for check in checks]
+            else:
+                results = await asyncio.gather(*checks)
         failed = {a.name.value for a, (_, status) in zip(enabled, results, strict=True)
                   if status == "failed"}
         waiting = ctx.waiting.union(failed)

@@ -151,3 +151,24 @@ async def test_a_large_first_review_defers_the_engines_to_the_next(pipeline: Pip
     small = await pipeline.review("Small says that we recieve letters.\n", "markdown",
                                   Settings(), early=True)
     assert HARPER in {o for d in small.decisions for o in d.finding.origins}  # not deferred
+
+
+async def test_a_deferred_table_gets_the_same_rule_findings_cell_by_cell() -> None:
+    """A large table's first review in the server goes without the engines, and its
+    small cells' agents run one after another (no task each): what the rule agents
+    find is what a full review's rule agents find."""
+    rows = [f"| item {i} | it is very unique and utilize it due to the fact that | ok |"
+            for i in range(DEFER_CHARS // 60 + 1)]
+    doc = "| Name | Description | Notes |\n|---|---|---|\n" + "\n".join(rows) + "\n"
+
+    async def rule_findings(early: bool) -> list[tuple[str, int, int]]:
+        pipeline = Pipeline(engines=fake_hub())
+        try:
+            review = await pipeline.review(doc, "markdown", Settings(), early=early)
+        finally:
+            pipeline.close()
+        return sorted((f.rule, f.start, f.end) for f in review.findings
+                      if not f.origins & {HARPER, LINGO})
+
+    deferred, full = await rule_findings(True), await rule_findings(False)
+    assert len(deferred) >= 3 * len(rows) and deferred == full
