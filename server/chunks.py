@@ -24,6 +24,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from prosewise.server.markup import WHOLE_DOCUMENT, canonical
 from prosewise.server.markup.frontmatter import front_matter_end, opens_front_matter
 
 _BOUNDARY = re.compile(r"\n(?:[ \t\r]*\n)+(?=\S)")
@@ -50,7 +51,7 @@ they may overlap when little changed)."""
 
 def split(text: str, language: str) -> Chunks:
     """``(start, chunk)`` pairs covering ``text`` in order (concatenated they are ``text``)."""
-    if language == "markdown" and _non_local(text):
+    if (language == "markdown" and _non_local(text)) or canonical(language) in WHOLE_DOCUMENT:
         return [(0, text)] if text else []
     protected = _protected(text) if language == "markdown" else []
     starts = [0, *(m.end() for m in _BOUNDARY.finditer(text))]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from prosewise.agents.markup_settings import LatexSettings
 from prosewise.agents.model import Block
 from prosewise.server.markup.plaintext import extract_plaintext
 from prosewise.server.markup.references import Labels
@@ -17,10 +18,12 @@ Extractor = Callable[[str], list[Block]]
 
 def extractors() -> dict[str, Extractor]:
     """Language id → extractor."""
+    from prosewise.server.markup.latex import extract_latex
     from prosewise.server.markup.markdown import extract_markdown
 
     return {
         "markdown": extract_markdown,
+        "latex": extract_latex,
         "plaintext": extract_plaintext,
         "text": extract_plaintext,
     }
@@ -28,8 +31,16 @@ def extractors() -> dict[str, Extractor]:
 
 SUFFIXES = {
     ".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".mdown": "markdown",
-    ".mkd": "markdown", ".mkdn": "markdown", ".txt": "plaintext",
+    ".mkd": "markdown", ".mkdn": "markdown", ".txt": "plaintext", ".tex": "latex",
+    ".ltx": "latex",
 }
+
+ALIASES = {"tex": "latex", "text": "plaintext"}
+"""Language ids other editors send for the same formats (Neovim sends its filetype)."""
+
+WHOLE_DOCUMENT = frozenset({"latex"})
+"""Languages read as one piece: their constructs (a LaTeX environment, the preamble)
+reach across blank lines, so they are never cut into chunks (server/chunks.py)."""
 
 
 def language_for(filename: str) -> str:
@@ -40,11 +51,29 @@ def language_for(filename: str) -> str:
     return "plaintext"
 
 
-def extract(text: str, language: str, labels: Labels = frozenset()) -> list[Block]:
+def languages() -> list[str]:
+    """Every language id the CLI's ``--language`` accepts."""
+    return sorted({*SUFFIXES.values(), *ALIASES})
+
+
+def canonical(language: str) -> str:
+    """The language id an extractor is registered under."""
+    language = language.lower()  # Emacs's AUCTeX sends "LaTeX"
+    return ALIASES.get(language, language)
+
+
+def extract(text: str, language: str, labels: Labels = frozenset(),
+            latex: LatexSettings | None = None) -> list[Block]:
     """Prose blocks of ``text`` read as ``language``; a Markdown chunk is read with its
-    document's reference ``labels`` (markup/references.py)."""
+    document's reference ``labels`` (markup/references.py), LaTeX with the commands
+    and environments of the settings."""
+    language = canonical(language)
     if language == "markdown" and labels:
         from prosewise.server.markup.markdown import extract_markdown
 
         return extract_markdown(text, labels)
+    if language == "latex" and latex is not None:
+        from prosewise.server.markup.latex import extract_latex
+
+        return extract_latex(text, latex)
     return extractors().get(language, extract_plaintext)(text)

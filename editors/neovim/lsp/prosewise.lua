@@ -5,7 +5,7 @@
 ---@type vim.lsp.Config
 return {
   cmd = { 'prosewise', 'lsp', '--stdio' },
-  filetypes = { 'markdown', 'text', 'gitcommit' },
+  filetypes = { 'markdown', 'text', 'gitcommit', 'tex' },
   root_markers = { '.prosewise.toml', '.prosewise', 'pyproject.toml', '.git' },
   -- Neovim 0.11 pulls diagnostics; the server then never pushes (no duplicates).
   capabilities = {

@@ -26,6 +26,7 @@ function clientOptions(): LanguageClientOptions {
     documentSelector: [
       { scheme: "file", language: "markdown" },
       { scheme: "file", language: "plaintext" },
+      { scheme: "file", language: "latex" },
       { scheme: "untitled", language: "markdown" },
     ],
     initializationOptions: vscode.workspace.getConfiguration("prosewise"),
