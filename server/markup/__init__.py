@@ -18,6 +18,7 @@ Extractor = Callable[[str], list[Block]]
 
 def extractors() -> dict[str, Extractor]:
     """Language id → extractor."""
+    from prosewise.server.markup.comments import LEXERS, extract_comments
     from prosewise.server.markup.latex import extract_latex
     from prosewise.server.markup.markdown import extract_markdown
 
@@ -26,19 +27,30 @@ def extractors() -> dict[str, Extractor]:
         "latex": extract_latex,
         "plaintext": extract_plaintext,
         "text": extract_plaintext,
+        **{language: extract_comments(language) for language in LEXERS},
     }
 
 
 SUFFIXES = {
     ".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".mdown": "markdown",
     ".mkd": "markdown", ".mkdn": "markdown", ".txt": "plaintext", ".tex": "latex",
-    ".ltx": "latex",
+    ".ltx": "latex", ".py": "python", ".pyi": "python", ".js": "javascript",
+    ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascriptreact",
+    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript",
+    ".tsx": "typescriptreact", ".go": "go", ".rs": "rust", ".java": "java", ".c": "c",
+    ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp", ".hh": "cpp",
+    ".hxx": "cpp", ".sh": "shellscript", ".bash": "shellscript", ".zsh": "shellscript",
 }
 
-ALIASES = {"tex": "latex", "text": "plaintext"}
+CODE = frozenset({"python", "javascript", "javascriptreact", "typescript",
+                  "typescriptreact", "go", "rust", "java", "c", "cpp", "shellscript"})
+"""Programming languages: only their comments and docstrings are read (comments.py)."""
+
+ALIASES = {"tex": "latex", "text": "plaintext", "sh": "shellscript", "bash": "shellscript",
+           "zsh": "shellscript"}
 """Language ids other editors send for the same formats (Neovim sends its filetype)."""
 
-WHOLE_DOCUMENT = frozenset({"latex"})
+WHOLE_DOCUMENT = frozenset({"latex", *CODE})
 """Languages read as one piece: their constructs (a LaTeX environment, the preamble)
 reach across blank lines, so they are never cut into chunks (server/chunks.py)."""
 
