@@ -6,6 +6,7 @@ languages are treated as plain text.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from prosewise.agents.markup_settings import LatexSettings
@@ -19,12 +20,14 @@ Extractor = Callable[[str], list[Block]]
 def extractors() -> dict[str, Extractor]:
     """Language id → extractor."""
     from prosewise.server.markup.comments import LEXERS, extract_comments
+    from prosewise.server.markup.commit import extract_commit
     from prosewise.server.markup.latex import extract_latex
     from prosewise.server.markup.markdown import extract_markdown
 
     return {
         "markdown": extract_markdown,
         "latex": extract_latex,
+        "git-commit": extract_commit,
         "plaintext": extract_plaintext,
         "text": extract_plaintext,
         **{language: extract_comments(language) for language in LEXERS},
@@ -46,17 +49,23 @@ CODE = frozenset({"python", "javascript", "javascriptreact", "typescript",
                   "typescriptreact", "go", "rust", "java", "c", "cpp", "shellscript"})
 """Programming languages: only their comments and docstrings are read (comments.py)."""
 
+NAMES = {"COMMIT_EDITMSG": "git-commit", "MERGE_MSG": "git-commit",
+         "TAG_EDITMSG": "git-commit", "SQUASH_MSG": "git-commit"}
+"""Files known by their whole name (git's message files)."""
+
 ALIASES = {"tex": "latex", "text": "plaintext", "sh": "shellscript", "bash": "shellscript",
-           "zsh": "shellscript"}
+           "zsh": "shellscript", "gitcommit": "git-commit"}
 """Language ids other editors send for the same formats (Neovim sends its filetype)."""
 
-WHOLE_DOCUMENT = frozenset({"latex", *CODE})
+WHOLE_DOCUMENT = frozenset({"latex", "git-commit", *CODE})
 """Languages read as one piece: their constructs (a LaTeX environment, the preamble)
 reach across blank lines, so they are never cut into chunks (server/chunks.py)."""
 
 
 def language_for(filename: str) -> str:
     """Language id for a file name (plain text when unknown)."""
+    if (name := NAMES.get(os.path.basename(filename))) is not None:
+        return name
     for suffix, language in SUFFIXES.items():
         if filename.lower().endswith(suffix):
             return language
@@ -65,7 +74,7 @@ def language_for(filename: str) -> str:
 
 def languages() -> list[str]:
     """Every language id the CLI's ``--language`` accepts."""
-    return sorted({*SUFFIXES.values(), *ALIASES})
+    return sorted({*SUFFIXES.values(), *NAMES.values(), *ALIASES})
 
 
 def canonical(language: str) -> str:

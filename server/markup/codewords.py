@@ -10,6 +10,7 @@ checkable and nothing inside them is ever flagged. A line that is code as a whol
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from prosewise.server.markup.builder import BARE_URL, BlockBuilder
 
@@ -62,6 +63,14 @@ DIRECTIVE = re.compile(
     r"Copyright\b|\(c\)|@(?:author|since|version|see)\b)",
 )
 """Lines for tools, licence headers and doc tags that name people or versions."""
+
+@dataclass(frozen=True)
+class Line:
+    """One line of prose (a comment's, a commit message's) and where it starts."""
+
+    text: str
+    start: int
+
 
 _LABEL = re.compile(r"^\s*(?:TODO|FIXME|XXX|HACK|NOTE|BUG)\b(?:\([^)]*\))?:?\s*")
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
@@ -22,7 +21,7 @@ from pygments.token import Comment, Name, String, _TokenType, is_token_subtype
 
 from prosewise.agents.model import Block, BlockKind
 from prosewise.server.markup.builder import BlockBuilder
-from prosewise.server.markup.codewords import feed, prose_line
+from prosewise.server.markup.codewords import Line, feed, prose_line
 from prosewise.server.markup.guard import never_raises
 
 LEXERS = {
@@ -40,14 +39,6 @@ _BLOCK_CLOSE = re.compile(r"[ \t]*\*+/$")
 _GUTTER = re.compile(r"[ \t]*(?:\*(?!/)[ \t]?)?")
 _FENCE = re.compile(r"[ \t]*(?:```|~~~)")
 _ONE_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
-
-
-@dataclass(frozen=True)
-class Line:
-    """The prose of one comment line: its text and where it starts in the document."""
-
-    text: str
-    start: int
 
 
 Paragraph = list[Line]

@@ -27,6 +27,7 @@ function clientOptions(): LanguageClientOptions {
       { scheme: "file", language: "markdown" },
       { scheme: "file", language: "plaintext" },
       { scheme: "file", language: "latex" },
+      { scheme: "file", language: "git-commit" },
       { scheme: "file", language: "python" },
       { scheme: "file", language: "javascript" },
       { scheme: "file", language: "javascriptreact" },

@@ -1,0 +1,52 @@
+"""Git commit messages: subject and body are prose; what git adds or strips is not."""
+
+from __future__ import annotations
+
+from prosewise.agents.model import BlockKind
+from prosewise.agents.settings import Settings
+from prosewise.server.markup import canonical, extract, language_for
+from prosewise.server.pipeline import Pipeline
+from tests.test_markup import FIXTURES, assert_exact, fixture
+
+H, P, L = BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.LIST_ITEM
+PLANTED = [("teh", "teh"), ("a error", "a"), ("emtpy", "emtpy")]
+TRAPS = ["parse_args", "recieveBuffer", "mispeled", "fial", "Smithh", "Jonez", "exmaple",
+         "commnet", "tpyos"]
+
+
+def blocks(doc: str) -> list[tuple[BlockKind, str]]:
+    found = extract(doc, "git-commit")
+    assert_exact(doc, found)
+    return [(b.kind, b.text) for b in found]
+
+
+def test_message_reads_subject_body_and_bullets_only() -> None:
+    assert blocks(fixture("COMMIT_EDITMSG")) == [
+        (H, "Handle teh empty input in X"),
+        (P, "The parser crashed with a error when X was empty. This change adds a\n"
+            "check before X reads from it."),
+        (L, "Adds a test for the emtpy case."),
+        (L, "Updates the docs\nso that they mention it."),
+    ]
+
+
+async def test_message_flags_planted_errors_only(pipeline: Pipeline) -> None:
+    path = FIXTURES / "COMMIT_EDITMSG"
+    doc = fixture("COMMIT_EDITMSG")
+    review = await pipeline.review(doc, language_for(str(path)), Settings())
+    flagged = {(f.start, f.end) for f in review.shown}
+    assert flagged == {(doc.index(n), doc.index(n) + len(w)) for n, w in PLANTED}
+    for trap in TRAPS:
+        assert trap in doc
+
+
+def test_trailers_only_in_the_last_paragraph_and_crlf() -> None:
+    doc = "Subject line\r\n\r\nFixes: the thing below.\r\n\r\nReviewed-by: A <a@b.c>\r\n"
+    assert blocks(doc) == [(H, "Subject line"), (P, "Fixes: the thing below.")]
+    assert blocks("Only a subject\n# comment\n") == [(H, "Only a subject")]
+
+
+def test_language_ids() -> None:
+    assert language_for("/repo/.git/COMMIT_EDITMSG") == "git-commit"
+    assert language_for("MERGE_MSG") == "git-commit"
+    assert canonical("gitcommit") == "git-commit"  # Neovim's filetype
