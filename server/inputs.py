@@ -20,6 +20,8 @@ from pathlib import Path
 from prosewise.server.markup import language_for
 
 PROSE_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".ltx")
+"""What a folder is searched for: documents people write (HTML is more often built, and
+source files are named one by one or by a glob)."""
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 STDIN = "-"
 STDIN_NAME = "<stdin>"

@@ -8,6 +8,7 @@ import random
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,6 +41,13 @@ def assert_exact(doc: str, blocks: list[Block]) -> None:
             spans.append((s.doc_start, s.doc_start + s.length))
     spans.sort()
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), spans
+
+
+def shape_in(doc: str, language: str, **options: Any) -> list[tuple[BlockKind, str]]:
+    """Kinds and texts of the blocks of ``doc`` read as ``language``, maps checked."""
+    blocks = extract(doc, language, **options)
+    assert_exact(doc, blocks)
+    return [(b.kind, b.text) for b in blocks]
 
 
 def shape_exact(doc: str) -> list[Block]:

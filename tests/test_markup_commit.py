@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from prosewise.agents.model import BlockKind
 from prosewise.agents.settings import Settings
-from prosewise.server.markup import canonical, extract, language_for
+from prosewise.server.markup import canonical, language_for
 from prosewise.server.pipeline import Pipeline
-from tests.test_markup import FIXTURES, assert_exact, fixture
+from tests.test_markup import FIXTURES, fixture, shape_in
 
 H, P, L = BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.LIST_ITEM
 PLANTED = [("teh", "teh"), ("a error", "a"), ("emtpy", "emtpy")]
@@ -15,9 +15,7 @@ TRAPS = ["parse_args", "recieveBuffer", "mispeled", "fial", "Smithh", "Jonez", "
 
 
 def blocks(doc: str) -> list[tuple[BlockKind, str]]:
-    found = extract(doc, "git-commit")
-    assert_exact(doc, found)
-    return [(b.kind, b.text) for b in found]
+    return shape_in(doc, "git-commit")
 
 
 def test_message_reads_subject_body_and_bullets_only() -> None:

@@ -16,7 +16,7 @@ from prosewise.server.chunks import split
 from prosewise.server.markup import extract, language_for
 from prosewise.server.pipeline import Pipeline
 from tests.in_process import Ran
-from tests.test_markup import FIXTURES, assert_exact, fixture
+from tests.test_markup import FIXTURES, fixture, shape_in
 
 P, H, L, T = BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM, BlockKind.TABLE_CELL
 
@@ -33,9 +33,7 @@ verbatim: none may draw a finding, wherever they occur."""
 
 
 def blocks(doc: str, options: LatexSettings | None = None) -> list[tuple[BlockKind, str]]:
-    found = extract(doc, "latex", latex=options)
-    assert_exact(doc, found)
-    return [(b.kind, b.text) for b in found]
+    return shape_in(doc, "latex", latex=options)
 
 
 def test_paper_reads_only_the_body_prose() -> None:

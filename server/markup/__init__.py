@@ -21,6 +21,7 @@ def extractors() -> dict[str, Extractor]:
     """Language id → extractor."""
     from prosewise.server.markup.comments import LEXERS, extract_comments
     from prosewise.server.markup.commit import extract_commit
+    from prosewise.server.markup.html import extract_html
     from prosewise.server.markup.latex import extract_latex
     from prosewise.server.markup.markdown import extract_markdown
 
@@ -28,6 +29,7 @@ def extractors() -> dict[str, Extractor]:
         "markdown": extract_markdown,
         "latex": extract_latex,
         "git-commit": extract_commit,
+        "html": extract_html,
         "plaintext": extract_plaintext,
         "text": extract_plaintext,
         **{language: extract_comments(language) for language in LEXERS},
@@ -37,7 +39,8 @@ def extractors() -> dict[str, Extractor]:
 SUFFIXES = {
     ".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".mdown": "markdown",
     ".mkd": "markdown", ".mkdn": "markdown", ".txt": "plaintext", ".tex": "latex",
-    ".ltx": "latex", ".py": "python", ".pyi": "python", ".js": "javascript",
+    ".ltx": "latex", ".html": "html", ".htm": "html", ".xhtml": "html", ".py": "python",
+    ".pyi": "python", ".js": "javascript",
     ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascriptreact",
     ".ts": "typescript", ".mts": "typescript", ".cts": "typescript",
     ".tsx": "typescriptreact", ".go": "go", ".rs": "rust", ".java": "java", ".c": "c",
@@ -57,7 +60,7 @@ ALIASES = {"tex": "latex", "text": "plaintext", "sh": "shellscript", "bash": "sh
            "zsh": "shellscript", "gitcommit": "git-commit"}
 """Language ids other editors send for the same formats (Neovim sends its filetype)."""
 
-WHOLE_DOCUMENT = frozenset({"latex", "git-commit", *CODE})
+WHOLE_DOCUMENT = frozenset({"latex", "git-commit", "html", *CODE})
 """Languages read as one piece: their constructs (a LaTeX environment, the preamble)
 reach across blank lines, so they are never cut into chunks (server/chunks.py)."""
 

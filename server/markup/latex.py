@@ -86,7 +86,7 @@ class _Reader:
 
     def flush(self) -> None:
         """End the current block (kept if it holds prose) and start a new one."""
-        block = _trimmed(self.builder).build()
+        block = self.builder.trim().build()
         if block is not None:
             self.blocks.append(block)
         self.builder = BlockBuilder(self.doc, self.kind)
@@ -206,22 +206,6 @@ def _braced(node: Any) -> list[Any]:
         return []
     return [a for a in argd.argnlist
             if isinstance(a, LatexGroupNode) and a.delimiters == ("{", "}")]
-
-
-def _trimmed(builder: BlockBuilder) -> BlockBuilder:
-    """``builder`` without the blanks around its text (line ends around commands)."""
-    pieces = builder.pieces
-    while pieces and not pieces[0][0].strip():
-        pieces.pop(0)
-    while pieces and not pieces[-1][0].strip():
-        pieces.pop()
-    if pieces:
-        text, doc = pieces[0]
-        cut = len(text) - len(text.lstrip())
-        pieces[0] = (text[cut:], None if doc is None else doc + cut)
-        text, doc = pieces[-1]
-        pieces[-1] = (text.rstrip(), doc)
-    return builder
 
 
 @functools.cache

@@ -28,6 +28,7 @@ function clientOptions(): LanguageClientOptions {
       { scheme: "file", language: "plaintext" },
       { scheme: "file", language: "latex" },
       { scheme: "file", language: "git-commit" },
+      { scheme: "file", language: "html" },
       { scheme: "file", language: "python" },
       { scheme: "file", language: "javascript" },
       { scheme: "file", language: "javascriptreact" },
