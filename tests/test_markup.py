@@ -50,6 +50,17 @@ def shape_in(doc: str, language: str, **options: Any) -> list[tuple[BlockKind, s
     return [(b.kind, b.text) for b in blocks]
 
 
+async def assert_flags_exactly(pipeline: Pipeline, name: str,
+                               planted: list[tuple[str, str]]) -> None:
+    """Reviewing fixture ``name`` (its language by its name) flags exactly the planted
+    errors: ``(where, what)``, the flagged text ``what`` at the first ``where``."""
+    doc = fixture(name)
+    review = await pipeline.review(doc, language_for(name), Settings())
+    assert {(f.start, f.end) for f in review.shown} == {
+        (doc.index(where), doc.index(where) + len(what)) for where, what in planted
+    }, [f.text for f in review.shown]
+
+
 def shape_exact(doc: str) -> list[Block]:
     """The extracted blocks, after checking their maps."""
     blocks = extract_markdown(doc)

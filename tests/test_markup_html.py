@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from prosewise.agents.model import BlockKind
-from prosewise.agents.settings import Settings
 from prosewise.server.chunks import split
-from prosewise.server.markup import extract, language_for
+from prosewise.server.markup import extract
 from prosewise.server.pipeline import Pipeline
-from tests.test_markup import fixture, shape_in
+from tests.test_markup import assert_flags_exactly, fixture, shape_in
 
 H, P, L, T = BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.TABLE_CELL
 PLANTED = [("gude", "gude"), ("startd", "startd"), ("documentaton", "documentaton"),
@@ -36,10 +35,7 @@ def test_page_reads_text_nodes_only() -> None:
 
 
 async def test_page_flags_planted_errors_only(pipeline: Pipeline) -> None:
-    doc = fixture("page.html")
-    review = await pipeline.review(doc, language_for("page.html"), Settings())
-    assert {(f.start, f.end) for f in review.shown} == {
-        (doc.index(n), doc.index(n) + len(w)) for n, w in PLANTED}
+    await assert_flags_exactly(pipeline, "page.html", PLANTED)
 
 
 def test_crlf_entities_and_unclosed_elements() -> None:

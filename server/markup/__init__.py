@@ -24,12 +24,14 @@ def extractors() -> dict[str, Extractor]:
     from prosewise.server.markup.html import extract_html
     from prosewise.server.markup.latex import extract_latex
     from prosewise.server.markup.markdown import extract_markdown
+    from prosewise.server.markup.rst import extract_rst
 
     return {
         "markdown": extract_markdown,
         "latex": extract_latex,
         "git-commit": extract_commit,
         "html": extract_html,
+        "restructuredtext": extract_rst,
         "plaintext": extract_plaintext,
         "text": extract_plaintext,
         **{language: extract_comments(language) for language in LEXERS},
@@ -39,7 +41,8 @@ def extractors() -> dict[str, Extractor]:
 SUFFIXES = {
     ".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".mdown": "markdown",
     ".mkd": "markdown", ".mkdn": "markdown", ".txt": "plaintext", ".tex": "latex",
-    ".ltx": "latex", ".html": "html", ".htm": "html", ".xhtml": "html", ".py": "python",
+    ".ltx": "latex", ".html": "html", ".htm": "html", ".xhtml": "html", ".rst": "restructuredtext",
+    ".rest": "restructuredtext", ".py": "python",
     ".pyi": "python", ".js": "javascript",
     ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascriptreact",
     ".ts": "typescript", ".mts": "typescript", ".cts": "typescript",
@@ -57,10 +60,10 @@ NAMES = {"COMMIT_EDITMSG": "git-commit", "MERGE_MSG": "git-commit",
 """Files known by their whole name (git's message files)."""
 
 ALIASES = {"tex": "latex", "text": "plaintext", "sh": "shellscript", "bash": "shellscript",
-           "zsh": "shellscript", "gitcommit": "git-commit"}
+           "zsh": "shellscript", "gitcommit": "git-commit", "rst": "restructuredtext"}
 """Language ids other editors send for the same formats (Neovim sends its filetype)."""
 
-WHOLE_DOCUMENT = frozenset({"latex", "git-commit", "html", *CODE})
+WHOLE_DOCUMENT = frozenset({"latex", "git-commit", "html", "restructuredtext", *CODE})
 """Languages read as one piece: their constructs (a LaTeX environment, the preamble)
 reach across blank lines, so they are never cut into chunks (server/chunks.py)."""
 

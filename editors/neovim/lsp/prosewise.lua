@@ -6,7 +6,7 @@
 return {
   cmd = { 'prosewise', 'lsp', '--stdio' },
   filetypes = {
-    'markdown', 'text', 'gitcommit', 'tex', 'html', 'python', 'javascript', 'javascriptreact',
+    'markdown', 'text', 'gitcommit', 'tex', 'html', 'rst', 'python', 'javascript', 'javascriptreact',
     'typescript', 'typescriptreact', 'go', 'rust', 'java', 'c', 'cpp', 'sh', 'bash', 'zsh',
   },
   root_markers = { '.prosewise.toml', '.prosewise', 'pyproject.toml', '.git' },

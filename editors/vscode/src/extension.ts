@@ -29,6 +29,7 @@ function clientOptions(): LanguageClientOptions {
       { scheme: "file", language: "latex" },
       { scheme: "file", language: "git-commit" },
       { scheme: "file", language: "html" },
+      { scheme: "file", language: "restructuredtext" },
       { scheme: "file", language: "python" },
       { scheme: "file", language: "javascript" },
       { scheme: "file", language: "javascriptreact" },
