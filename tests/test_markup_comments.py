@@ -104,3 +104,11 @@ def test_unlexable_input_never_raises() -> None:
     for language in ("python", "c", "shellscript", "rust"):
         for doc in ('"""', "/*", "#", "'''\n# x", "\0\ufffd", ""):
             extract(doc, language)
+
+
+async def test_comments_may_start_in_lower_case(pipeline: Pipeline) -> None:
+    doc = "x = 1  # set the flag\n# this one too. and a erorr here.\n"
+    review = await pipeline.review(doc, "python", Settings())
+    assert sorted(f.text for f in review.shown) == ["a", "erorr"]
+    prose = await pipeline.review("set the flag. and this.\n", "plaintext", Settings())
+    assert any(f.rule == "grammar.capitalization" for f in prose.shown)
