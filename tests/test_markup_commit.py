@@ -42,3 +42,15 @@ def test_language_ids() -> None:
     assert language_for("/repo/.git/COMMIT_EDITMSG") == "git-commit"
     assert language_for("MERGE_MSG") == "git-commit"
     assert canonical("gitcommit") == "git-commit"  # Neovim's filetype
+
+
+def test_git_log_output_is_one_message_per_commit() -> None:
+    log = ("commit 0123456789abcdef0123456789abcdef01234567\nAuthor: Ann Smithh <a@b.c>\n"
+           "Date:   Thu Dec 3 12:00:00 2026 +0000\n\n    Fix teh parser\n\n"
+           "    It crashed with a error.\n\n    Signed-off-by: Ann Smithh <a@b.c>\n\n"
+           "diff --git a/x.py b/x.py\n     indented = mispeled\n"
+           "commit 89abcdef0123456789abcdef0123456789abcdef\nMerge: 0123456 89abcde\n"
+           "Author: Bobb Jonez <b@c.d>\nDate:   Wed Dec 2 12:00:00 2026 +0000\n\n"
+           "    Add a tset\n")
+    assert blocks(log) == [(H, "Fix teh parser"), (P, "It crashed with a error."),
+                           (H, "Add a tset")]

@@ -5,7 +5,8 @@ its scissors line (the diff of ``git commit --verbose``); trailers
 (``Signed-off-by:``) in the last paragraph are metadata. None of these is read. The
 subject is a heading; bullets are list items; indented lines (quoted output, code)
 are not prose, and in the prose identifiers and paths stand as the placeholder noun
-(codewords.py), as in comments.
+(codewords.py), as in comments. ``git log`` output (piped to ``prosewise review -``)
+is read as one message per commit.
 """
 
 from __future__ import annotations
@@ -27,13 +28,21 @@ _BULLET = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
 _CONVENTIONAL = re.compile(r"[a-z]+(?:\([\w./-]+\))?!?:[ \t]+")
 """A Conventional Commits type before the subject ("fix(parser): ...")."""
 _INDENTED = re.compile(r"(?: {4}|\t)")
+_LOG_COMMIT = re.compile(r"commit [0-9a-f]{7,64}\b")
+"""The first line of each commit in ``git log`` output."""
 
 
 @never_raises("commit message")
 def extract_commit(text: str) -> list[Block]:
-    """One block per paragraph or bullet of the message, the subject a heading."""
+    """One block per paragraph or bullet of each message, each subject a heading."""
     blocks: list[Block] = []
-    for n, paragraph in enumerate(_paragraphs(text)):
+    for message in _messages(text):
+        _read(text, _paragraphs(message), blocks)
+    return blocks
+
+
+def _read(text: str, paragraphs: list[list[Line]], blocks: list[Block]) -> None:
+    for n, paragraph in enumerate(paragraphs):
         builder: BlockBuilder | None = None
         for i, line in enumerate(paragraph):
             bullet = _BULLET.match(line.text)
@@ -55,25 +64,48 @@ def extract_commit(text: str) -> list[Block]:
                 feed(builder, line.text[start:].strip(), line.start + start + _lead(
                     line.text[start:]))
         _close(builder, blocks)
-    return blocks
 
 
-def _paragraphs(text: str) -> Iterator[list[Line]]:
+def _messages(text: str) -> Iterator[list[Line]]:
+    """The lines of each message: the whole text as git leaves a message file, or each
+    commit's indented message in ``git log`` output (its headers and diffs left out)."""
+    if _LOG_COMMIT.match(text) is None:
+        end = _END.search(text)
+        lines = _lines(text, end.start() if end else len(text))
+        yield [line for line in lines if not line.text.startswith("#")]
+        return
+    message: list[Line] = []
+    in_diff = False
+    for line in _lines(text, len(text)):
+        if _LOG_COMMIT.match(line.text):
+            yield message
+            message, in_diff = [], False
+        elif in_diff or line.text.startswith("diff --git "):
+            in_diff = True
+        elif not line.text.strip():
+            message.append(line)
+        elif line.text.startswith("    "):
+            message.append(Line(line.text[4:], line.start + 4))
+    yield message
+
+
+def _lines(text: str, end: int) -> Iterator[Line]:
+    for m in _LINE.finditer(text, 0, end):
+        yield Line(m.group().rstrip("\r\n"), m.start())
+
+
+def _paragraphs(lines: list[Line]) -> list[list[Line]]:
     """Paragraphs of the message as git keeps it, the trailers' paragraph left out."""
-    end = _END.search(text)
     paragraphs: list[list[Line]] = [[]]
-    for m in _LINE.finditer(text, 0, end.start() if end else len(text)):
-        line = m.group().rstrip("\r\n")
-        if line.startswith("#"):
-            continue
-        if line.strip():
-            paragraphs[-1].append(Line(line, m.start()))
+    for line in lines:
+        if line.text.strip():
+            paragraphs[-1].append(line)
         elif paragraphs[-1]:
             paragraphs.append([])
     paragraphs = [p for p in paragraphs if p]
     if len(paragraphs) > 1 and _trailers(paragraphs[-1]):
         paragraphs.pop()
-    return iter(paragraphs)
+    return paragraphs
 
 
 def _trailers(paragraph: list[Line]) -> bool:
