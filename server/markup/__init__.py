@@ -6,6 +6,7 @@ languages are treated as plain text.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 
@@ -17,9 +18,11 @@ from prosewise.server.markup.references import Labels
 Extractor = Callable[[str], list[Block]]
 
 
+@functools.cache
 def extractors() -> dict[str, Extractor]:
-    """Language id → extractor."""
-    from prosewise.server.markup.comments import LEXERS, extract_comments
+    """Language id → extractor (imported when first asked for: a parser costs start-up
+    time, and most runs read one format)."""
+    from prosewise.server.markup.comments import extract_comments
     from prosewise.server.markup.commit import extract_commit
     from prosewise.server.markup.html import extract_html
     from prosewise.server.markup.latex import extract_latex
@@ -38,22 +41,25 @@ def extractors() -> dict[str, Extractor]:
     }
 
 
+LEXERS = {
+    "python": "python", "javascript": "javascript", "javascriptreact": "jsx",
+    "typescript": "typescript", "typescriptreact": "tsx", "go": "go", "rust": "rust",
+    "java": "java", "c": "c", "cpp": "cpp", "shellscript": "bash",
+}
+"""Programming languages (VS Code's ids) and their Pygments lexers: only comments and
+docstrings are read (comments.py)."""
+
 SUFFIXES = {
     ".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".mdown": "markdown",
     ".mkd": "markdown", ".mkdn": "markdown", ".txt": "plaintext", ".tex": "latex",
-    ".ltx": "latex", ".html": "html", ".htm": "html", ".xhtml": "html", ".rst": "restructuredtext",
-    ".rest": "restructuredtext", ".py": "python",
-    ".pyi": "python", ".js": "javascript",
-    ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascriptreact",
+    ".ltx": "latex", ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".rst": "restructuredtext", ".rest": "restructuredtext", ".py": "python", ".pyi": "python",
+    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascriptreact",
     ".ts": "typescript", ".mts": "typescript", ".cts": "typescript",
     ".tsx": "typescriptreact", ".go": "go", ".rs": "rust", ".java": "java", ".c": "c",
     ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp", ".hh": "cpp",
     ".hxx": "cpp", ".sh": "shellscript", ".bash": "shellscript", ".zsh": "shellscript",
 }
-
-CODE = frozenset({"python", "javascript", "javascriptreact", "typescript",
-                  "typescriptreact", "go", "rust", "java", "c", "cpp", "shellscript"})
-"""Programming languages: only their comments and docstrings are read (comments.py)."""
 
 NAMES = {"COMMIT_EDITMSG": "git-commit", "MERGE_MSG": "git-commit",
          "TAG_EDITMSG": "git-commit", "SQUASH_MSG": "git-commit"}
@@ -63,7 +69,7 @@ ALIASES = {"tex": "latex", "text": "plaintext", "sh": "shellscript", "bash": "sh
            "zsh": "shellscript", "gitcommit": "git-commit", "rst": "restructuredtext"}
 """Language ids other editors send for the same formats (Neovim sends its filetype)."""
 
-WHOLE_DOCUMENT = frozenset({"latex", "git-commit", "html", "restructuredtext", *CODE})
+WHOLE_DOCUMENT = frozenset({"latex", "git-commit", "html", "restructuredtext", *LEXERS})
 """Languages read as one piece: their constructs (a LaTeX environment, the preamble)
 reach across blank lines, so they are never cut into chunks (server/chunks.py)."""
 

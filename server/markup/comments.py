@@ -20,16 +20,10 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import Comment, Name, String, _TokenType, is_token_subtype
 
 from prosewise.agents.model import Block, BlockKind
+from prosewise.server.markup import LEXERS
 from prosewise.server.markup.builder import BlockBuilder
 from prosewise.server.markup.codewords import Line, feed, prose_line
 from prosewise.server.markup.guard import never_raises
-
-LEXERS = {
-    "python": "python", "javascript": "javascript", "javascriptreact": "jsx",
-    "typescript": "typescript", "typescriptreact": "tsx", "go": "go", "rust": "rust",
-    "java": "java", "c": "c", "cpp": "cpp", "shellscript": "bash",
-}
-"""VS Code's language id → Pygments lexer."""
 
 _NOT_PROSE = (Comment.Preproc, Comment.PreprocFile, Comment.Hashbang)
 _DOCSTRING = re.compile(r"""^[rRuUbBfF]{0,2}("{3}|'{3}|"|')""")
