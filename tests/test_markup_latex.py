@@ -3,6 +3,7 @@ finding lands on the characters the writer typed."""
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable
 
@@ -135,11 +136,36 @@ def test_language_ids_and_suffixes() -> None:
     assert extract("\\emph{Word}", "tex")[0].text == "Word"  # Neovim's filetype
 
 
-def test_a_latex_document_is_one_chunk() -> None:
-    """An environment may hold blank lines: cut there, its end would be read as prose."""
-    doc = "A.\n\n\\begin{verbatim}\nx\n\nNot prose.\n\\end{verbatim}\n\nB.\n"
-    assert split(doc, "latex") == [(0, doc)]
-    assert blocks(doc) == [(P, "A."), (P, "B.")]
+def test_chunks_are_cut_only_where_nothing_reaches_across() -> None:
+    """An environment, a group or verbatim text may hold blank lines: cut there, its end
+    would be read as prose. The preamble stays with the first chunk."""
+    doc = ("\\documentclass{article}\n\n\\begin{document}\nA.\n\n"
+           "\\begin{verbatim}\nx {\n\nNot prose.\n\\end{verbatim}\n\n"
+           "\\footnote{One\n\nTwo} % {\n\nB.\n\n\\end{document}\n\nAfter.\n")
+    starts = [start for start, _ in split(doc, "latex")]
+    assert starts == [0, doc.index("\\begin{verbatim}"), doc.index("\\footnote"),
+                      doc.index("B."), doc.index("\\end{document}")]
+    assert blocks(doc) == [(P, "A."), (P, "One"), (P, "Two"), (P, "B.")]
+
+
+FRAGMENTS = ["word ", "teh ", "\n", "\n\n", "\r\n\r\n", "\\emph{", "}", "{", "$x$ ", "😀 ",
+             "\\section{Title}\n\n", "% comment {\n", "\\verb|{|", "\\\\", "\\%", "\\{",
+             "\\begin{itemize}\n\\item A\n\n\\item B\n\\end{itemize}\n", "\\end{document}\n",
+             "\\begin{verbatim}\nx {\n\n%\n\\end{verbatim}\n", "\\footnote{note\n\nmore}",
+             "\\begin{lstlisting}\n}\n\n\\end{lstlisting}\n", "\\begin{quote}\n\nq\n\\end{quote}\n"]
+
+
+def test_chunks_read_alone_give_the_blocks_of_the_whole_document() -> None:
+    """What the language server relies on to parse only the edited chunk."""
+    rng = random.Random(20261203)
+    for _ in range(300):
+        body = "".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(0, 30)))
+        doc = (rng.choice(["", "\\documentclass{article}\n\\begin{document}\n"]) + body
+               + rng.choice(["", "\n\\end{document}\n"]))
+        chunked = [b.model_copy(update={"segments": tuple(
+            s.model_copy(update={"doc_start": s.doc_start + start}) for s in b.segments)})
+            for start, chunk in split(doc, "latex") for b in extract(chunk, "latex")]
+        assert chunked == extract(doc, "latex"), doc
 
 
 def test_broken_input_never_raises() -> None:

@@ -69,9 +69,10 @@ ALIASES = {"tex": "latex", "text": "plaintext", "sh": "shellscript", "bash": "sh
            "zsh": "shellscript", "gitcommit": "git-commit", "rst": "restructuredtext"}
 """Language ids other editors send for the same formats (Neovim sends its filetype)."""
 
-WHOLE_DOCUMENT = frozenset({"latex", "git-commit", "html", "restructuredtext", *LEXERS})
-"""Languages read as one piece: their constructs (a LaTeX environment, the preamble)
-reach across blank lines, so they are never cut into chunks (server/chunks.py)."""
+WHOLE_DOCUMENT = frozenset({"git-commit", "html", "restructuredtext", *LEXERS})
+"""Languages read as one piece: their constructs (a docstring, a ``<pre>``, a literal
+block) reach across blank lines, so they are never cut into chunks (server/chunks.py;
+LaTeX is cut where nothing reaches across: latex_chunks.py)."""
 
 
 def language_for(filename: str) -> str:

@@ -56,16 +56,22 @@ def _extract(text: str, options: LatexSettings) -> tuple[Block, ...]:
     walker = LatexWalker(text, latex_context=ctx.context(options), tolerant_parsing=True)
     nodes = walker.get_latex_nodes()[0]
     reader = _Reader(text, ctx.roles(options))
-    reader.nodes(_body(nodes))
+    reader.nodes(_body(nodes, text))
     reader.flush()
     return tuple(sorted(reader.blocks, key=lambda b: b.doc_start))
 
 
-def _body(nodes: list[Any]) -> list[Any]:
-    """The nodes of the ``document`` environment; all of them in a file without one."""
-    for node in nodes:
+def _body(nodes: list[Any], text: str) -> list[Any]:
+    """The nodes of the ``document`` environment; in a file without one (a chapter, or
+    the last chunk of a document), those before a stray ``\\end{document}`` (which the
+    parser passes over in silence, leaving a gap)."""
+    end = 0
+    for i, node in enumerate(nodes):
         if isinstance(node, LatexEnvironmentNode) and node.environmentname == "document":
             return list(node.nodelist)
+        if "\\end{document}" in text[end:node.pos]:
+            return nodes[:i]
+        end = node.pos + node.len
     return nodes
 
 

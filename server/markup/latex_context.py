@@ -26,6 +26,7 @@ from pylatexenc.macrospec import (
 )
 
 from prosewise.agents.markup_settings import LatexSettings, command_spec
+from prosewise.server.markup.latex_chunks import VERBATIM_ENVIRONMENTS
 
 DROPPED = frozenset({
     "label", "index", "glossary", "usepackage", "RequirePackage", "documentclass",
@@ -96,13 +97,6 @@ MATH_ENVIRONMENTS = frozenset({
 })
 """Stand for a noun in the sentence, as inline math does."""
 
-VERBATIM_ENVIRONMENTS = frozenset({
-    "verbatim", "verbatim*", "Verbatim", "BVerbatim", "LVerbatim", "lstlisting",
-    "minted", "comment", "alltt", "filecontents", "filecontents*", "tikzpicture",
-    "pgfpicture", "forest", "algorithmic", "algorithm", "algorithm2e", "thebibliography",
-    "lstlisting*", "pycode", "luacode", "luacode*", "sagecode",
-})
-"""Not prose, and read verbatim up to their ``\\end``."""
 
 LISTS = frozenset({"itemize", "enumerate", "description", "compactitem", "inparaenum"})
 QUOTES = frozenset({"quote", "quotation", "verse"})
