@@ -112,3 +112,8 @@ async def test_comments_may_start_in_lower_case(pipeline: Pipeline) -> None:
     assert sorted(f.text for f in review.shown) == ["a", "erorr"]
     prose = await pipeline.review("set the flag. and this.\n", "plaintext", Settings())
     assert any(f.rule == "grammar.capitalization" for f in prose.shown)
+
+
+def test_quantities_with_units_are_not_words() -> None:
+    doc = "# Waits 0.5 s, reads 300 KB in 2 ms: 10x faster in 2 steps.\n"
+    assert blocks(doc, "python") == ["Waits X, reads X in X: X faster in 2 steps."]

@@ -26,6 +26,7 @@ CODE_WORD = re.compile(
     | (?<=^Package\s)[a-z]\w*                    # Go's "Package name ..."
     | (?<![\w-])--?[A-Za-z][\w-]*                # --flags and -x
     | \b\w+(?:::\w+)+                            # std::io::Read
+    | \b\d+(?:[.,]\d+)*\s?(?:[kKMGT]i?B|[mµun]?s|min|h|[kMG]?Hz|px|pt|x)\b  # 0.5 s, 2 KB
     | \b\w+(?:\.\w+)+(?:\([^()\s]*\))?           # module.attr, file.py, 1.2.3
     | \b\w+\([^()\n]{{0,40}}\)                   # calls: len(x), foo()
     | \b[a-z]+[A-Z]\w*                           # camelCase
