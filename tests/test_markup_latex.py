@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -14,6 +15,7 @@ from prosewise.agents.markup_settings import LatexSettings
 from prosewise.agents.model import BlockKind
 from prosewise.agents.settings import Settings
 from prosewise.server.chunks import split
+from prosewise.server.inputs import prose_files
 from prosewise.server.markup import extract, language_for
 from prosewise.server.pipeline import Pipeline
 from tests.in_process import Ran
@@ -196,3 +198,10 @@ def position_of(doc: str, word: str) -> tuple[int, int]:
     """1-based line and column (in code points) of ``word``'s first occurrence."""
     at = doc.index(word)
     return doc.count("\n", 0, at) + 1, at - doc.rfind("\n", 0, at)
+
+
+def test_folders_are_searched_for_tex_files(tmp_path: Path) -> None:
+    for name in ("paper.tex", "notes.md", "tool.py", "page.html"):
+        (tmp_path / name).write_text("Text.", encoding="utf-8")
+    found = sorted(Path(t.path).name for t in prose_files(str(tmp_path)))
+    assert found == ["notes.md", "paper.tex"]  # source and built HTML only when named
