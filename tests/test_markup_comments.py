@@ -117,3 +117,10 @@ async def test_comments_may_start_in_lower_case(pipeline: Pipeline) -> None:
 def test_quantities_with_units_are_not_words() -> None:
     doc = "# Waits 0.5 s, reads 300 KB in 2 ms: 10x faster in 2 steps.\n"
     assert blocks(doc, "python") == ["Waits X, reads X in X: X faster in 2 steps."]
+
+
+def test_minified_files_are_not_read() -> None:
+    bundle = "/* A mispeled note. */ var a=1;" + "function f(b){return b*2}" * 40
+    assert blocks(bundle, "javascript") == []
+    written = "/* A note. */\n" + "function f(b){return b*2}\n" * 40
+    assert blocks(written, "javascript") == ["A note."]

@@ -49,8 +49,15 @@ def extract_source(text: str, language: str) -> tuple[Block, ...]:
     return _extract(text, language)
 
 
+MINIFIED_LINE = 400
+"""Characters per line, on average, beyond which a file was made by a tool (a minified
+bundle), not written: it is not read (lexing a 1 MB bundle took 8 s)."""
+
+
 @functools.lru_cache(maxsize=16)
 def _extract(text: str, language: str) -> tuple[Block, ...]:
+    if len(text) > MINIFIED_LINE * (text.count("\n") + 1):
+        return ()
     tokens = list(_lexer(LEXERS[language]).get_tokens_unprocessed(text))
     names = frozenset(v.lstrip("$") for _, kind, v in tokens if is_token_subtype(kind, Name))
     blocks = []
