@@ -21,7 +21,7 @@ from dataclasses import replace
 from prosewise.agents.base import CheckContext
 from prosewise.agents.engines.hub import EngineHit, EngineHits
 from prosewise.agents.llm.grammar import model_corrections
-from prosewise.agents.model import AgentName, Block, Finding, Severity
+from prosewise.agents.model import AgentName, Block, BlockKind, Finding, Severity
 from prosewise.agents.routing import route, routing_table, to_finding
 from prosewise.agents.text import lead_in
 
@@ -57,10 +57,11 @@ class GrammarAgent:
                 model_corrections(ctx.llm, block.text, ctx.settings.llm, ctx.settings.goals))
         hits = await ctx.engine_hits(block)
         found = grammar_findings(hits, block.text)
-        if asked is None:
-            return found
-        extra = ctx.from_model(await asked)
-        return merge_agreeing([*found, *extra], block.text) if extra else found
+        if asked is not None and (extra := ctx.from_model(await asked)):
+            found = merge_agreeing([*found, *extra], block.text)
+        if block.kind is BlockKind.COMMENT:
+            found = [f for f in found if not lowercase_start(f, block.text)]
+        return found
 
 
 def grammar_findings(hits: EngineHits, text: str) -> list[Finding]:
@@ -113,6 +114,12 @@ def in_capitals(text: str, start: int, end: int) -> bool:
     after = _LETTERS.findall(text, end)[:CAPITALS_WINDOW]
     around = before + after
     return len(around) >= CAPITALS_WINDOW and all(w.isupper() for w in around)
+
+
+def lowercase_start(finding: Finding, text: str) -> bool:
+    """Whether the finding asks for a capital at a sentence start: code comments start
+    in lower case by convention ("# set the flag"), so it is no error there."""
+    return finding.rule == "grammar.capitalization" and capital_expected(text, finding.start)
 
 
 def capital_expected(text: str, start: int) -> bool:

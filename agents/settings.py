@@ -19,6 +19,7 @@ from pydantic.alias_generators import to_camel
 
 from prosewise.agents.engines.lt_settings import LanguageToolSettings
 from prosewise.agents.llm.config import LlmSettings
+from prosewise.agents.markup_settings import LatexSettings
 from prosewise.agents.model import AgentName
 from prosewise.agents.setting_files import confined, read_settings_file
 from prosewise.agents.user_config import UserConfig
@@ -135,6 +136,9 @@ class Settings(_Model):
     """A LanguageTool server as a third grammar engine (off unless ``url`` or
     ``public_api`` is set). Like ``llm``: a project file may set it only in a folder the
     user trusts."""
+    latex: LatexSettings = LatexSettings()
+    """How LaTeX documents are read: more commands and environments that are not
+    prose."""
 
     def agent_enabled(self, agent: AgentName) -> bool:
         """Whether an agent runs at all."""

@@ -24,7 +24,9 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from prosewise.server.markup import WHOLE_DOCUMENT, canonical
 from prosewise.server.markup.frontmatter import front_matter_end, opens_front_matter
+from prosewise.server.markup.latex_chunks import latex_cuts
 
 _BOUNDARY = re.compile(r"\n(?:[ \t\r]*\n)+(?=\S)")
 """Blank line(s) then a line starting in column 0; the chunk starts at the match end."""
@@ -50,10 +52,13 @@ they may overlap when little changed)."""
 
 def split(text: str, language: str) -> Chunks:
     """``(start, chunk)`` pairs covering ``text`` in order (concatenated they are ``text``)."""
-    if language == "markdown" and _non_local(text):
+    if (language == "markdown" and _non_local(text)) or canonical(language) in WHOLE_DOCUMENT:
         return [(0, text)] if text else []
     protected = _protected(text) if language == "markdown" else []
-    starts = [0, *(m.end() for m in _BOUNDARY.finditer(text))]
+    if canonical(language) == "latex":
+        starts = [0, *latex_cuts(text)]
+    else:
+        starts = [0, *(m.end() for m in _BOUNDARY.finditer(text))]
     if protected:
         starts = _outside(starts, protected)
     if language == "markdown" and ("\n---" in text or "\n+++" in text):
@@ -134,6 +139,8 @@ def _local(chunks: Sequence[str], i: int, chunk: str, language: str) -> bool:
         return False
     if i < len(chunks) - 1 and _TAIL.search(chunk) is None:
         return False
+    if canonical(language) == "latex":
+        return False  # where LaTeX may be cut depends on all that precedes (latex_chunks.py)
     if language != "markdown":
         return True
     return (i > 0 and not _REACHING.search(chunks[i]) and not _REACHING.search(chunk)

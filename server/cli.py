@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.model import AgentName, Severity
 from prosewise.agents.settings import Audience, Dialect, Domain, Formality, Intent, Profile
+from prosewise.server.markup import languages
 from prosewise.server.report import FileReport
 from prosewise.server.rewrite_command import add_arguments as add_rewrite_arguments
 from prosewise.server.stdio import reserve_stdout
@@ -105,7 +106,7 @@ def _add_review(p: argparse.ArgumentParser) -> None:
                      help="exit 1 when a suggestion this severe or worse is shown (default: error)")
     out.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     src = p.add_argument_group("input")
-    src.add_argument("--language", choices=["markdown", "plaintext"],
+    src.add_argument("--language", choices=languages(),
                      help="read inputs as this (default: by file suffix; markdown for stdin)")
     src.add_argument("--stdin-filename", metavar="NAME",
                      help="name for stdin: shown in output, picks settings and language")

@@ -19,7 +19,9 @@ from pathlib import Path
 
 from prosewise.server.markup import language_for
 
-PROSE_SUFFIXES = (".md", ".markdown", ".txt")
+PROSE_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".ltx")
+"""What a folder is searched for: documents people write (HTML is more often built, and
+source files are named one by one or by a glob)."""
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -71,7 +73,7 @@ def _targets(arg: str) -> Iterator[Target]:
         yield Target(STDIN)
     elif os.path.isdir(arg):
         found = list(prose_files(arg))
-        yield from found or [Target(arg, "skipped: no prose files (*.md, *.markdown, *.txt)")]
+        yield from found or [Target(arg, "skipped: no prose files (*.md, *.txt, *.tex, ...)")]
     elif os.path.lexists(arg) or not glob.has_magic(arg):
         yield Target(arg)
     else:

@@ -224,7 +224,7 @@ class Pipeline:
         per_block: list[tuple[list[Finding], int, frozenset[str]]] = []
         async with room:
             blocks = await run_work(self.pool, extract, chunk, run.language, run.labels,
-                                    inline=inline)
+                                    run.settings.latex, inline=inline)
             for at in range(0, len(blocks), BLOCKS_AT_ONCE):
                 per_block.extend(await asyncio.gather(
                     *(self._check_block(b, run, budget, inline=len(b.text) < INLINE_CHARS)

@@ -8,6 +8,7 @@ import random
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,6 +41,24 @@ def assert_exact(doc: str, blocks: list[Block]) -> None:
             spans.append((s.doc_start, s.doc_start + s.length))
     spans.sort()
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), spans
+
+
+def shape_in(doc: str, language: str, **options: Any) -> list[tuple[BlockKind, str]]:
+    """Kinds and texts of the blocks of ``doc`` read as ``language``, maps checked."""
+    blocks = extract(doc, language, **options)
+    assert_exact(doc, blocks)
+    return [(b.kind, b.text) for b in blocks]
+
+
+async def assert_flags_exactly(pipeline: Pipeline, name: str,
+                               planted: list[tuple[str, str]]) -> None:
+    """Reviewing fixture ``name`` (its language by its name) flags exactly the planted
+    errors: ``(where, what)``, the flagged text ``what`` at the first ``where``."""
+    doc = fixture(name)
+    review = await pipeline.review(doc, language_for(name), Settings())
+    assert {(f.start, f.end) for f in review.shown} == {
+        (doc.index(where), doc.index(where) + len(what)) for where, what in planted
+    }, [f.text for f in review.shown]
 
 
 def shape_exact(doc: str) -> list[Block]:

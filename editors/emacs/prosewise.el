@@ -20,7 +20,7 @@
   :type 'plist)
 
 (add-to-list 'eglot-server-programs
-             `((markdown-mode gfm-mode text-mode) . ,(lambda (&rest _) prosewise-command)))
+             `((markdown-mode gfm-mode text-mode latex-mode LaTeX-mode) . ,(lambda (&rest _) prosewise-command)))
 
 (setq-default eglot-workspace-configuration
               (plist-put (copy-sequence (default-value 'eglot-workspace-configuration))

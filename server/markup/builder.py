@@ -51,6 +51,21 @@ class BlockBuilder:
         before = "".join(text for text, _ in self.pieces[-3:])
         self.pieces.append((_placeholder_after(before), None))
 
+    def trim(self) -> BlockBuilder:
+        """Drop the blanks around the text (line ends around tags and commands)."""
+        pieces = self.pieces
+        while pieces and not pieces[0][0].strip():
+            pieces.pop(0)
+        while pieces and not pieces[-1][0].strip():
+            pieces.pop()
+        if pieces:
+            text, doc = pieces[0]
+            cut = len(text) - len(text.lstrip())
+            pieces[0] = (text[cut:], None if doc is None else doc + cut)
+            text, doc = pieces[-1]
+            pieces[-1] = (text.rstrip(), doc)
+        return self
+
     def build(self) -> Block | None:
         """The block, or None when nothing in it is document text worth checking."""
         text = "".join(t for t, _ in self.pieces)

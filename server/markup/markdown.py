@@ -11,7 +11,6 @@ exact document offset it came from, so findings land where the writer typed.
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
@@ -21,12 +20,11 @@ from markdown_it.token import Token
 from prosewise.agents.model import Block, BlockKind
 from prosewise.server.markup.builder import BlockBuilder
 from prosewise.server.markup.frontmatter import front_matter_end
+from prosewise.server.markup.guard import never_raises
 from prosewise.server.markup.inline import span_of
 from prosewise.server.markup.lines import ContentMap, DocLines, content_map
 from prosewise.server.markup.parser import markdown_parser
 from prosewise.server.markup.references import Labels, reference_env
-
-log = logging.getLogger(__name__)
 
 _CONTAINERS = {"blockquote_open": BlockKind.QUOTE, "list_item_open": BlockKind.LIST_ITEM}
 _CLOSERS = frozenset({"blockquote_close", "list_item_close"})
@@ -38,14 +36,11 @@ _PIPE = re.compile(r"(?<!\\)\|")
 _LINE_BREAK_TAG = re.compile(r"<br\b", re.IGNORECASE)
 
 
-def extract_markdown(text: str, labels: Labels = frozenset()) -> list[Block]:
+@never_raises("markdown")
+def extract_markdown(text: str, labels: Labels = frozenset()) -> tuple[Block, ...]:
     """Prose blocks of a Markdown document (or chunk of one, ``labels`` being its
     document's reference labels: see references.py), in document order."""
-    try:
-        return list(_extract(text, labels))
-    except Exception:  # a parser bug must not sink the review: the document goes unchecked
-        log.exception("markdown extraction failed; the document is not checked")
-        return []
+    return _extract(text, labels)
 
 
 @functools.lru_cache(maxsize=16)

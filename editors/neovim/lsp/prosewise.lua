@@ -5,7 +5,10 @@
 ---@type vim.lsp.Config
 return {
   cmd = { 'prosewise', 'lsp', '--stdio' },
-  filetypes = { 'markdown', 'text', 'gitcommit' },
+  filetypes = {
+    'markdown', 'text', 'gitcommit', 'tex', 'html', 'rst', 'python', 'javascript', 'javascriptreact',
+    'typescript', 'typescriptreact', 'go', 'rust', 'java', 'c', 'cpp', 'sh', 'bash', 'zsh',
+  },
   root_markers = { '.prosewise.toml', '.prosewise', 'pyproject.toml', '.git' },
   -- Neovim 0.11 pulls diagnostics; the server then never pushes (no duplicates).
   capabilities = {
