@@ -285,3 +285,35 @@ def test_documents_without_reference_labels_share_one_empty_set() -> None:
 
     assert reference_labels(["Plain prose."]) is reference_labels(["Other prose."])
     assert reference_labels(["[a]: /url"]) == {"A"}
+
+
+@pytest.mark.parametrize(("sentence", "hidden"), [
+    ("Open src/main.rs and edit it.", "src/main.rs"),
+    ("Then edit Cargo.toml first.", "Cargo.toml"),
+    ("It lives in ~/projects/hello now.", "~/projects/hello"),
+    ("Run ./target/debug/hello twice.", "./target/debug/hello"),
+    ("Read /usr/share/doc carefully.", "/usr/share/doc"),
+    ("See doc.rust-lang.org for more.", "doc.rust-lang.org"),
+    ("Version 1.2.3 is out.", "1.2.3"),
+    ("Pin v0.4 for now.", "v0.4"),
+    ("Build with --release today.", "--release"),
+    ("Keep index.d.ts small.", "index.d.ts"),
+    ("<span>Filename: src/lib.rs</span>", "src/lib.rs"),
+])
+def test_file_names_paths_and_versions_in_running_text_are_not_prose(
+        sentence: str, hidden: str) -> None:
+    """File names, paths, domains, versions and --flags stand as the placeholder: "rs"
+    of src/main.rs was most of a technical book's spelling suggestions (issue 13)."""
+    (block,) = extract(sentence + "\n", "markdown")
+    assert hidden not in block.text and ("X" in block.text or "Y" in block.text)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Bring apples and/or pears.", "The limit is 50 km/h here.", "It costs 3.50 dollars.",
+    "Use e.g. this one.", "He said -- and meant it -- no.", "A well-known fact.",
+    "It ended.Then it began.", "We met at 9 a.m. and left at 5 p.m. sharp.",
+    "I was tired.so I slept.", "It isn't packaged --or at least not much.",
+])
+def test_prose_that_looks_like_a_path_stays_prose(sentence: str) -> None:
+    (block,) = extract(sentence + "\n", "markdown")
+    assert block.text == sentence

@@ -20,9 +20,43 @@ BARE_URL = re.compile(
     r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 )
 """URLs and e-mail addresses typed as plain text (angle-bracket autolinks are tokens)."""
-NOT_PROSE = re.compile(f"{BARE_URL.pattern}|{UNBROKEN.pattern}")
-"""What a placeholder stands for in running text: bare URLs and runs too long to be a
-word (a data URI, a hash; ``UNBROKEN``)."""
+_EXTENSIONS = (
+    "rs|py|pyi|md|mdx|rst|adoc|tex|txt|toml|json|jsonc|ya?ml|ini|cfg|xml|html?|css|scss"
+    "|js|mjs|cjs|jsx|ts|tsx|vue|svelte|java|kt|kts|gradle|scala|c|h|cc|cpp|hpp|cxx|cs"
+    "|swift|rb|php|lua|vim|sh|bash|zsh|ps1|bat|sql|proto|csv|tsv|ipynb|wasm|dll|dylib"
+    "|exe|pdf|png|jpe?g|gif|svg|webp|zip|tgz|gz|bz2|xz|whl|rpm|dmg|sqlite"
+)
+"""File name extensions that are no English word: "main.rs", but not "tired.so"."""
+_IN_PATHS = f"{_EXTENSIONS}|so|go|mod|sum|org|el|pl|fs|mm|conf|lock|env|log|tar|deb|iso|img|bin|db"
+"""After a slash, any of these ends a file name ("lib/libc.so", "cmd/main.go")."""
+_TLDS = "com|org|net|io|dev|app|ai|edu|gov|info|rs|uk|de|fr|eu|ca|cloud|xyz"
+"""Top-level domains in the names worth hiding; not those that are English words ("so",
+"me", "us"): "tired.so I slept" is a missing space to flag."""
+_DASHED = ("(?:or|and|but|nor|yet|so|the|a|an|which|that|who|what|when|where|while|even"
+           "|not|if|as|at|in|on|to|for|with)")
+"""Words a dash typed as "--" runs into ("packaged --or at least"): no ``--flag``."""
+FILE_LIKE = re.compile(
+    rf"""
+      (?<![\w/.~$-])(?:~|\.{{1,2}})?/[\w.@+-]+(?:/[\w.@+-]+)*/?        # /usr/bin ./src ~/x
+    | (?<![\w/.~$-])[\w.@+-]+(?:/[\w.@+-]+)+\.(?:{_IN_PATHS})\b      # src/main.rs
+    | (?<![\w/.~$-])[\w@+-]+(?:\.[\w@+-]+)*(?:/[\w.@+-]+){{2,}}/?    # a/b/c
+    | (?<![\w.-])[\w-]+(?:\.[\w-]+)*\.(?:{_EXTENSIONS})(?![\w-])    # main.rs Cargo.toml
+    | (?<![\w.-])(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?![\w-])              # doc.rust-lang.org
+    | (?<![\w.-])v?\d+(?:\.\d+){{2,}}(?:[-+][\w.]*\w)?(?![\w-])   # 1.2.3, 2.0.0-rc.1
+    | (?<![\w.-])v\d+(?:\.\d+)+(?![\w-])                             # v0.4
+    | (?<![\w-])--(?!{_DASHED}\b)[A-Za-z][\w-]*                          # --release
+    """,
+    re.VERBOSE,
+)
+"""File names, paths, domain names, version strings and ``--flags`` in running text:
+"src/main.rs" is no sentence with a misspelled "rs". One slash between two words
+("and/or", "km/h") stays prose."""
+NOT_PROSE = re.compile(f"{BARE_URL.pattern}|{FILE_LIKE.pattern}|{UNBROKEN.pattern}", re.VERBOSE)
+"""What a placeholder stands for in running text: bare URLs, file names and the like
+(``FILE_LIKE``), and runs too long to be a word (a data URI, a hash; ``UNBROKEN``)."""
+_CUE = re.compile(r"[@/]|www\.|--|\w\.\w")
+"""What every ``NOT_PROSE`` match but an overlong run holds: a block without it (most
+paragraphs) is not scanned for them."""
 
 Piece = tuple[str, int | None]
 """Block text and the document offset it was copied from (None: not verbatim)."""
@@ -72,7 +106,7 @@ class BlockBuilder:
         if not text.strip():
             return None
         pieces = self.pieces
-        if "@" in text or "/" in text or "www." in text or UNBROKEN.search(text):
+        if _CUE.search(text) or UNBROKEN.search(text):
             pieces = _masked(pieces, text)
             text = "".join(t for t, _ in pieces)
         segments = _segments(pieces)
