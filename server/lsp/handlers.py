@@ -136,7 +136,7 @@ async def code_action(
     actions: list[types.CodeAction | types.Command] = []
     for _, _, finding, diagnostic in checked.overlapping(start, end):
         actions.extend(quick_fixes(finding, diagnostic, lines, uri, checked.version,
-                                   document_changes=doc_changes))
+                                   document_changes=doc_changes, learn=ls.fix_commands))
         actions.extend(persistent_actions(finding, diagnostic, uri, lines.text))
     return actions + rewrites
 

@@ -58,7 +58,7 @@ diagnostics in the middle of a keystroke (pauses up to 460 ms at 100k words). On
 reference cycles among frozen objects would escape collection; the pipeline's
 models and diagnostics form none."""
 
-SERVER_OPTIONS = ("debounceMs", "server", "lite", "partialResults")
+SERVER_OPTIONS = ("debounceMs", "server", "lite", "partialResults", "quickFixCommands")
 """Client option keys that configure the server or its launch rather than the checks."""
 
 
@@ -92,6 +92,10 @@ class ProsewiseServer(LanguageServer):
         self.partial = True
         """Publish what is ready, then again with each engine as it comes in (waves.py):
         before harper has loaded, and per keystroke before lingotweaker is done."""
+        self.fix_commands = True
+        """Quick fixes carry their "learn" command as well as their edit; the client
+        option ``quickFixCommands: false`` drops it for clients that run one or the other
+        (ALE 3.x runs the command and never applies the edit)."""
         self.waves = Waves(lambda: self.pipeline.engines, self._recheck)
         self.heap = Trimmer(big=FREEZE_BLOCKS)
         """Gives the heap that checks freed back to the system (heap.py)."""
@@ -133,6 +137,8 @@ class ProsewiseServer(LanguageServer):
             self.lite = bool(raw["lite"])
         if "partialResults" in raw:
             self.partial = bool(raw["partialResults"])
+        if "quickFixCommands" in raw:
+            self.fix_commands = bool(raw["quickFixCommands"])
         self.options = {k: v for k, v in raw.items() if k not in SERVER_OPTIONS}
         self.user = load_user_config()
         self._settings.clear()

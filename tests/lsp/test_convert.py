@@ -81,6 +81,17 @@ def test_one_quick_fix_per_replacement_best_first() -> None:
     assert [f.is_preferred for f in fixes] == [True, False]
     change = fixes[0].edit.document_changes[0]
     assert change.text_document.version == 1 and change.edits[0].new_text == "receive"
+    assert fixes[0].command is not None and fixes[0].command.command == "prosewise.accepted"
+
+
+def test_quick_fixes_without_their_command_for_clients_that_run_one_or_the_other() -> None:
+    text = "We recieve it."
+    finding = _finding(text, "recieve", "receive")
+    lines = LineIndex(text)
+    d = to_diagnostic(finding, lines)
+    fixes = quick_fixes(finding, d, lines, "file:///a.md", 1, document_changes=False, learn=False)
+    assert [f.command for f in fixes] == [None]
+    assert fixes[0].edit is not None and fixes[0].edit.changes is not None
 
 
 def test_fix_all_skips_ambiguous_and_overlapping_fixes() -> None:

@@ -1,0 +1,52 @@
+" Prosewise for Vim 8.2+ with ALE (https://github.com/dense-analysis/ale): save as
+" ~/.vim/plugin/prosewise.vim (or ~/.vim/after/plugin/). ALE then starts
+" `prosewise lsp --stdio` for Markdown, text and git commit buffers, shows its
+" suggestions as ALE problems, and :ALECodeAction offers the quick fixes and the
+" persistent actions (ignore, add to dictionary, disable a rule).
+"
+"   let g:ale_prosewise_settings = {'profile': 'picky', 'goals': {'dialect': 'en-GB'}}
+"   let g:ale_prosewise_executable = '/path/to/venv/bin/prosewise'
+"
+" Settings use the camelCase keys of .prosewise.toml (the `prosewise` section);
+" keys left out fall back to the project file.
+"
+" ALE 3.x runs a code action's command instead of its edit, so the server is asked
+" for quick fixes without their "learn" command (`quickFixCommands: false`). ALE
+" also reads the server's positions as byte columns: on a line with non-ASCII text
+" before a suggestion, its underline (and quick fix) lands a little to the left.
+if exists('g:loaded_prosewise') || empty(globpath(&runtimepath, 'autoload/ale.vim'))
+  finish  " loaded already, or ALE is not on 'runtimepath' (Debian: `packadd! ale` first)
+endif
+let g:loaded_prosewise = 1
+
+call ale#Set('prosewise_executable', 'prosewise')
+call ale#Set('prosewise_command', '%e lsp --stdio')
+call ale#Set('prosewise_settings', {})
+
+" The nearest folder with a .prosewise.toml, a .prosewise/ folder or .git, else the file's own.
+function! s:ProjectRoot(buffer) abort
+  for l:marker in ['.prosewise.toml', '.prosewise', '.git']
+    let l:found = ale#path#FindNearestFile(a:buffer, l:marker)
+    if empty(l:found)
+      let l:found = ale#path#FindNearestDirectory(a:buffer, l:marker)
+    endif
+    if !empty(l:found)
+      return fnamemodify(substitute(l:found, '[/\\]$', '', ''), ':h')
+    endif
+  endfor
+  return expand('#' . a:buffer . ':p:h')
+endfunction
+
+for [s:filetype, s:language] in [['markdown', 'markdown'], ['text', 'plaintext'],
+\                                 ['gitcommit', 'plaintext']]
+  call ale#linter#Define(s:filetype, {
+  \   'name': 'prosewise',
+  \   'lsp': 'stdio',
+  \   'language': s:language,
+  \   'executable': {buffer -> ale#Var(buffer, 'prosewise_executable')},
+  \   'command': {buffer -> ale#Var(buffer, 'prosewise_command')},
+  \   'project_root': function('s:ProjectRoot'),
+  \   'lsp_config': {buffer -> {'prosewise': ale#Var(buffer, 'prosewise_settings')}},
+  \   'initialization_options': {'quickFixCommands': v:false},
+  \})
+endfor
