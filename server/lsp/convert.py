@@ -45,6 +45,7 @@ class Commands:
     DECISIONS = "prosewise.showDecisions"
     TONE = "prosewise.showTone"
     REWRITE = "prosewise.rewrite"
+    STATUS = "prosewise.status"
 
 
 class LineIndex(lineindex.LineIndex):

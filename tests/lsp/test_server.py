@@ -219,6 +219,11 @@ async def test_hover_explains_and_commands_answer(client: EditorClient) -> None:
     log = await client.workspace_execute_command_async(types.ExecuteCommandParams(
         command="prosewise.showDecisions", arguments=[uri]))
     assert any(d["text"] == "a" and d["outcome"] == "shown" for d in log)
+    status = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="prosewise.status", arguments=[uri]))
+    assert status["version"] == "0.1.0" and status["dialect"] == "en-US"
+    assert status["diagnostics"] == ("pull" if client.kind == "neovim+refresh" else "push")
+    assert status["engines"]["harper"] == "ready", status  # it gave the first diagnostics
 
 
 @pytest.mark.parametrize("kind", ["visual_studio_code"])
