@@ -11,9 +11,9 @@
 " keys left out fall back to the project file.
 "
 " ALE 3.x runs a code action's command instead of its edit, so the server is asked
-" for quick fixes without their "learn" command (`quickFixCommands: false`). ALE
-" also reads the server's positions as byte columns: on a line with non-ASCII text
-" before a suggestion, its underline (and quick fix) lands a little to the left.
+" for quick fixes without their "learn" command (`quickFixCommands: false`); and it
+" counts columns in bytes without saying so, so the server is asked for UTF-8
+" positions (`positionEncoding`).
 if exists('g:loaded_prosewise') || empty(globpath(&runtimepath, 'autoload/ale.vim'))
   finish  " loaded already, or ALE is not on 'runtimepath' (Debian: `packadd! ale` first)
 endif
@@ -47,6 +47,6 @@ for [s:filetype, s:language] in [['markdown', 'markdown'], ['text', 'plaintext']
   \   'command': {buffer -> ale#Var(buffer, 'prosewise_command')},
   \   'project_root': function('s:ProjectRoot'),
   \   'lsp_config': {buffer -> {'prosewise': ale#Var(buffer, 'prosewise_settings')}},
-  \   'initialization_options': {'quickFixCommands': v:false},
+  \   'initialization_options': {'quickFixCommands': v:false, 'positionEncoding': 'utf-8'},
   \})
 endfor

@@ -2,9 +2,9 @@
 real server: diagnostics become ALE problems at the right place, and a quick fix from
 ALE's code action machinery edits the buffer. The scenario is ale_scenario.vim.
 
-Debian's ``vim`` and ``vim-ale`` (.ci/run installs them). ALE 3.x reads the server's
-positions as byte columns, so the document's error line is ASCII (see
-editors/vim/prosewise.vim); the lines around it are not.
+Debian's ``vim`` and ``vim-ale`` (.ci/run installs them). ALE 3.x counts columns in
+bytes, so the plugin asks for UTF-8 positions: the error's line has an "é" and an
+emoji before it.
 """
 
 from __future__ import annotations
@@ -12,13 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from headless import FIX_TITLE, Run, session
+from headless import DOCUMENT, FIX_TITLE, FIXED, LINE, Run, session
 
 pytestmark = pytest.mark.slow
 
 SCENARIO = Path(__file__).parent / "ale_scenario.vim"
-DOCUMENT = "# Café notes 😀\n\nWe saw a error here.\n\nThé end.\n"
-FIXED = DOCUMENT.replace("a error", "an error").splitlines()
 INSTALL = "apt-get install vim vim-ale"
 
 
@@ -31,16 +29,17 @@ PROBE = ["vim", "-N", "-u", "NONE", "-i", "NONE", "-n", "-es", "-c",
 def ale(tmp_path_factory: pytest.TempPathFactory) -> Run:
     """One Vim session shared by the module's checks."""
     return session(tmp_path_factory.mktemp("ale"), PROBE, INSTALL,
-                   ["vim", "-N", "-u", str(SCENARIO), "-i", "NONE", "-n", "-es"], DOCUMENT)
+                   ["vim", "-N", "-u", str(SCENARIO), "-i", "NONE", "-n", "-es"])
 
 
 def test_diagnostics_become_ale_problems_at_the_right_place(ale: Run) -> None:
     result = ale.passed()
     assert result["filetype"] == "markdown"
     problem = result["problem"]
-    line = DOCUMENT.splitlines()[2]
-    assert problem["lnum"] == 3
-    assert problem["col"] == line.index(" a error") + 2  # 1-based, on the "a"
+    line = DOCUMENT.splitlines()[LINE]
+    assert problem["lnum"] == LINE + 1
+    # Vim's columns are 1-based bytes: "é" is two and the emoji four before the "a"
+    assert problem["col"] == len(line[: line.index(" a error") + 1].encode()) + 1
     assert problem["covered"] == "a"
     assert "article" in problem["text"].lower(), problem
 
@@ -48,4 +47,4 @@ def test_diagnostics_become_ale_problems_at_the_right_place(ale: Run) -> None:
 def test_a_quick_fix_edits_the_buffer(ale: Run) -> None:
     result = ale.passed()
     assert FIX_TITLE in result["actions"]
-    assert result["lines"] == FIXED
+    assert result["lines"] == FIXED.splitlines()

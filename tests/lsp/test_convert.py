@@ -10,6 +10,7 @@ from lsprotocol import types
 from prosewise.agents.model import AgentName, Category, Finding, Replacement, Severity
 from prosewise.server.lsp.convert import LineIndex, fix_all_edits, quick_fixes, to_diagnostic
 from prosewise.server.lsp.documents import Document
+from prosewise.server.lsp.server import undeclared_encoding
 
 TEXT = "a😀b\r\nCafé 𝄞 x\rlast\u2028same line"
 
@@ -212,3 +213,10 @@ def test_ascii_lines_convert_without_walking_or_encoding_them(
     assert lines.offset(types.Position(line=0, character=300_000)) == 200_000
     assert lines.position(199_000) == types.Position(line=0, character=199_000)
     assert lines.position(len(text)) == types.Position(line=1, character=3)
+
+
+def test_an_undeclared_encoding_is_taken_only_when_it_is_one_of_lsps() -> None:
+    assert undeclared_encoding("utf-8", "utf-16") == "utf-8"  # ALE counts bytes
+    assert undeclared_encoding("utf-32", "utf-16") == "utf-32"
+    for junk in (None, "latin-1", 8, ["utf-8"]):
+        assert undeclared_encoding(junk, "utf-16") == "utf-16"
