@@ -1,5 +1,6 @@
 " Prosewise for Vim 8.2+ with ALE (https://github.com/dense-analysis/ale): save as
-" ~/.vim/plugin/prosewise.vim (or ~/.vim/after/plugin/). ALE then starts
+" ~/.vim/after/plugin/prosewise.vim (after/: Vim sources it once ALE is on
+" 'runtimepath', also when ALE is a pack/*/start package). ALE then starts
 " `prosewise lsp --stdio` for Markdown, text and git commit buffers, shows its
 " suggestions as ALE problems, and :ALECodeAction offers the quick fixes and the
 " persistent actions (ignore, add to dictionary, disable a rule).
