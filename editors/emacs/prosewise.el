@@ -9,6 +9,7 @@
 
 ;;; Code:
 (require 'eglot)
+(require 'cl-lib)
 
 (defgroup prosewise nil "Prosewise writing assistant." :group 'tools)
 
@@ -49,6 +50,19 @@
   (interactive)
   (let ((tone (prosewise--execute "prosewise.showTone")))
     (message "Tone: %s" (if tone (plist-get tone :headline) "too short to judge"))))
+
+(defun prosewise-status ()
+  "Show the server's version, how it sends diagnostics and each engine's state."
+  (interactive)
+  (let* ((status (prosewise--execute "prosewise.status"))
+         (engines (plist-get status :engines)))
+    (message "Prosewise %s: %s diagnostics, %s; engines: %s"
+             (plist-get status :version) (plist-get status :diagnostics)
+             (plist-get status :dialect)
+             (mapconcat #'identity
+                        (cl-loop for (name state) on engines by #'cddr
+                                 collect (format "%s %s" (substring (symbol-name name) 1) state))
+                        ", "))))
 
 (provide 'prosewise)
 ;;; prosewise.el ends here

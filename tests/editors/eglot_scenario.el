@@ -3,7 +3,8 @@
 ;; Run as `emacs -q --batch -l eglot_scenario.el FILE': open FILE with the
 ;; repository's editors/emacs/prosewise.el, start Eglot, wait for Prosewise's
 ;; diagnostics in Flymake, apply one quick fix through Eglot's code action
-;; machinery, and write what happened as JSON for the Python test to check.
+;; machinery, run `prosewise-status' (a command of prosewise.el), and write what
+;; happened as JSON for the Python test to check.
 ;;
 ;; Inputs (environment): PROSEWISE_EDITORS (the editors/ folder), PROSEWISE_PYTHON
 ;; (interpreter with prosewise installed), PROSEWISE_RESULT (JSON output path),
@@ -70,7 +71,9 @@ Eglot keeps with them, each with the text its range covers in the buffer."
                                (lambda () (and (eglot-managed-p) (eglot-current-server)))))
         (rule (getenv "PROSEWISE_RULE"))
         (title (getenv "PROSEWISE_FIX_TITLE")))
-    (scenario-put 'language_id (eglot--language-id server))
+    (scenario-put 'language_id (if (fboundp 'eglot--language-ids)  ; Emacs 30's Eglot
+                                   (car (eglot--language-ids server))
+                                 (eglot--language-id server)))
     (let* ((diag (scenario-wait (concat "a " rule " diagnostic") (lambda () (scenario-find rule))))
            (lsp (plist-get diag :lsp))
            (start (plist-get (plist-get lsp :range) :start)))
@@ -87,7 +90,8 @@ Eglot keeps with them, each with the text its range covers in the buffer."
           (scenario-execute server action)
           (scenario-wait "the quick fix to edit the buffer"
                          (lambda () (not (equal before (buffer-string)))))
-          (scenario-put 'text (buffer-substring-no-properties (point-min) (point-max))))))))
+          (scenario-put 'text (buffer-substring-no-properties (point-min) (point-max)))))
+      (scenario-put 'status (call-interactively #'prosewise-status)))))
 
 (condition-case err
     (scenario-run)

@@ -1,6 +1,7 @@
 """Real Emacs (headless, ``emacs --batch``) with Eglot and editors/emacs/prosewise.el
-against the real server: diagnostics reach Flymake at the right place, and a quick
-fix from ``eglot-code-actions`` edits the buffer. The scenario is eglot_scenario.el.
+against the real server: diagnostics reach Flymake at the right place, a quick fix
+from ``eglot-code-actions`` edits the buffer, and ``prosewise-status`` answers. The
+scenario is eglot_scenario.el.
 
 Emacs 29+ has Eglot built in; on Debian 12 (Emacs 28) it is ``elpa-eglot``, and
 ``elpa-markdown-mode`` gives .md files their mode (.ci/run installs all three).
@@ -46,3 +47,9 @@ def test_a_quick_fix_edits_the_buffer(eglot: Run) -> None:
     result = eglot.passed()
     assert FIX_TITLE in result["actions"]
     assert result["text"] == FIXED
+
+
+def test_a_prosewise_el_command_asks_the_server(eglot: Run) -> None:
+    status = eglot.passed()["status"]
+    assert status.startswith("Prosewise 0.1.0: push diagnostics, en-US; engines: "), status
+    assert "harper ready" in status
