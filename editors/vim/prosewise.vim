@@ -51,3 +51,26 @@ for [s:filetype, s:language] in [['markdown', 'markdown'], ['text', 'plaintext']
   \   'initialization_options': {'quickFixCommands': v:false, 'positionEncoding': 'utf-8'},
   \})
 endfor
+
+" :ProsewiseStatus and :ProsewiseRecheck ask the server through ALE's connection.
+function! s:Execute(command, Handler) abort
+  let l:uri = ale#path#ToFileURI(expand('%:p'))
+  let l:message = [0, 'workspace/executeCommand', {'command': a:command, 'arguments': [l:uri]}]
+  call ale#lsp_linter#SendRequest(bufnr(''), 'prosewise', l:message, a:Handler)
+endfunction
+
+" The server's answer to prosewise.status, as one line (also kept in g:prosewise_status).
+function! s:ShowStatus(response) abort
+  let l:status = get(a:response, 'result', {})
+  if type(l:status) isnot v:t_dict || empty(l:status)
+    echomsg 'Prosewise: no status: ' . string(get(a:response, 'error', a:response))
+    return
+  endif
+  let l:engines = map(sort(items(l:status.engines)), 'v:val[0] . " " . v:val[1]')
+  let g:prosewise_status = printf('Prosewise %s: %s diagnostics, %s; engines: %s',
+  \   l:status.version, l:status.diagnostics, l:status.dialect, join(l:engines, ', '))
+  echomsg g:prosewise_status
+endfunction
+
+command! ProsewiseStatus call s:Execute('prosewise.status', function('s:ShowStatus'))
+command! ProsewiseRecheck call s:Execute('prosewise.recheck', {_ -> 0})

@@ -1,7 +1,8 @@
 " tests/editors/test_ale.py in real Vim: `vim -N -u ale_scenario.vim -i NONE -n -es FILE`.
 " Loads Debian's ALE package and the repository's editors/vim/prosewise.vim, waits for
 " Prosewise's problems in ALE, applies one quick fix through ALE's code action
-" machinery (the menu callback its popup menu uses), and writes what happened as JSON.
+" machinery (the menu callback its popup menu uses), runs :ProsewiseStatus (a command of
+" the plugin), and writes what happened as JSON.
 "
 " Inputs (environment): PROSEWISE_EDITORS, PROSEWISE_PYTHON, PROSEWISE_RESULT,
 " PROSEWISE_TIMEOUT (seconds per wait), PROSEWISE_RULE, PROSEWISE_FIX_TITLE.
@@ -67,6 +68,9 @@ function! s:Run() abort
   call ale#codefix#ApplyLSPCodeAction(s:actions.data, l:chosen[0])
   call s:Wait('the quick fix to edit the buffer', {-> getline(1, '$') != l:before})
   let s:result.lines = getline(1, '$')
+  ProsewiseStatus
+  call s:Wait('the status', {-> exists('g:prosewise_status')})
+  let s:result.status = g:prosewise_status
 endfunction
 
 function! s:Main() abort

@@ -1,6 +1,7 @@
 """Real Vim (headless, ``vim -es``) with ALE and editors/vim/prosewise.vim against the
-real server: diagnostics become ALE problems at the right place, and a quick fix from
-ALE's code action machinery edits the buffer. The scenario is ale_scenario.vim.
+real server: diagnostics become ALE problems at the right place, a quick fix from
+ALE's code action machinery edits the buffer, and ``:ProsewiseStatus`` answers. The
+scenario is ale_scenario.vim.
 
 Debian's ``vim`` and ``vim-ale`` (.ci/run installs them). ALE 3.x counts columns in
 bytes, so the plugin asks for UTF-8 positions: the error's line has an "é" and an
@@ -48,3 +49,9 @@ def test_a_quick_fix_edits_the_buffer(ale: Run) -> None:
     result = ale.passed()
     assert FIX_TITLE in result["actions"]
     assert result["lines"] == FIXED.splitlines()
+
+
+def test_a_plugin_command_asks_the_server(ale: Run) -> None:
+    status = ale.passed()["status"]
+    assert status.startswith("Prosewise 0.1.0: push diagnostics, en-US; engines: "), status
+    assert "harper ready" in status
