@@ -1,9 +1,9 @@
 " Prosewise for Vim 8.2+ with ALE (https://github.com/dense-analysis/ale): save as
 " ~/.vim/after/plugin/prosewise.vim (after/: Vim sources it once ALE is on
 " 'runtimepath', also when ALE is a pack/*/start package). ALE then starts
-" `prosewise lsp --stdio` for Markdown, text and git commit buffers, shows its
-" suggestions as ALE problems, and :ALECodeAction offers the quick fixes and the
-" persistent actions (ignore, add to dictionary, disable a rule).
+" `prosewise lsp --stdio` for Markdown, text, git commit, LaTeX, reStructuredText and
+" HTML buffers, shows its suggestions as ALE problems, and :ALECodeAction offers the
+" quick fixes and the persistent actions (ignore, add to dictionary, disable a rule).
 "
 "   let g:ale_prosewise_settings = {'profile': 'picky', 'goals': {'dialect': 'en-GB'}}
 "   let g:ale_prosewise_executable = '/path/to/venv/bin/prosewise'
@@ -39,7 +39,7 @@ function! s:ProjectRoot(buffer) abort
 endfunction
 
 for [s:filetype, s:language] in [['markdown', 'markdown'], ['text', 'plaintext'],
-\                                 ['gitcommit', 'plaintext']]
+\   ['gitcommit', 'git-commit'], ['tex', 'latex'], ['rst', 'restructuredtext'], ['html', 'html']]
   call ale#linter#Define(s:filetype, {
   \   'name': 'prosewise',
   \   'lsp': 'stdio',
