@@ -296,6 +296,16 @@ class EngineHub:
         future = self._loading.get((engine, dialect))
         return future is not None and future.done()
 
+    def state(self, engine: str, dialect: Dialect) -> str:
+        """``ready``, ``loading``, ``failed`` or ``not loaded`` (lingotweaker loads after the
+        first diagnostics): what an editor's health check reports, without starting a load."""
+        future = self._loading.get((engine, dialect))
+        if future is None:
+            return "not loaded"
+        if not future.done():
+            return "loading"
+        return "failed" if future.cancelled() or future.exception() else "ready"
+
     def loading(self, name: str, dialect: Dialect) -> Future[object]:
         """The engine, loading from the first call, on its own thread (not the pool, so
         checks do not queue behind a load). lingotweaker's load holds the GIL for

@@ -45,6 +45,7 @@ class Commands:
     DECISIONS = "prosewise.showDecisions"
     TONE = "prosewise.showTone"
     REWRITE = "prosewise.rewrite"
+    STATUS = "prosewise.status"
 
 
 class LineIndex(lineindex.LineIndex):
@@ -136,8 +137,11 @@ def quick_fixes(
     version: int | None,
     *,
     document_changes: bool,
+    learn: bool = True,
 ) -> list[types.CodeAction]:
-    """One quick fix per replacement, best first (the first is preferred)."""
+    """One quick fix per replacement, best first (the first is preferred). With ``learn``
+    each also carries the command that records the fix was taken; without, only the edit
+    (for clients that run a code action's command instead of its edit: ALE 3.x)."""
     actions = []
     for i, replacement in enumerate(finding.replacements):
         new_text = replacement.apply(finding.text)
@@ -149,7 +153,7 @@ def quick_fixes(
             is_preferred=i == 0,
             edit=workspace_edit(uri, version, [edit], document_changes=document_changes),
             command=types.Command(title="Learn", command=Commands.ACCEPTED,
-                                  arguments=[uri, finding.rule]),
+                                  arguments=[uri, finding.rule]) if learn else None,
         ))
     return actions
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from lsprotocol import types
 
+from prosewise.agents.settings import Settings
 from prosewise.server.lsp.convert import (
     Commands,
     fix_all_edits,
@@ -136,7 +137,7 @@ async def code_action(
     actions: list[types.CodeAction | types.Command] = []
     for _, _, finding, diagnostic in checked.overlapping(start, end):
         actions.extend(quick_fixes(finding, diagnostic, lines, uri, checked.version,
-                                   document_changes=doc_changes))
+                                   document_changes=doc_changes, learn=ls.fix_commands))
         actions.extend(persistent_actions(finding, diagnostic, uri, lines.text))
     return actions + rewrites
 
@@ -242,6 +243,18 @@ async def show_tone(ls: ProsewiseServer, uri: str) -> dict[str, Any] | None:
     return checked.review.tone.model_dump(mode="json")
 
 
+def status(ls: ProsewiseServer, uri: str | None = None) -> dict[str, Any]:
+    """The server's version, how it sends diagnostics and, for the document's dialect
+    (the default one without a document), each engine's state: what an editor's health
+    check (Neovim's ``:checkhealth prosewise``) shows."""
+    settings = ls.settings_for(path_of(uri)) if uri else Settings()
+    dialect = settings.goals.dialect
+    hub = ls.pipeline.engines
+    return {"version": ls.version, "diagnostics": "pull" if ls.pull else "push",
+            "lite": ls.lite, "dialect": dialect.value,
+            "engines": {e.name: hub.state(e.name, dialect) for e in hub.engines}}
+
+
 def register(ls: ProsewiseServer) -> None:
     """Register every handler and command on a server."""
     ls.feature(types.INITIALIZE)(initialize)
@@ -270,6 +283,7 @@ def register(ls: ProsewiseServer) -> None:
         Commands.DECISIONS: show_decisions,
         Commands.TONE: show_tone,
         Commands.REWRITE: rewrite,
+        Commands.STATUS: status,
     }
     for name, fn in commands.items():
         ls.command(name)(fn)

@@ -58,7 +58,8 @@ diagnostics in the middle of a keystroke (pauses up to 460 ms at 100k words). On
 reference cycles among frozen objects would escape collection; the pipeline's
 models and diagnostics form none."""
 
-SERVER_OPTIONS = ("debounceMs", "server", "lite", "partialResults")
+SERVER_OPTIONS = ("debounceMs", "server", "lite", "partialResults", "quickFixCommands",
+                  "positionEncoding")
 """Client option keys that configure the server or its launch rather than the checks."""
 
 
@@ -92,6 +93,10 @@ class ProsewiseServer(LanguageServer):
         self.partial = True
         """Publish what is ready, then again with each engine as it comes in (waves.py):
         before harper has loaded, and per keystroke before lingotweaker is done."""
+        self.fix_commands = True
+        """Quick fixes carry their "learn" command as well as their edit; the client
+        option ``quickFixCommands: false`` drops it for clients that run one or the other
+        (ALE 3.x runs the command and never applies the edit)."""
         self.waves = Waves(lambda: self.pipeline.engines, self._recheck)
         self.heap = Trimmer(big=FREEZE_BLOCKS)
         """Gives the heap that checks freed back to the system (heap.py)."""
@@ -118,9 +123,12 @@ class ProsewiseServer(LanguageServer):
     def setup(self, params: types.InitializeParams) -> None:
         """Choose push or pull, the position encoding and the settings at ``initialize``."""
         self.pull = wants_pull(params.capabilities)
-        encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
-        self.documents.encoding = types.PositionEncodingKind(encoding).value
         raw = params.initialization_options
+        encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        general = params.capabilities.general
+        if not (general and general.position_encodings) and isinstance(raw, dict):
+            encoding = undeclared_encoding(raw.get("positionEncoding"), encoding)
+        self.documents.encoding = types.PositionEncodingKind(encoding).value
         if isinstance(raw, dict):
             self.configure(raw.get("prosewise", raw))
 
@@ -133,6 +141,8 @@ class ProsewiseServer(LanguageServer):
             self.lite = bool(raw["lite"])
         if "partialResults" in raw:
             self.partial = bool(raw["partialResults"])
+        if "quickFixCommands" in raw:
+            self.fix_commands = bool(raw["quickFixCommands"])
         self.options = {k: v for k, v in raw.items() if k not in SERVER_OPTIONS}
         self.user = load_user_config()
         self._settings.clear()
@@ -369,6 +379,14 @@ class ProsewiseServer(LanguageServer):
 def _log_refresh_error(future: Future[None]) -> None:
     if not future.cancelled() and (error := future.exception()) is not None:
         log.info("client did not accept workspace/diagnostic/refresh: %s", error)
+
+
+def undeclared_encoding(option: object, default: str) -> str:
+    """The client option ``positionEncoding``, for a client that counts columns in other
+    units than UTF-16 without declaring it (ALE 3.x counts UTF-8 bytes); ignored when the
+    client declares its encodings, and when it names none of LSP's three."""
+    known = {e.value for e in types.PositionEncodingKind}
+    return option if isinstance(option, str) and option in known else default
 
 
 def wants_pull(caps: types.ClientCapabilities) -> bool:

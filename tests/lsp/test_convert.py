@@ -10,6 +10,7 @@ from lsprotocol import types
 from prosewise.agents.model import AgentName, Category, Finding, Replacement, Severity
 from prosewise.server.lsp.convert import LineIndex, fix_all_edits, quick_fixes, to_diagnostic
 from prosewise.server.lsp.documents import Document
+from prosewise.server.lsp.server import undeclared_encoding
 
 TEXT = "a😀b\r\nCafé 𝄞 x\rlast\u2028same line"
 
@@ -81,6 +82,17 @@ def test_one_quick_fix_per_replacement_best_first() -> None:
     assert [f.is_preferred for f in fixes] == [True, False]
     change = fixes[0].edit.document_changes[0]
     assert change.text_document.version == 1 and change.edits[0].new_text == "receive"
+    assert fixes[0].command is not None and fixes[0].command.command == "prosewise.accepted"
+
+
+def test_quick_fixes_without_their_command_for_clients_that_run_one_or_the_other() -> None:
+    text = "We recieve it."
+    finding = _finding(text, "recieve", "receive")
+    lines = LineIndex(text)
+    d = to_diagnostic(finding, lines)
+    fixes = quick_fixes(finding, d, lines, "file:///a.md", 1, document_changes=False, learn=False)
+    assert [f.command for f in fixes] == [None]
+    assert fixes[0].edit is not None and fixes[0].edit.changes is not None
 
 
 def test_fix_all_skips_ambiguous_and_overlapping_fixes() -> None:
@@ -201,3 +213,10 @@ def test_ascii_lines_convert_without_walking_or_encoding_them(
     assert lines.offset(types.Position(line=0, character=300_000)) == 200_000
     assert lines.position(199_000) == types.Position(line=0, character=199_000)
     assert lines.position(len(text)) == types.Position(line=1, character=3)
+
+
+def test_an_undeclared_encoding_is_taken_only_when_it_is_one_of_lsps() -> None:
+    assert undeclared_encoding("utf-8", "utf-16") == "utf-8"  # ALE counts bytes
+    assert undeclared_encoding("utf-32", "utf-16") == "utf-32"
+    for junk in (None, "latin-1", 8, ["utf-8"]):
+        assert undeclared_encoding(junk, "utf-16") == "utf-16"

@@ -40,5 +40,5 @@ def test_editor_commands_exist_on_the_server() -> None:
     offered = set(create_server().protocol.fm.commands)
     lua = (EDITORS / "neovim" / "lua" / "prosewise" / "init.lua").read_text(encoding="utf-8")
     for command in ("prosewise.recheck", "prosewise.showDecisions", "prosewise.showTone",
-                    "prosewise.checkWithModel"):
+                    "prosewise.checkWithModel", "prosewise.status"):
         assert command in offered and f"'{command}'" in lua

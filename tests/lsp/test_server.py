@@ -219,6 +219,24 @@ async def test_hover_explains_and_commands_answer(client: EditorClient) -> None:
     log = await client.workspace_execute_command_async(types.ExecuteCommandParams(
         command="prosewise.showDecisions", arguments=[uri]))
     assert any(d["text"] == "a" and d["outcome"] == "shown" for d in log)
+    status = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="prosewise.status", arguments=[uri]))
+    assert status["version"] == "0.1.0" and status["dialect"] == "en-US"
+    assert status["diagnostics"] == ("pull" if client.kind == "neovim+refresh" else "push")
+    assert status["engines"]["harper"] == "ready", status  # it gave the first diagnostics
+
+
+@pytest.mark.parametrize("kind,expected", [("visual_studio_code", "utf-8"), ("neovim", "utf-8")])
+async def test_a_position_encoding_option_serves_only_clients_that_declare_none(
+        kind: str, expected: str, tmp_path: Path) -> None:
+    """ALE counts bytes without declaring any encoding (editors/vim asks for UTF-8); a
+    client that declares its encodings (Neovim: UTF-8 first) keeps what it negotiated."""
+    asked = "utf-8" if kind == "visual_studio_code" else "utf-32"
+    options = {**PICKY, "positionEncoding": asked}
+    async with editor(kind, tmp_path, options=options, server=FAKE_SERVER) as client:
+        uri = client.open("notes.md", TEXT)
+        article = find(await client.diagnostics_for(uri, 1), "a")
+        assert article.range.start == position(TEXT, TEXT.index("a apple"), expected)
 
 
 @pytest.mark.parametrize("kind", ["visual_studio_code"])

@@ -42,7 +42,7 @@ if env.PROSEWISE_CONFIG == 'plugin' then
     capabilities = capabilities,
     -- picky shows every suggestion, so the test does not depend on ranking thresholds
     init_options = { profile = 'picky', llm = llm },
-    settings = { prosewise = { profile = 'picky', llm = llm } },
+    settings = { profile = 'picky', llm = llm }, -- VS Code's shape: setup() adds the section
   })
 else
   vim.lsp.config('prosewise', {
@@ -211,6 +211,22 @@ local function rewrite(buf)
   step('rewrite')
 end
 
+-- The plugin's extras: `:ProsewiseStatus` (a user command whose answer is a notice),
+-- `:checkhealth prosewise` and `:help prosewise`; what each showed goes in the result.
+local function plugin_extras(buf)
+  local notices, notify = {}, vim.notify
+  vim.notify = function(message) table.insert(notices, message) end
+  vim.cmd('ProsewiseStatus')
+  wait_for('the status notice', function() return #notices > 0 end)
+  vim.notify = notify
+  result.status = notices[1]
+  vim.cmd('checkhealth prosewise')
+  result.health = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  vim.cmd('help prosewise-health')
+  result.help = { file = vim.fn.expand('%:t'), line = vim.api.nvim_get_current_line() }
+  vim.api.nvim_set_current_buf(buf)
+end
+
 local function attach()
   local buf = vim.api.nvim_get_current_buf()
   result.nvim_version = vim.split(vim.fn.execute('version'), '\n', { trimempty = true })[1]
@@ -246,6 +262,7 @@ local parts = {
   { 'workspace_rule', disable('workspace_rule', env.PROSEWISE_WORKSPACE_RULE, 'workspace') },
 }
 if model then table.insert(parts, { 'rewrite', rewrite }) end
+if env.PROSEWISE_CONFIG == 'plugin' then table.insert(parts, { 'extras', plugin_extras }) end
 
 vim.api.nvim_create_autocmd('VimEnter', {
   once = true,

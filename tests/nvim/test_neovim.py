@@ -4,6 +4,9 @@ ignore, disable a rule in the file and in the workspace, and a model's rewrite (
 from the scripted model server of tests/llm_server.py), all through Neovim's own LSP
 client and code action machinery.
 
+With the plugin also its extras: a user command (``:ProsewiseStatus``),
+``:checkhealth prosewise`` (server found, version, engines) and ``:help prosewise``.
+
 Twice: stock Neovim configured with ``vim.lsp.config`` alone (Neovim's own encoding
 list, which prefers UTF-8; no refresh handler, so the server pushes), and with the
 repository's plugin (editors/neovim: it pulls and handles refresh) offering UTF-16
@@ -234,3 +237,19 @@ def test_a_rewrite_action_from_neovim_replaces_the_line(neovim: dict[str, Any]) 
     expected = list(neovim["final_lines"])
     expected[FIX_LINE - 1] = SHORTENED
     assert neovim["rewritten_lines"] == expected
+
+
+def test_plugin_command_checkhealth_and_help(neovim: dict[str, Any]) -> None:
+    if neovim["config"] != "plugin":
+        pytest.skip("stock Neovim has no plugin commands")
+    passed(neovim, "quick_fix", "dictionary", "ignore", "file_rule", "workspace_rule",
+           "rewrite", "extras")
+    assert neovim["status"].startswith("Prosewise 0.1.0: pull diagnostics, en-US; engines: ")
+    assert "harper ready" in neovim["status"]
+    health = "\n".join(neovim["health"])
+    assert "prosewise" in health and "ERROR" not in health, health
+    assert f"server command: {sys.executable}" in health
+    assert "running: prosewise 0.1.0" in health
+    assert "engine harper: ready" in health
+    assert "diagnostics: pull" in health
+    assert neovim["help"]["file"] == "prosewise.txt" and "Health" in neovim["help"]["line"]

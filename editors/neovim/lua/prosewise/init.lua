@@ -1,7 +1,11 @@
 -- Prosewise for Neovim 0.11+: registers the server with vim.lsp.config/enable and
 -- adds commands for what the server offers beyond diagnostics and code actions.
 --
---   require('prosewise').setup({ settings = { prosewise = { profile = 'picky' } } })
+--   require('prosewise').setup({ settings = { profile = 'picky', goals = { dialect = 'en-GB' } } })
+--
+-- `settings` takes the keys of VS Code's `prosewise.*` settings (camelCase, as in
+-- .prosewise.toml); `settings = { prosewise = { ... } }` works too. Any other key is a
+-- vim.lsp.Config field (cmd, filetypes, root_markers, ...). See `:help prosewise`.
 --
 -- Quick fixes, "ignore this occurrence", "add to dictionary" and "disable rule"
 -- are ordinary code actions (`vim.lsp.buf.code_action()`, `gra`): the server
@@ -54,6 +58,15 @@ local function tone(result)
   show_lines('Prosewise tone', lines)
 end
 
+local function status(result)
+  local engines = {}
+  for name, state in vim.spairs(result.engines or {}) do
+    table.insert(engines, name .. ' ' .. state)
+  end
+  vim.notify(string.format('Prosewise %s: %s diagnostics, %s; engines: %s', result.version,
+    result.diagnostics, result.dialect, table.concat(engines, ', ')))
+end
+
 local function model(result)
   local text = string.format('Prosewise: model %s, %d blocks asked', result.llm, result.asked)
   if result.reason ~= nil and result.reason ~= vim.NIL then
@@ -62,15 +75,31 @@ local function model(result)
   vim.notify(text)
 end
 
----@param opts? vim.lsp.Config overrides merged over editors/neovim/lsp/prosewise.lua
+--- The `prosewise` settings section: `settings` holds its keys, or the whole section.
+local function section(settings)
+  if settings == nil or settings.prosewise ~= nil then
+    return settings
+  end
+  return { prosewise = settings }
+end
+
+---@param opts? vim.lsp.Config|{settings?: table} merged over editors/neovim/lsp/prosewise.lua
 function M.setup(opts)
+  opts = vim.deepcopy(opts or {})
+  opts.settings = section(opts.settings)
   local base = dofile(vim.api.nvim_get_runtime_file('lsp/prosewise.lua', false)[1])
-  vim.lsp.config('prosewise', vim.tbl_deep_extend('force', base, opts or {}))
+  vim.lsp.config('prosewise', vim.tbl_deep_extend('force', base, opts))
   vim.lsp.enable('prosewise')
-  vim.api.nvim_create_user_command('ProsewiseRecheck', function() run('prosewise.recheck') end, {})
-  vim.api.nvim_create_user_command('ProsewiseDecisions', function() run('prosewise.showDecisions', decisions) end, {})
-  vim.api.nvim_create_user_command('ProsewiseTone', function() run('prosewise.showTone', tone) end, {})
-  vim.api.nvim_create_user_command('ProsewiseCheckWithModel', function() run('prosewise.checkWithModel', model) end, {})
+  local commands = {
+    ProsewiseRecheck = { 'prosewise.recheck', nil, 'Check the buffer again' },
+    ProsewiseDecisions = { 'prosewise.showDecisions', decisions, "Show the ranking agent's decisions" },
+    ProsewiseTone = { 'prosewise.showTone', tone, "Show the buffer's tone" },
+    ProsewiseCheckWithModel = { 'prosewise.checkWithModel', model, 'Ask the configured model now' },
+    ProsewiseStatus = { 'prosewise.status', status, "Show the server's version and engines" },
+  }
+  for name, spec in pairs(commands) do
+    vim.api.nvim_create_user_command(name, function() run(spec[1], spec[2]) end, { desc = spec[3] })
+  end
 end
 
 return M
