@@ -130,8 +130,13 @@ def _pct(x: float | None) -> str:
 
 
 def print_table(rows: Sequence[Row]) -> None:
-    """P / R / F0.5 / FA per set and view, with harper alone beside."""
-    head = f"{'set':14} {'view':12} {'P':>5} {'R':>5} {'F0.5':>5} {'FA/1k':>6} {'flags':>6}"
+    """P / R / F0.5 / FA / correction precision per set and view, harper alone beside.
+
+    ``CorrP``: the share of shown findings with a fix whose first fix is the
+    reference's (score.py's correction precision): a right flag with a wrong fix
+    still costs the writer."""
+    head = (f"{'set':14} {'view':12} {'P':>5} {'R':>5} {'F0.5':>5} {'FA/1k':>6} "
+            f"{'CorrP':>5} {'flags':>6}")
     print(head + "   harper alone P/R/F0.5, FA")
     for row in rows:
         m = row.metrics
@@ -140,7 +145,7 @@ def print_table(rows: Sequence[Row]) -> None:
         harper = f"{hp[0]}/{hp[1]}/{hp[2]}, {hp[3]}" if hp else ""
         print(f"{row.set:14} {row.view:12} {_pct(m['precision']):>5} {_pct(m['recall']):>5} "
               f"{_pct(m['f0.5']):>5} {'n/a' if fa is None else f'{fa:.1f}':>6} "
-              f"{m['flags']:6d}   {harper}")
+              f"{_pct(m['correction_precision']):>5} {m['flags']:6d}   {harper}")
 
 
 def evaluate(args: argparse.Namespace) -> list[Row]:
