@@ -14,12 +14,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from prosewise.agents.model import Finding
-from prosewise.agents.settings import Settings
+from prosewise.agents.settings import Settings, Writer
 from prosewise.merge.calibration import Calibration, load_calibration, score
 from prosewise.merge.conflicts import settle
 from prosewise.merge.dedupe import Candidate, merge_duplicates
 from prosewise.merge.density import cap
-from prosewise.merge.evidence import Evidence, density, load_evidence, lowered_floor
+from prosewise.merge.evidence import (
+    LEARNER_NOTE,
+    Evidence,
+    density,
+    load_evidence,
+    lowered_floor,
+)
 from prosewise.merge.feedback import demotion, demotion_note
 from prosewise.merge.model import (
     Contest,
@@ -102,16 +108,19 @@ def _with_evidence(candidates: list[Candidate], settings: Settings, layout: Layo
     """Candidates that pass only because the text is error-dense, with that in their
     basis, and every candidate's threshold where it differs from the profile's."""
     found = density([c.finding for c in candidates], layout, table)
+    learner = settings.goals.writer is Writer.ENGLISH_LEARNER
     floors: dict[int, float] = {}
     for i, c in enumerate(candidates):
         floor = confidence_floor(c.finding, settings.profile)
-        low = lowered_floor(c.finding, floor, found, table)
+        low = lowered_floor(c.finding, floor, found, table, learner=learner)
         if low == floor:
             continue
         floors[i] = low
         if (below_threshold(c.finding, settings.profile) is not None
                 and below_threshold(c.finding, settings.profile, low) is None):
-            candidates[i] = replace(c, basis=f"{c.basis}; {found.note()}")
+            dense = lowered_floor(c.finding, floor, found, table) == low
+            note = found.note() if dense else LEARNER_NOTE
+            candidates[i] = replace(c, basis=f"{c.basis}; {note}")
     return candidates, floors
 
 

@@ -8,9 +8,17 @@ import re
 import pytest
 
 from prosewise.agents.model import AgentName, Category, Finding, Replacement, Severity
-from prosewise.agents.settings import Profile, Settings
+from prosewise.agents.settings import Goals, Profile, Settings, Writer
 from prosewise.merge.calibration import Calibration
-from prosewise.merge.evidence import Evidence, Trial, choose, density, load_evidence
+from prosewise.merge.evidence import (
+    LEARNER_DROP,
+    LEARNER_NOTE,
+    Evidence,
+    Trial,
+    choose,
+    density,
+    load_evidence,
+)
 from prosewise.merge.model import Layout, Outcome
 from prosewise.merge.rank import rank
 
@@ -52,8 +60,9 @@ SHOWN, HIDDEN = Outcome.SHOWN, Outcome.SUPPRESSED
      [SHOWN, SHOWN, HIDDEN]),
     ((mk(1, 0.9), mk(21, 0.85), mk(45, 0.35, agent=AgentName.STYLE, sev=Severity.INFO)),
      [SHOWN, SHOWN, HIDDEN]),
+    ((mk(1, 0.9), mk(21, 0.85), mk(45, 0.35, sev=Severity.HINT)), [SHOWN, SHOWN, HIDDEN]),
 ], ids=["dense", "sparse", "one-sentence", "too-doubtful", "style-is-no-evidence",
-        "style-not-lifted"])
+        "style-not-lifted", "hints-not-lifted"])
 def test_dense_text_lowers_the_grammar_threshold(found: tuple[Finding, ...],
                                                  expected: list[Outcome]) -> None:
     assert outcomes(*found) == expected
@@ -108,3 +117,31 @@ def test_packaged_table_is_what_the_fit_picks_from_its_grid() -> None:
     assert table.command.startswith("python -m bench.calibrate --evidence")
     assert set(table.sets) == {"jfleg-dev", "gmeg-fce-dev", "gmeg-wiki-dev", "cweb-g-dev"}
     assert len(table.grid) > 1 and any(t.drop == 0 for t in table.grid)
+
+
+@pytest.mark.parametrize(("writer", "profile", "expected"), [
+    (Writer.ENGLISH_LEARNER, Profile.BALANCED, [SHOWN, SHOWN]),
+    (Writer.FLUENT, Profile.BALANCED, [SHOWN, HIDDEN]),
+    (Writer.ENGLISH_LEARNER, Profile.STRICT, [SHOWN, HIDDEN]),  # 0.35 < 0.7 - 0.2
+], ids=["learner", "fluent", "learner-strict"])
+def test_a_learner_sees_less_certain_grammar_findings_anywhere(
+        writer: Writer, profile: Profile, expected: list[Outcome]) -> None:
+    """One confident finding in four sentences is sparse text: only the writer's
+    setting lowers the threshold there, by LEARNER_DROP, and the log says why."""
+    settings = Settings(profile=profile, goals=Goals(writer=writer))
+    ranking = rank([mk(1, 0.9), mk(45, 0.35)], settings, LAYOUT, calibration=Calibration(),
+                   evidence=TABLE)
+    assert [d.outcome for d in ranking.decisions] == expected
+    if expected[1] is SHOWN:
+        assert ranking.decisions[1].reason.endswith(LEARNER_NOTE)
+    below = mk(45, 0.5 - LEARNER_DROP - 0.01)  # under the lowered floor: still hidden
+    assert rank([below], settings, LAYOUT, calibration=Calibration(),
+                evidence=TABLE).shown == ()
+
+
+def test_dense_text_is_named_before_the_learner_setting() -> None:
+    settings = Settings(goals=Goals(writer=Writer.ENGLISH_LEARNER))
+    ranking = rank([mk(1, 0.9), mk(21, 0.9), mk(45, 0.35)], settings, LAYOUT,
+                   calibration=Calibration(), evidence=Evidence(confident=0.8, drop=0.3,
+                                                                min_share=0.5))
+    assert NOTE in ranking.decisions[2].reason
