@@ -45,6 +45,14 @@ class Audience(StrEnum):
     EXPERT = "expert"
 
 
+class Writer(StrEnum):
+    """Who writes the text: a writer still learning English makes more errors, and
+    wants the grammar findings the engines are less sure of too."""
+
+    FLUENT = "fluent"
+    ENGLISH_LEARNER = "english-learner"
+
+
 class Formality(StrEnum):
     """How formal the text should sound: drives contraction, slang and stiffness checks."""
 
@@ -95,6 +103,9 @@ class Goals(_Model):
     """English dialect used for spelling and conventions."""
     audience: Audience = Audience.KNOWLEDGEABLE
     """Who the readers are: general readers get shorter sentences and simpler words."""
+    writer: Writer = Writer.FLUENT
+    """Who writes: english-learner also shows the grammar findings the checkers are
+    less sure of, as a learner's text holds more errors."""
     formality: Formality = Formality.NEUTRAL
     """Target formality: contractions and slang are flagged when formal, stiff phrasing
     when informal."""

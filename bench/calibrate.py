@@ -53,6 +53,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from bench import fit_evidence
 from bench.corpus import DEFAULT_EVAL_DIR
 from bench.evalsets import (
     DEV_SETS,
@@ -68,6 +69,7 @@ from prosewise.agents.settings import Profile, Settings
 from prosewise.merge.calibration import origins
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "merge" / "data" / "calibration.json"
+EVIDENCE_OUT = DEFAULT_OUT.with_name("evidence.json")
 
 
 @dataclass
@@ -265,7 +267,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="pickle of checked sentences to reuse/extend (shared with evaluate)")
     ap.add_argument("--dry-run", action="store_true", help="print, do not write the file")
     ap.add_argument("--min-support", type=int, default=5, help="rules printed from this support")
+    ap.add_argument("--evidence", action="store_true",
+                    help="fit merge/data/evidence.json instead (bench/fit_evidence.py)")
     args = ap.parse_args(argv)
+    if args.evidence:
+        command = shlex.join(["python", "-m", "bench.calibrate", *(argv or sys.argv[1:])])
+        fit_evidence.run(args, command, EVIDENCE_OUT)
+        return 0
     calib = calibrate(args)
     print_summary(calib, args.sets, args.min_support)
     if not args.dry_run:

@@ -52,7 +52,7 @@ from bench.evalsets import (
 )
 from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.model import AgentName, Finding
-from prosewise.agents.settings import Profile, Settings
+from prosewise.agents.settings import Goals, Profile, Settings, Writer
 from prosewise.server.pipeline import Pipeline
 
 View = Callable[[Checked], list[Finding]]
@@ -130,8 +130,13 @@ def _pct(x: float | None) -> str:
 
 
 def print_table(rows: Sequence[Row]) -> None:
-    """P / R / F0.5 / FA per set and view, with harper alone beside."""
-    head = f"{'set':14} {'view':12} {'P':>5} {'R':>5} {'F0.5':>5} {'FA/1k':>6} {'flags':>6}"
+    """P / R / F0.5 / FA / correction precision per set and view, harper alone beside.
+
+    ``CorrP``: the share of shown findings with a fix whose first fix is the
+    reference's (score.py's correction precision): a right flag with a wrong fix
+    still costs the writer."""
+    head = (f"{'set':14} {'view':12} {'P':>5} {'R':>5} {'F0.5':>5} {'FA/1k':>6} "
+            f"{'CorrP':>5} {'flags':>6}")
     print(head + "   harper alone P/R/F0.5, FA")
     for row in rows:
         m = row.metrics
@@ -140,7 +145,7 @@ def print_table(rows: Sequence[Row]) -> None:
         harper = f"{hp[0]}/{hp[1]}/{hp[2]}, {hp[3]}" if hp else ""
         print(f"{row.set:14} {row.view:12} {_pct(m['precision']):>5} {_pct(m['recall']):>5} "
               f"{_pct(m['f0.5']):>5} {'n/a' if fa is None else f'{fa:.1f}':>6} "
-              f"{m['flags']:6d}   {harper}")
+              f"{_pct(m['correction_precision']):>5} {m['flags']:6d}   {harper}")
 
 
 def evaluate(args: argparse.Namespace) -> list[Row]:
@@ -154,7 +159,7 @@ def evaluate_both(args: argparse.Namespace) -> tuple[list[Row], list[Row], str]:
     score = load_score(args.eval_dir)
     sets = {name: load_set(args.eval_dir, name, args.limit) for name in args.sets}
     texts = list(dict.fromkeys(t for recs in sets.values() for t in set_texts(recs)))
-    settings = Settings(profile=Profile(args.profile),
+    settings = Settings(profile=Profile(args.profile), goals=Goals(writer=Writer(args.writer)),
                         rules={rule: False for rule in args.disable})
     if args.llm:
         settings = evaluate_llm.grammar_settings(settings)
@@ -166,7 +171,7 @@ def evaluate_both(args: argparse.Namespace) -> tuple[list[Row], list[Row], str]:
         if pipeline is not None:
             pipeline.close()
     print(f"reviewed {len(texts)} distinct sentences in {time.monotonic() - started:.0f}s "
-          f"(profile {args.profile})")
+          f"(profile {args.profile}, writer {args.writer})")
     args.out.mkdir(parents=True, exist_ok=True)
     flag = by_source if args.by_source else to_flag
 
@@ -212,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--views", type=lambda s: s.split(","), default=list(VIEWS))
     ap.add_argument("--limit", type=int, help="first N sentences of each set")
     ap.add_argument("--profile", choices=[p.value for p in Profile], default="balanced")
+    ap.add_argument("--writer", choices=[w.value for w in Writer], default="fluent",
+                    help="goals.writer: english-learner lowers the grammar threshold a step")
     ap.add_argument("--concurrency", type=int, default=16, help="sentences in flight")
     ap.add_argument("--disable", action="append", default=[], metavar="RULE",
                     help="switch a rule id (or prefix) off, to measure what it adds")
@@ -232,6 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = set(args.views) - set(VIEWS)
     if unknown:
         ap.error(f"unknown views: {sorted(unknown)}")
+    if args.writer != "fluent" and args.saved:
+        ap.error("--saved holds checks shown for a fluent writer: not with --writer")
     if args.lite and args.saved:
         ap.error("--saved holds checks made with lingotweaker: not with --lite")
     if args.llm and args.saved:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from math import prod
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -153,11 +154,20 @@ def parse_calibration(text: str) -> Calibration:
 @lru_cache(maxsize=1)
 def load_calibration() -> Calibration:
     """The packaged table, read once; missing or malformed → empty (priors only)."""
-    entry = resources.files("prosewise.merge").joinpath("data", "calibration.json")
+    return packaged_table("calibration.json", Calibration, "using rule priors")
+
+
+Table = TypeVar("Table", bound=BaseModel)
+
+
+def packaged_table(name: str, model: type[Table], fallback: str) -> Table:
+    """A fitted table from ``merge/data``; missing or malformed → the model's defaults
+    (which change nothing), with a warning naming ``fallback``."""
+    entry = resources.files("prosewise.merge").joinpath("data", name)
     if not entry.is_file():
-        return Calibration()
+        return model()
     try:
-        return parse_calibration(entry.read_text(encoding="utf-8"))
+        return model.model_validate_json(entry.read_text(encoding="utf-8"))
     except (OSError, ValidationError) as exc:
-        log.warning("ignoring merge/data/calibration.json (%s); using rule priors", exc)
-        return Calibration()
+        log.warning("ignoring merge/data/%s (%s); %s", name, exc, fallback)
+        return model()

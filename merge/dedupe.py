@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from prosewise.agents.model import AgentName, Finding, Replacement, Source
 from prosewise.merge.calibration import Score, agree_basis, agreement, origins
+from prosewise.merge.fixes import tidy
 
 T = TypeVar("T", Source, Replacement)
 
@@ -79,12 +80,13 @@ def _voice_key(i: int, findings: Sequence[Finding], scores: Sequence[Score]) -> 
 
 
 def _candidate(group: list[int], findings: Sequence[Finding], scores: Sequence[Score]) -> Candidate:
-    """The merged finding: owner's agent and rule, best member's message, union of sources."""
+    """The merged finding: owner's agent and rule, best member's message, union of sources,
+    its fixes tidied (``fixes.tidy``)."""
     members = sorted(group, key=lambda i: _owner_key(i, findings, scores))
     owner = findings[members[0]]
     voice = findings[min(group, key=lambda i: _voice_key(i, findings, scores))]
     confidence, basis = _group_confidence(members, findings, scores)
-    merged = replace(
+    merged = tidy(replace(
         owner,
         message=voice.message,
         explanation=voice.explanation or owner.explanation,
@@ -92,7 +94,7 @@ def _candidate(group: list[int], findings: Sequence[Finding], scores: Sequence[S
         severity=max((findings[i].severity for i in members), key=lambda s: s.rank),
         confidence=confidence,
         sources=_union(src for i in members for src in findings[i].sources),
-    )
+    ))
     return Candidate(finding=merged, members=tuple(members), basis=basis)
 
 

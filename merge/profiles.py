@@ -36,12 +36,13 @@ POLICIES: Mapping[Profile, Policy] = MappingProxyType({
 })
 
 
-def below_threshold(finding: Finding, profile: Profile) -> str | None:
-    """Why the profile hides this (calibrated) finding, or None if it passes."""
+def below_threshold(finding: Finding, profile: Profile, floor: float | None = None) -> str | None:
+    """Why the profile hides this (calibrated) finding, or None if it passes; ``floor``
+    replaces the profile's confidence floor (lowered by evidence from the text)."""
     policy = POLICIES[profile]
     if policy.errors_only and finding.severity is not Severity.ERROR:
         return f"{profile} shows only errors; this is {_article(finding.severity)}"
-    floor = confidence_floor(finding, profile)
+    floor = confidence_floor(finding, profile) if floor is None else floor
     if finding.confidence < floor:
         return (f"below the {profile} threshold: confidence {finding.confidence:.2f}"
                 f" < {floor:.2f}")

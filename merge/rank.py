@@ -1,8 +1,10 @@
 """The ranking agent: from every agent's findings to the few suggestions worth showing.
 
 Steps, each its own module: calibrate confidence (calibration), fold duplicates
-(dedupe), demote rules the writer keeps dismissing (feedback), apply the profile
-threshold (profiles), settle overlapping edits (conflicts), cap density (density).
+and tidy their fixes (dedupe, fixes), demote rules the writer keeps dismissing
+(feedback), lower the grammar threshold in error-dense text (evidence), apply the
+profile threshold (profiles), settle overlapping edits (conflicts), cap density
+(density).
 Every input finding gets exactly one decision saying what became of it and why.
 """
 
@@ -12,11 +14,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from prosewise.agents.model import Finding
-from prosewise.agents.settings import Settings
+from prosewise.agents.settings import Settings, Writer
 from prosewise.merge.calibration import Calibration, load_calibration, score
 from prosewise.merge.conflicts import settle
 from prosewise.merge.dedupe import Candidate, merge_duplicates
 from prosewise.merge.density import cap
+from prosewise.merge.evidence import (
+    LEARNER_NOTE,
+    Evidence,
+    density,
+    load_evidence,
+    lowered_floor,
+)
 from prosewise.merge.feedback import demotion, demotion_note
 from prosewise.merge.model import (
     Contest,
@@ -44,6 +53,7 @@ def rank(
     calibration: Calibration | None = None,
     verdicts: Verdicts | None = None,
     contests: bool = False,
+    evidence: Evidence | None = None,
 ) -> Ranking:
     """Suggestions to show, in document order, with a decision for each finding.
 
@@ -52,13 +62,17 @@ def rank(
     Optional ranking by a model: ``contests`` lists what it may judge (overlapping
     fixes, near misses of the threshold), and ``verdicts`` are its judgements, which
     go before the rules' order and threshold, each named in the decision log.
+    ``evidence`` (default: the packaged fit) lowers the grammar threshold in
+    error-dense text (``merge.evidence``).
     """
     table = calibration if calibration is not None else load_calibration()
     scores = [score(f, table) for f in findings]
     judged = verdicts or Verdicts()
     candidates = [_judged(_demoted(c, feedback or {}), judged)
                   for c in merge_duplicates(findings, scores)]
-    hidden, open_questions = _filter(candidates, settings, layout, judged)
+    candidates, floors = _with_evidence(candidates, settings, layout,
+                                        evidence if evidence is not None else load_evidence())
+    hidden, open_questions = _filter(candidates, settings, layout, judged, floors)
     order = sorted((i for i in range(len(candidates)) if i not in hidden),
                    key=lambda i: (candidates[i].finding.start, candidates[i].finding.end, i))
     shown = tuple(candidates[i].finding for i in order)
@@ -89,19 +103,43 @@ def _judged(candidate: Candidate, verdicts: Verdicts) -> Candidate:
     return candidate if basis == candidate.basis else replace(candidate, basis=basis)
 
 
-def _filter(candidates: Sequence[Candidate], settings: Settings, layout: Layout,
-            verdicts: Verdicts) -> tuple[dict[int, str], list[Contest]]:
+def _with_evidence(candidates: list[Candidate], settings: Settings, layout: Layout,
+                   table: Evidence) -> tuple[list[Candidate], dict[int, float]]:
+    """Candidates that pass only because the text is error-dense, with that in their
+    basis, and every candidate's threshold where it differs from the profile's."""
+    found = density([c.finding for c in candidates], layout, table)
+    learner = settings.goals.writer is Writer.ENGLISH_LEARNER
+    floors: dict[int, float] = {}
+    for i, c in enumerate(candidates):
+        floor = confidence_floor(c.finding, settings.profile)
+        low = lowered_floor(c.finding, floor, found, table, learner=learner)
+        if low == floor:
+            continue
+        floors[i] = low
+        if (below_threshold(c.finding, settings.profile) is not None
+                and below_threshold(c.finding, settings.profile, low) is None):
+            dense = lowered_floor(c.finding, floor, found, table) == low
+            note = found.note() if dense else LEARNER_NOTE
+            candidates[i] = replace(c, basis=f"{c.basis}; {note}")
+    return candidates, floors
+
+
+def _filter(
+    candidates: Sequence[Candidate], settings: Settings, layout: Layout, verdicts: Verdicts,
+    floors: Mapping[int, float],
+) -> tuple[dict[int, str], list[Contest]]:
     """Candidate id → why it is hidden: threshold first, then overlaps, then caps; and
     the contests a model could judge (fixes that lost an overlap or just missed the
     threshold, unless judged already)."""
     hidden: dict[int, str] = {}
     contests: list[Contest] = []
     for i, c in enumerate(candidates):
-        reason = below_threshold(c.finding, settings.profile)
+        floor = floors.get(i, confidence_floor(c.finding, settings.profile))
+        reason = below_threshold(c.finding, settings.profile, floor)
         if reason is None or finding_key(c.finding) in verdicts.kept:
             continue
         hidden[i] = reason
-        gap = confidence_floor(c.finding, settings.profile) - c.finding.confidence
+        gap = floor - c.finding.confidence
         if c.finding.replacements and 0 < gap <= NEAR_MISS:
             contests.append(Contest(options=(c.finding,)))
     lost = settle(_live(candidates, hidden), verdicts.preferred)

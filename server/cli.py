@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.model import AgentName, Severity
-from prosewise.agents.settings import Audience, Dialect, Domain, Formality, Intent, Profile
+from prosewise.agents.settings import (
+    Audience,
+    Dialect,
+    Domain,
+    Formality,
+    Intent,
+    Profile,
+    Writer,
+)
 from prosewise.server.markup import languages
 from prosewise.server.report import FileReport
 from prosewise.server.rewrite_command import add_arguments as add_rewrite_arguments
@@ -32,9 +40,9 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 FAIL_ON = [*(s.value for s in Severity), "never"]
-GOALS: dict[str, type[Dialect | Audience | Formality | Domain | Intent]] = {
-    "dialect": Dialect, "audience": Audience, "formality": Formality, "domain": Domain,
-    "intent": Intent,
+GOALS: dict[str, type[Dialect | Audience | Writer | Formality | Domain | Intent]] = {
+    "dialect": Dialect, "audience": Audience, "writer": Writer, "formality": Formality,
+    "domain": Domain, "intent": Intent,
 }
 
 
