@@ -22,16 +22,16 @@ from prosewise.server.lsp.checker import DEBOUNCE_MS
 
 PACKAGE = Path(__file__).with_name("package.json")
 
-SERVER_KEYS: dict[str, dict[str, Any]] = {
+SERVER_KEYS: dict[str, dict[str, Any]] = {  # "machine": a workspace never picks what runs
     "prosewise.server.command": {
-        "type": "array", "items": {"type": "string"}, "default": [],
+        "type": "array", "items": {"type": "string"}, "default": [], "scope": "machine",
         "description": "Command that starts the language server, e.g. [\"/home/me/.venv/bin/"
                        "prosewise\", \"lsp\"] (--stdio is added). Empty: the Python"
                        " extension's interpreter if it has Prosewise, else prosewise on"
                        " PATH, else the one 'Install Prosewise' made.",
     },
     "prosewise.server.installSource": {
-        "type": "string", "default": "prosewise",
+        "type": "string", "default": "prosewise", "scope": "machine",
         "description": "What 'Install Prosewise' hands to pip: a package name (from PyPI), a"
                        " wheel, a folder or a git URL.",
     },
