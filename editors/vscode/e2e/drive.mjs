@@ -5,7 +5,8 @@
 //
 //   node drive.mjs <scenario> <url> <chromium> <screenshot.png>
 //   scenario "server": open notes.md, wait for counts, read Problems, apply a quick fix
-//                      and "add to dictionary"; "missing": wait for the install offer.
+//                      and "add to dictionary"; "missing": wait for the install offer
+//                      and the status bar's "stopped".
 import { createRequire } from "node:module";
 
 const require = createRequire(process.env.PLAYWRIGHT_CORE ?? import.meta.url);
@@ -26,6 +27,7 @@ try {
     const toast = page.locator(".notification-toast", { hasText: "no language server could be started" });
     await toast.waitFor();
     seen.notification = await toast.innerText();
+    seen.stopped = await page.locator(".statusbar-item", { hasText: "Prosewise: stopped" }).innerText();
   } else {
     const status = page.locator(".statusbar-item", { hasText: /Prosewise: \d+ \w+/ });
     await status.waitFor();
@@ -66,9 +68,19 @@ async function quickOpen(page, text) {
  * title matches; returns its title. */
 async function applyAction(page, where, title) {
   await quickOpen(page, `:${where}`);
-  await page.keyboard.press("Control+.");
   const item = page.locator(".action-widget .monaco-list-row", { hasText: title }).first();
-  await item.waitFor();
+  for (let attempt = 1; ; attempt++) {  // a busy VS Code may drop the key before the menu has actions
+    await page.keyboard.press("Control+.");
+    try {
+      await item.waitFor({ timeout: TIMEOUT / 4 });
+      break;
+    } catch (error) {
+      if (attempt === 3) {
+        throw error;
+      }
+      await page.keyboard.press("Escape");
+    }
+  }
   const label = await item.innerText();
   await item.click();
   return label;
