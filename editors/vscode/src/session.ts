@@ -35,7 +35,10 @@ export class Session implements vscode.Disposable {
 
   /** Start (again): queued, so two quick setting changes never start two servers. */
   restart(): Promise<void> {
-    this.queue = this.queue.then(() => this.stop()).then(() => this.start());
+    this.queue = this.queue.then(() => this.stop()).then(() => this.start()).catch((error) => {
+      this.status.stopped(`the client failed: ${String(error)}`);  // the next restart still runs
+      this.output.appendLine(`Prosewise client: ${String(error)}`);
+    });
     return this.queue;
   }
 
