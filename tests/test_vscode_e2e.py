@@ -4,7 +4,8 @@ about 800 MB of tools that editors/vscode/e2e/setup.sh installs once (Debian's
 ``chromium`` and ``libkrb5-dev`` first), and a minute or two per run.
 
 Checked as a writer would see it: with the server configured, the status bar counts
-the suggestions, the Problems panel lists them without the rule the user switched off,
+the suggestions, the Problems panel lists them without the rule the user switched off
+and with the project file's goal (.prosewise.toml) in force,
 a quick fix changes the text and "add to dictionary" persists under ``.prosewise/``;
 with no server anywhere, the notification offers to install it. A screenshot of the
 editor with diagnostics is kept in pytest's temporary folder.
@@ -32,7 +33,7 @@ PLAYWRIGHT = TOOLS / "playwright" / "node_modules" / "playwright-core" / "packag
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 COMMAND = [sys.executable, "-m", "prosewise.server.lsp", "--lite"]
 """The server from this checkout: harper and the rule agents (lingotweaker is not loaded)."""
-TEXT = "We recieve teh letters. It is a apple. The end result is good.\n"
+TEXT = "We recieve teh letters. It is a apple. The end result is good, don't you think?\n"
 STARTED = "HTTP server listening"
 """What code-server logs once it accepts connections."""
 
@@ -107,6 +108,9 @@ def drive(scenario: str, url: str, screenshot: Path) -> dict[str, object]:
 def test_suggestions_settings_quick_fix_and_dictionary_in_real_vscode(
         code_server: tuple[str, Path, Path], tmp_path: Path) -> None:
     url, workspace, settings = code_server
+    # The project file's goal holds: the extension sends only what the user set, not
+    # VS Code's defaults (formality "neutral" would hide it).
+    (workspace / ".prosewise.toml").write_text('[goals]\nformality = "formal"\n')
     settings.write_text(json.dumps({
         "prosewise.server.command": COMMAND, "prosewise.rules": {"style.redundancy": False},
         "prosewise.profile": "picky", "files.autoSave": "off"}), encoding="utf-8")
@@ -114,6 +118,7 @@ def test_suggestions_settings_quick_fix_and_dictionary_in_real_vscode(
     problems = str(seen["problems"])
     assert "grammar.spelling" in problems and "grammar.article" in problems, problems
     assert "style.redundancy" not in problems  # the user's setting took effect
+    assert "tone.formality" in problems  # and the project file's, where the user set nothing
     assert "an apple" in str(seen["text"]).replace("\xa0", " ")
     assert "recieve" not in str(seen["problemsAfter"])
     assert any("recieve" in p.read_text(encoding="utf-8")

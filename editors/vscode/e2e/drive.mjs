@@ -29,13 +29,14 @@ try {
     seen.notification = await toast.innerText();
     seen.stopped = await page.locator(".statusbar-item", { hasText: "Prosewise: stopped" }).innerText();
   } else {
-    const status = page.locator(".statusbar-item", { hasText: /Prosewise: \d+ \w+/ });
+    // the rule agents' suggestions come first, harper's (grammar) once it has loaded
+    const status = page.locator(".statusbar-item", { hasText: /Prosewise: .*\d+ grammar/ });
     await status.waitFor();
     seen.status = await status.innerText();
     await page.keyboard.press("Control+Shift+M");
-    const problems = page.locator(".markers-panel .monaco-list-row");
-    await problems.first().waitFor();
-    seen.problems = await page.locator(".markers-panel").innerText();
+    const problems = page.locator(".markers-panel", { hasText: "grammar.article" });
+    await problems.waitFor();
+    seen.problems = await problems.innerText();
     await page.screenshot({ path: screenshot });
     const before = await editorText(page);
     seen.fixed = await applyAction(page, "1:30", /Replace with .an./);  // "a apple"
