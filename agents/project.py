@@ -17,10 +17,11 @@ from pydantic import ValidationError
 from pydantic.alias_generators import to_snake
 
 from prosewise.agents.setting_files import confined, file_problem
+from prosewise.agents.setting_layers import valid_part
 from prosewise.agents.settings import Settings, deep_merge, find_project_file, project_options
 from prosewise.agents.user_config import UserConfig
 
-EDITOR_SETTINGS = "the editor's settings are invalid"
+EDITOR_SETTINGS = "the editor's settings"
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ def load_project(
     is ``user`` (none: nothing trusted). The project file's model settings count only
     in a folder ``user`` trusts (user_config.py).
     The editor's house rule files are added to the project's; other values of
-    ``overrides`` win. A layer with invalid values is dropped ("using the defaults"); paths that the
+    ``overrides`` win. In each layer an empty or null value means "not set" and an
+    invalid key is dropped, named in ``problems`` (setting_layers.py); paths that the
     project file names outside its folder, ``workspace`` and the user's config folder
     are refused (see ``setting_files``).
     """
@@ -59,19 +61,16 @@ def load_project(
             problems.append(f"{file_problem(found, exc)}; using the defaults")
         options = user.withheld(options, found, problems)
     merged: dict[str, Any] = {}
-    layers = ((user.options, f"{user.path}: invalid settings"),
-              (options, f"{found}: invalid settings"), (overrides or {}, EDITOR_SETTINGS))
-    for layer, label in layers:
-        try:
-            Settings.model_validate(layer)
-        except ValidationError as exc:
-            problems.append(f"{label} ({first_error(exc)}); using the defaults")
-            continue
-        merged = _merge(merged, layer)
+    layers = ((user.options, str(user.path), ""), (options, str(found), ""),
+              (overrides or {}, EDITOR_SETTINGS, "prosewise."))
+    for layer, label, prefix in layers:
+        valid, said = valid_part(layer, label, prefix)
+        problems += said
+        merged = _merge(merged, valid)
     try:
         settings = Settings.model_validate(merged)
     except ValidationError as exc:  # two valid layers that clash
-        problems.append(f"{EDITOR_SETTINGS} ({first_error(exc)}); using the defaults")
+        problems.append(f"{EDITOR_SETTINGS} are invalid ({first_error(exc)}); using the defaults")
         settings = Settings()
     return ProjectSettings(settings, found, tuple(problems))
 

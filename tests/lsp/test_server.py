@@ -247,8 +247,8 @@ async def test_invalid_settings_are_reported_once_and_defaulted(kind: str, tmp_p
         assert "a" in quoted(await client.diagnostics_for(uri, 1))
         second = client.open("more.md", TEXT)
         await client.diagnostics_for(second, 1)
-        warnings = [m.message for m in client.messages if "settings are invalid" in m.message]
-        assert len(warnings) == 1 and "profile" in warnings[0]
+        warnings = [m.message for m in client.messages if "invalid setting" in m.message]
+        assert len(warnings) == 1 and "prosewise.profile" in warnings[0]
 
 
 async def test_debounce_ms_out_of_range_is_clamped_with_one_message(tmp_path: Path) -> None:

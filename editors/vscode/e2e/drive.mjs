@@ -1,0 +1,92 @@
+// Drives real VS Code (code-server in headless Chromium, through playwright-core) the
+// way a writer would, and prints one JSON line of what it saw. Every wait is on
+// something VS Code shows (a status bar text, a menu, a notification), bounded by
+// TIMEOUT only to turn a hang into a failure. Run by tests/test_vscode_e2e.py.
+//
+//   node drive.mjs <scenario> <url> <chromium> <screenshot.png>
+//   scenario "server": open notes.md, wait for counts, read Problems, apply a quick fix
+//                      and "add to dictionary"; "missing": wait for the install offer
+//                      and the status bar's "stopped".
+import { createRequire } from "node:module";
+
+const require = createRequire(process.env.PLAYWRIGHT_CORE ?? import.meta.url);
+const { chromium } = require("playwright-core");
+const [scenario, url, executablePath, screenshot] = process.argv.slice(2);
+const TIMEOUT = 120_000;
+
+const browser = await chromium.launch({ executablePath, headless: true, args: ["--no-sandbox"] });
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+page.setDefaultTimeout(TIMEOUT);
+const seen = {};
+try {
+  await page.goto(url);
+  await page.locator(".monaco-workbench").waitFor();
+  await quickOpen(page, "notes.md");
+  await page.locator(".monaco-editor .view-lines").first().waitFor();
+  if (scenario === "missing") {
+    const toast = page.locator(".notification-toast", { hasText: "no language server could be started" });
+    await toast.waitFor();
+    seen.notification = await toast.innerText();
+    seen.stopped = await page.locator(".statusbar-item", { hasText: "Prosewise: stopped" }).innerText();
+  } else {
+    // the rule agents' suggestions come first, harper's (grammar) once it has loaded
+    const status = page.locator(".statusbar-item", { hasText: /Prosewise: .*\d+ grammar/ });
+    await status.waitFor();
+    seen.status = await status.innerText();
+    await page.keyboard.press("Control+Shift+M");
+    const problems = page.locator(".markers-panel", { hasText: "grammar.article" });
+    await problems.waitFor();
+    seen.problems = await problems.innerText();
+    await page.screenshot({ path: screenshot });
+    const before = await editorText(page);
+    seen.fixed = await applyAction(page, "1:30", /Replace with .an./);  // "a apple"
+    await page.waitForFunction(
+      (old) => document.querySelector(".monaco-editor .view-lines")?.textContent !== old, before);
+    seen.text = await editorText(page);
+    seen.added = await applyAction(page, "1:5", /dictionary/);  // "recieve"
+    await page.locator(".markers-panel", { hasNotText: "recieve" }).waitFor();
+    seen.problemsAfter = await page.locator(".markers-panel").innerText();
+  }
+} catch (error) {
+  seen.error = String(error);
+  await page.screenshot({ path: screenshot }).catch(() => undefined);
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(seen));
+
+async function quickOpen(page, text) {
+  await page.locator(".monaco-editor, .monaco-workbench").first().click({ position: { x: 700, y: 400 } });
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor();
+  await input.fill(text);
+  await page.locator(".quick-input-list .monaco-list-row").first().waitFor();
+  await page.keyboard.press("Enter");
+}
+
+/** Puts the cursor at line:column, opens the quick-fix menu and picks the action whose
+ * title matches; returns its title. */
+async function applyAction(page, where, title) {
+  await quickOpen(page, `:${where}`);
+  const item = page.locator(".action-widget .monaco-list-row", { hasText: title }).first();
+  for (let attempt = 1; ; attempt++) {  // a busy VS Code may drop the key before the menu has actions
+    await page.keyboard.press("Control+.");
+    try {
+      await item.waitFor({ timeout: TIMEOUT / 4 });
+      break;
+    } catch (error) {
+      if (attempt === 3) {
+        throw error;
+      }
+      await page.keyboard.press("Escape");
+    }
+  }
+  const label = await item.innerText();
+  await item.click();
+  return label;
+}
+
+function editorText(page) {
+  return page.locator(".monaco-editor .view-lines").first().textContent();
+}

