@@ -691,9 +691,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--model-delay", type=float, metavar="SECONDS",
                         help="type at --sizes on a server without a model, then on one whose"
                              " model answers after SECONDS (issue 11: 5); bench/lsp_model.py")
-    parser.add_argument("--model-rounds", type=int, default=2,
+    parser.add_argument("--model-rounds", type=int, default=3,
                         help="rounds of the --model-delay comparison, each a server without"
-                             " and one with the model, ordered A B B A (default 2)")
+                             " and one with the model, ordered A B B A A B (default 3)")
     parser.add_argument("--model-idle-ms", type=int, default=LlmSettings().idle_ms,
                         help="llm.idleMs of the model's run (default: the server's; 0: the"
                              " model is asked after every keystroke, the worst case)")

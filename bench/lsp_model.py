@@ -6,7 +6,7 @@ publish.
 
 Servers in turn type the same edits into the same documents (``lsp_latency``'s
 ``latency``): without a model, and with ``llm.model`` pointed at a loopback model that
-answers after SECONDS (bench/model_server.py), in rounds ordered A B B A so that a load
+answers after SECONDS (bench/model_server.py), in rounds ordered A B B A A B … so that a load
 that drifts weighs on both alike (``--model-rounds``; the ratio is of the p50s pooled
 over the rounds). Each server gets an empty user config folder (the bench's user's own
 config file could name a model) and an empty result cache, so every answer is a call.
@@ -119,20 +119,21 @@ def labelled(header: str) -> str:
 
 async def compare(root: Path, sentences: list[str], args: argparse.Namespace) -> None:
     """Type at each size on servers without a model and with the slow model, in rounds
-    ordered A B B A (``--model-rounds``): a load that drifts during the run weighs on
+    ordered A B B A A B … (``--model-rounds``): a load that drifts during the run weighs on
     both alike. Prints each server's rows, the ratio of the pooled p50s and where the
     model's findings came."""
     model = SlowModel(args.model_delay)
     model.start()
+    turns = [turn % 4 in (1, 2) for turn in range(2 * args.model_rounds)]  # B: the model
     plain: list[list[SizeResult]] = []
     with_it: list[list[tuple[SizeResult, Late]]] = []
     try:
         print(f"didChange → publishDiagnostics, {args.edits} one-letter edits per size;"
               f" the model answers after {args.model_delay:g} s (llm.idleMs"
-              f" {args.model_idle_ms}); {args.model_rounds} rounds, A B B A\n"
+              f" {args.model_idle_ms}); {args.model_rounds} rounds,"
+              f" {' '.join('B' if b else 'A' for b in turns)}\n"
               f"{labelled(HEADER)}", flush=True)
-        for turn in range(2 * args.model_rounds):
-            modelled = turn % 4 in (1, 2)
+        for modelled in turns:
             # each run its own user config and result cache: every answer is a call
             with tempfile.TemporaryDirectory(prefix="prosewise-bench-home-") as home:
                 env = {**os.environ, "XDG_CONFIG_HOME": f"{home}/config",

@@ -162,6 +162,7 @@ def test_model_latency_bench_compares_two_servers_and_sees_the_model(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = lsp_latency.parse(["--sizes", "60", "--edits", "3", "--harper-runs", "0",
                               "--model-delay", "0.2", "--model-idle-ms", "0", "--model-wait", "20",
+                              "--model-rounds", "2",
                               "--option", "lite=true"])
     asyncio.run(lsp_model.compare(tmp_path, SENTENCES, args))
     out = capsys.readouterr().out
