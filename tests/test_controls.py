@@ -35,6 +35,10 @@ PY_HARPER = ("# harper:ignore the wrods here\n# and the alocates too.\n\n"
              "# The simpel line.\nx = 1\n")
 PY_RULE = ("# prosewise: disable grammar.spelling\n# The wrods and a error.\nx = 1\n\n"
            "# prosewise: enable grammar.spelling\n# The simpel line.\n")
+RST_OFF = (".. prosewise: off\n\nThe wrods here.\n\n.. prosewise: on\n\n"
+           "The simpel line.\n")
+HTML_NEXT = ("<p>The frist line.</p>\n<!-- prosewise: ignore-next-line -->\n"
+             "<p>The wrods here.</p>\n<p>The simpel line.</p>\n")
 C_BLOCK = "/* prosewise: off */\n// The wrods here.\n/* prosewise: on */\n// The simpel line.\n"
 
 CASES = [  # (language, document, hidden, shown): quoted texts of findings
@@ -52,6 +56,8 @@ CASES = [  # (language, document, hidden, shown): quoted texts of findings
     ("python", PY_NEXT, {"wrods"}, {"simpel"}),
     ("python", PY_HARPER, {"wrods", "alocates"}, {"simpel"}),
     ("python", PY_RULE, {"wrods"}, {"a", "simpel"}),
+    ("restructuredtext", RST_OFF, {"wrods"}, {"simpel"}),
+    ("html", HTML_NEXT, {"wrods"}, {"frist", "simpel"}),
     ("c", C_BLOCK, {"wrods"}, {"simpel"}),
 ]
 
