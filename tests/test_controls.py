@@ -26,6 +26,8 @@ MD_HARPER = "<!-- harper:ignore -->\nThe wrods here.\nThe alocates too.\n\nThe s
 MD_LTEX = ("<!-- LTeX: enabled=false -->\nThe wrods here.\n\n<!-- LTeX: enabled=true -->\n"
            "The simpel line.\n")
 MD_PROSE = "Writing prosewise: off in prose is no control.\nThe wrods here.\n"
+MD_CODE = ("Write `<!-- prosewise: off -->` to stop.\n\n"
+           "```markdown\n<!-- prosewise: off -->\n```\n\nThe wrods here.\n")
 TEX_OFF = ("The frist line.\n\n% prosewise: off\nThe wrods here.\n% prosewise: on\n\n"
            "The simpel line.\n")
 TEX_NEXT = "% prosewise: ignore-next-line\nThe wrods here.\nThe simpel line.\n"
@@ -50,6 +52,7 @@ CASES = [  # (language, document, hidden, shown): quoted texts of findings
     ("markdown", MD_HARPER, {"wrods", "alocates"}, {"simpel"}),
     ("markdown", MD_LTEX, {"wrods"}, {"simpel"}),
     ("markdown", MD_PROSE, set(), {"wrods"}),
+    ("markdown", MD_CODE, set(), {"wrods"}),
     ("latex", TEX_OFF, {"wrods"}, {"frist", "simpel"}),
     ("latex", TEX_NEXT, {"wrods"}, {"simpel"}),
     ("latex", TEX_LTEX, {"wrods"}, {"simpel"}),
