@@ -35,7 +35,7 @@ OPENERS = {
 """Comment openers per language id (a regex), looked for before a directive on its line
 (scanning for the openers first took 19 ms per check of a 560 KB Python file);
 languages not listed are source code."""
-_CODE = r"#|//|/\*+|\*|--"
+_CODE = r"#|//|/\*+|\*"
 
 _DIRECTIVE = re.compile(
     r"(?i:prosewise):[ \t]*(?P<prosewise>ignore-next-line|ignore-file|off|on"
