@@ -28,6 +28,8 @@ from prosewise.agents.registry import tone_summary
 from prosewise.agents.settings import Goals
 from prosewise.merge.model import Decision
 from prosewise.server.chunks import Edited, rechunk, split
+from prosewise.server.controls import Controls, hide_decisions, read_controls
+from prosewise.server.markup import canonical
 from prosewise.server.markup.references import Labels
 
 
@@ -131,19 +133,42 @@ class Review:
         return zip(self.starts, self.chunks, strict=True)
 
     @cached_property
-    def shown(self) -> tuple[Finding, ...]:
-        """The suggestions to show, in document order and offsets."""
+    def controls(self) -> Controls:
+        """The in-document controls (controls.py): what they hide is left out of
+        ``shown`` here, and of the language server's diagnostics through ``kept``."""
+        return read_controls(self.text, canonical(self.language))
+
+    @cached_property
+    def ranked(self) -> tuple[Finding, ...]:
+        """The ranking's suggestions, in document order and offsets, controls aside."""
         return tuple(f for start, c in self.placed() for f in c.shown(start))
 
     @cached_property
+    def shown(self) -> tuple[Finding, ...]:
+        """The suggestions to show, in document order and offsets."""
+        if not self.controls:
+            return self.ranked
+        return tuple(f for f in self.ranked if self.controls.hider(f) is None)
+
+    def kept(self, start: int, chunk: Chunk) -> tuple[int, ...] | None:
+        """Indexes of the chunk's shown findings that no control hides (None: all), for
+        a front that reads the review per chunk (the language server's diagnostics)."""
+        if not self.controls.touches(start, start + len(chunk.text)):
+            return None
+        return self.controls.kept(chunk.shown(start))
+
+    @cached_property
     def decisions(self) -> tuple[Decision, ...]:
-        """The ranking's decision for every finding, in document offsets."""
+        """The ranking's decision for every finding, in document offsets; a finding a
+        control hides says so, and ``into`` indexes ``shown``."""
         out: list[Decision] = []
         before = 0
         for start, c in self.placed():
             out.extend(shift_decision(d, start, before) for d in c.part.decisions)
             before += len(c.part.shown)
-        return tuple(out)
+        if not self.controls:
+            return tuple(out)
+        return hide_decisions(out, self.ranked, self.controls)
 
     @cached_property
     def blocks(self) -> tuple[Block, ...]:

@@ -223,15 +223,23 @@ class DiagnosticCache:
                 keep: Keep | None = None, *, revision: int = 0) -> Checked:
         """``review`` of one version as diagnostics; ``keep`` filters shown findings."""
         pieces = tuple(Piece(start, c, self.converted(c, start, lines),
-                             _kept(c, start, keep) if keep else None)
+                             _kept(c, start, keep, review.kept(start, c)))
                        for start, c in review.placed() if c.part.shown)
         return Checked(uri, version, review, lines, pieces, revision)
 
 
-def _kept(chunk: Chunk, start: int, keep: Keep) -> tuple[int, ...]:
+def _kept(chunk: Chunk, start: int, keep: Keep | None,
+          controlled: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    """Indexes of the chunk's shown findings that neither ``keep`` drops nor an
+    in-document control hides (``controlled``); None: all of them. Filtering here,
+    outside the per-chunk cache, lets a control comment change other chunks'
+    diagnostics without converting them again."""
+    if keep is None:
+        return controlled
     shown = chunk.shown(start)
     survivors = {id(f) for f in keep(shown)}
-    return tuple(i for i, f in enumerate(shown) if id(f) in survivors)
+    indexes = range(len(shown)) if controlled is None else controlled
+    return tuple(i for i in indexes if id(shown[i]) in survivors)
 
 
 def publish(protocol: JsonRPCProtocol, checked: Checked) -> None:
