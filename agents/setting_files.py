@@ -1,4 +1,4 @@
-"""Files that settings name (the project file, house rules): read with bounds, from
+"""Files that settings name (the project file, house rules, dictionaries): read with bounds, from
 places the settings may reach.
 
 A workspace is often someone else's (a cloned repository), and its project file
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
+from pydantic.alias_generators import to_camel
 
 MAX_SETTINGS_FILE = 1 << 20
 """1 MiB: a house rule file with thousands of rules is about 100 KB."""
@@ -92,27 +93,38 @@ def confine(name: str, project: Path, folders: Iterable[Path]) -> Path | None:
     return path if any(path.is_relative_to(f) for f in folders) else None
 
 
+PATH_LISTS = {"house_rules": "house rule file", "dictionaries": "dictionary file"}
+"""Settings that name files (snake_case key → what a message calls one)."""
+
+
 def confined(
     options: dict[str, Any], project: Path, workspace: Path | None, problems: list[str]
 ) -> dict[str, Any]:
-    """A project file's ``options`` with its house rule paths made absolute, minus those
-    that lead outside ``allowed_folders`` (each one a sentence in ``problems``)."""
-    key = "houseRules" if "houseRules" in options else "house_rules"
-    names = options.get(key)
-    if not isinstance(names, list):
-        return options
-    folders = allowed_folders(project, workspace)
+    """A project file's ``options`` with the paths of its house rule and dictionary
+    files made absolute, minus those that lead outside ``allowed_folders`` (each one a
+    sentence in ``problems``)."""
+    out = dict(options)
+    for snake, kind in PATH_LISTS.items():
+        key = to_camel(snake) if to_camel(snake) in options else snake
+        names = options.get(key)
+        if isinstance(names, list):
+            out[key] = _kept(names, kind, project, allowed_folders(project, workspace), problems)
+    return out
+
+
+def _kept(names: list[Any], kind: str, project: Path, folders: tuple[Path, ...],
+          problems: list[str]) -> list[str]:
     kept: list[str] = []
     for name in names:
         path = confine(name, project, folders) if isinstance(name, str) else None
         if path is None:
             problems.append(
-                f"{project}: house rule file {name!r} is outside the workspace and is not "
+                f"{project}: {kind} {name!r} is outside the workspace and is not "
                 f"read; a project file may name files only in {', '.join(map(str, folders))}"
             )
         else:
             kept.append(str(path))
-    return {**options, key: kept}
+    return kept
 
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
