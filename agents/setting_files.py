@@ -19,7 +19,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -103,28 +103,40 @@ def confined(
     """A project file's ``options`` with the paths of its house rule and dictionary
     files made absolute, minus those that lead outside ``allowed_folders`` (each one a
     sentence in ``problems``)."""
-    out = dict(options)
-    for snake, kind in PATH_LISTS.items():
-        key = to_camel(snake) if to_camel(snake) in options else snake
-        names = options.get(key)
-        if isinstance(names, list):
-            out[key] = _kept(names, kind, project, allowed_folders(project, workspace), problems)
-    return out
+    folders = allowed_folders(project, workspace)
 
-
-def _kept(names: list[Any], kind: str, project: Path, folders: tuple[Path, ...],
-          problems: list[str]) -> list[str]:
-    kept: list[str] = []
-    for name in names:
+    def kept(name: Any, kind: str) -> str | None:
         path = confine(name, project, folders) if isinstance(name, str) else None
         if path is None:
             problems.append(
                 f"{project}: {kind} {name!r} is outside the workspace and is not "
                 f"read; a project file may name files only in {', '.join(map(str, folders))}"
             )
-        else:
-            kept.append(str(path))
-    return kept
+        return None if path is None else str(path)
+
+    return _each_path(options, kept)
+
+
+def anchored(options: dict[str, Any], config: Path) -> dict[str, Any]:
+    """The user's config file's ``options`` with relative file paths made absolute
+    against it (any path: the file is the user's own)."""
+    def absolute(name: Any, kind: str) -> Any:
+        return str((config.parent / Path(name).expanduser()).resolve()) \
+            if isinstance(name, str) else name
+
+    return _each_path(options, absolute)
+
+
+def _each_path(options: dict[str, Any], resolve: Callable[[Any, str], Any]) -> dict[str, Any]:
+    """``options`` with each entry of its ``PATH_LISTS`` replaced by ``resolve(entry,
+    kind)``; an entry it turns into None is dropped."""
+    out = dict(options)
+    for snake, kind in PATH_LISTS.items():
+        key = to_camel(snake) if to_camel(snake) in options else snake
+        names = options.get(key)
+        if isinstance(names, list):
+            out[key] = [p for name in names if (p := resolve(name, kind)) is not None]
+    return out
 
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")

@@ -15,6 +15,7 @@ from prosewise.agents.dictionaries import dictionary_problems, dictionary_words
 from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.project import load_project
 from prosewise.agents.settings import Settings
+from prosewise.agents.user_config import USER_FILE, load_user_config
 
 FORMATS = [
     ("words.txt", "# team words\nzorblat\n\n  Quenfrid  \nzorblat\n", ["zorblat", "Quenfrid"]),
@@ -124,3 +125,21 @@ def test_review_reads_the_project_dictionaries_and_their_edits(
     team.write_text("# emptied\n")
     found, _ = flagged()
     assert "quenfrid" in found and "zorblat" not in found
+
+
+def test_the_users_config_names_files_relative_to_itself_anywhere(tmp_path: Path) -> None:
+    """The user's own file is not confined, and its relative paths are its folder's (not
+    the folder the CLI or server started in); the project's files join its own."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / USER_FILE).write_text(
+        'dictionaries = ["words.txt", "/shared/team.pws"]\nhouseRules = ["house.toml"]\n')
+    user = load_user_config(tmp_path / "config")
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / ".prosewise.toml").write_text('dictionaries = ["cspell.json"]\n')
+    loaded = load_project(tmp_path / "ws" / "a.md", user=user)
+    config = (tmp_path / "config").resolve()
+    assert loaded.settings.dictionaries == (
+        str(config / "words.txt"), "/shared/team.pws", str((tmp_path / "ws").resolve() /
+                                                           "cspell.json"))
+    assert loaded.settings.house_rules == (str(config / "house.toml"),)
+    assert loaded.problems == ()
