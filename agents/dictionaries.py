@@ -72,12 +72,14 @@ def parse_words(data: bytes, skip: int = 0) -> tuple[list[str], list[str]]:
     return words, bad
 
 
-_JSONC = re.compile(r'("(?:[^"\\]|\\.)*")|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
+_JSONC = re.compile(r'("(?:[^"\\]|\\.)*(?:"|\Z))|//[^\n]*|/\*.*?(?:\*/|\Z)|,(?=\s*[}\]])',
+                    re.DOTALL)
 
 
 def _loads_jsonc(text: str) -> Any:
     """JSON with ``//`` and ``/* */`` comments and trailing commas (VS Code's and
-    cSpell's settings files allow them); strings are kept as they are."""
+    cSpell's settings files allow them); strings are kept as they are. An unclosed
+    string or comment runs to the end (one pass, however many ``/*`` a file holds)."""
     return json.loads(_JSONC.sub(lambda m: m[1] or " ", text))
 
 
@@ -87,6 +89,8 @@ def _cspell_words(path: str, text: str) -> tuple[list[str], list[str]]:
         data = _loads_jsonc(text)
     except json.JSONDecodeError as exc:
         return [], [f"not valid JSON (line {exc.lineno}: {exc.msg})"]
+    except RecursionError:
+        return [], ["not valid JSON (nested too deeply)"]
     if not isinstance(data, dict):
         return [], ["not a JSON object"]
     key = "words" if "words" in data else "cSpell.words"

@@ -47,12 +47,16 @@ BAD = [
     ("cspell.json", '{"words": "fine"}', "words is not a list of words"),
     ("settings.json", '{"cSpell.words": [', "not valid JSON (line 1:"),
     ("cspell.json", "[]", "not a JSON object"),
+    ("cspell.json", "/*" * 300_000, "not valid JSON (line 1: Expecting value)"),
+    ("cspell.json", '{"words": ["' + '\\"' * 300_000, "not valid JSON (line 1: Unterminated"),
+    ("cspell.json", "[" * 400_000, "not valid JSON (nested too deeply)"),
     ("missing.txt", None, "cannot read: no such file"),
     ("latin1.txt", b"caf\xe9\n", "cannot read: is not UTF-8 text"),
 ]
 
 
-@pytest.mark.parametrize(("name", "content", "said"), BAD, ids=[b[2][:20] for b in BAD])
+@pytest.mark.parametrize(("name", "content", "said"), BAD,
+                         ids=[f"{i}-{b[0]}" for i, b in enumerate(BAD)])
 def test_a_bad_file_is_one_message_naming_it(tmp_path: Path, name: str,
                                              content: str | bytes | None, said: str) -> None:
     path = tmp_path / name
