@@ -126,6 +126,12 @@ def _dictionary(path: str, stamp: tuple[int, int]) -> tuple[tuple[str, ...], str
     return tuple(words), f"dictionary {path}: {'; '.join(bad[:SHOWN_PROBLEMS])}{more}"
 
 
+def writable(path: str) -> bool:
+    """Whether "Add to dictionary" may append to the file: a word a line (plain, harper,
+    aspell), not cSpell's JSON (rewriting it would lose its comments and layout)."""
+    return Path(path).suffix.lower() != ".json"
+
+
 def dictionary_words(path: str) -> tuple[str, ...]:
     """The words of a dictionary file as it is now (re-read when its stamp changes)."""
     return _dictionary(path, file_stamp(path))[0]

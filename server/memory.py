@@ -143,8 +143,9 @@ class WorkspaceMemory:
         except ValueError:
             return path.as_posix()
 
-    def add_word(self, word: object) -> None:
-        """Add a word to the dictionary (once), keeping every line the file has.
+    def add_word(self, word: object, into: Path | None = None) -> None:
+        """Add a word to the dictionary (once), keeping every line the file has; to
+        ``into``, one of the settings' line-a-word dictionary files, when given.
 
         Raises ValueError, saying why, for anything but a single token."""
         if why := word_problem(word):
@@ -157,7 +158,8 @@ class WorkspaceMemory:
             gap = b"" if not data or data.endswith(b"\n") else b"\n"
             return data + gap + word.encode("utf-8") + b"\n"
 
-        if not self._rewrite(DICTIONARY, append) and word not in self._session.words:
+        saved = self._rewrite(DICTIONARY, append) if into is None else self._append(into, append)
+        if not saved and word not in self._session.words:
             self._session.words.append(word)
         self._combine()
 
@@ -200,6 +202,20 @@ class WorkspaceMemory:
                       " suggestions you ignore are kept for this session only.")
             return False
         self._load(name, data)  # the next refresh reads it again only if it has changed since
+        return True
+
+    def _append(self, into: Path, change: Callable[[bytes], bytes | None]) -> bool:
+        """Change a team dictionary file (agents/dictionaries.py re-reads it by its stamp),
+        under the stores' lock: no lock file is left beside it."""
+        if self.root is None or self.folder is None:
+            self.warn(NO_WORKSPACE)
+            return False
+        try:
+            rewrite(into, self.root, change, lock=self.folder)
+        except StoreError as error:
+            self.warn(f"Prosewise cannot add words to {into}: {error}. Words you add there"
+                      " are kept for this session only.")
+            return False
         return True
 
     def rule_overrides(self, path: Path) -> dict[str, bool]:

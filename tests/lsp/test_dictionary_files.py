@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from editor import fake_editor
-from test_stores import edit, quoted, warnings
+from lsprotocol import types
+from test_stores import after, command, edit, quoted, warnings
 
 pytestmark = pytest.mark.slow
 
@@ -37,3 +38,35 @@ async def test_the_server_reads_dictionaries_and_their_edits(tmp_path: Path) -> 
         assert "zorblax" not in third
         (bad,) = warnings(client, "words.txt")
         assert str(words) in bad and "line 2 was skipped" in bad
+
+
+async def test_add_to_dictionary_can_write_to_a_team_dictionary(tmp_path: Path) -> None:
+    """The quick fixes offer each line-a-word dictionary (not cSpell's JSON); the chosen
+    file gets the word, keeping its lines, and no lock file beside it. A file that is not
+    one of the document's dictionaries is refused."""
+    root = tmp_path / "ws"
+    (root / "docs").mkdir(parents=True)
+    (root / ".prosewise.toml").write_text('dictionaries = ["docs/en.pws", "cspell.json"]\n')
+    team = root / "docs" / "en.pws"
+    team.write_text("personal_ws-1.1 en 1\nzorblax")
+    (root / "cspell.json").write_text('{"words": []}')
+    async with fake_editor(root) as client:
+        uri = client.open("notes.md", TEXT)
+        target = next(d for d in await client.diagnostics_for(uri, 1)
+                      if isinstance(d.data, dict) and d.data["text"] == "quenfrid")
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=target.range,
+            context=types.CodeActionContext(diagnostics=[target])))
+        titles = {a.title: a for a in actions or [] if isinstance(a, types.CodeAction)}
+        assert "Add “quenfrid” to dictionary" in titles and "Add “quenfrid” to en.pws" in titles
+        assert not any("cspell.json" in t for t in titles)
+        chosen = titles["Add “quenfrid” to en.pws"].command
+        assert chosen is not None and chosen.arguments is not None
+        _, word, file = chosen.arguments
+        assert "quenfrid" not in quoted(await after(client, uri, "addWordTo", word, file))
+        assert team.read_text() == "personal_ws-1.1 en 1\nzorblax\nquenfrid\n"
+        assert [p.name for p in team.parent.iterdir()] == ["en.pws"]
+        await command(client, "addWordTo", uri, "plimbert", str(tmp_path / "elsewhere.txt"))
+        (refused,) = warnings(client, "elsewhere.txt")
+        assert "not one of this document's dictionaries" in refused
+        assert not (tmp_path / "elsewhere.txt").exists()
