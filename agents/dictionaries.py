@@ -152,4 +152,19 @@ def personal_words(settings: Settings) -> tuple[str, ...]:
 @lru_cache(maxsize=64)
 def _joined(words: tuple[str, ...], files: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
     """One tuple per combination: the same object each check while nothing changes."""
-    return tuple(dict.fromkeys([*words, *(w for f in files for w in f)]))
+    return Words(dict.fromkeys([*words, *(w for f in files for w in f)]))
+
+
+class Words(tuple[str, ...]):
+    """Personal words that hash once: the engines' sentence cache keys hold them, and
+    hashing a 5,000-word tuple took 28 µs, three or four times per sentence and engine
+    (by that count, some 0.4 s on the first review of 2,000 sentences)."""
+
+    _hash: int
+
+    def __hash__(self) -> int:
+        try:
+            return self._hash
+        except AttributeError:
+            self._hash = tuple.__hash__(self)
+            return self._hash

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from in_process import Ran
 
-from prosewise.agents.dictionaries import dictionary_problems, dictionary_words
+from prosewise.agents.dictionaries import dictionary_problems, dictionary_words, personal_words
 from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.project import load_project
 from prosewise.agents.settings import Settings
@@ -147,3 +147,15 @@ def test_the_users_config_names_files_relative_to_itself_anywhere(tmp_path: Path
                                                            "cspell.json"))
     assert loaded.settings.house_rules == (str(config / "house.toml"),)
     assert loaded.problems == ()
+
+
+def test_personal_words_are_one_object_until_a_file_changes(tmp_path: Path) -> None:
+    """The engines' cache keys hold them: the same object (its hash kept) per check."""
+    path = tmp_path / "words.txt"
+    path.write_text("zorblat\n")
+    settings = Settings(words=("quenfrid", "zorblat"), dictionaries=(str(path),))
+    first = personal_words(settings)
+    assert first == ("quenfrid", "zorblat") and personal_words(settings) is first
+    path.write_text("zorblat\nplimbert\n")
+    assert personal_words(settings) == ("quenfrid", "zorblat", "plimbert")
+    assert personal_words(Settings(words=("a",))) == ("a",)
