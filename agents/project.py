@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic.alias_generators import to_snake
 
-from prosewise.agents.setting_files import confined, file_problem
+from prosewise.agents.setting_files import PATH_LISTS, confined, file_problem
 from prosewise.agents.setting_layers import valid_part
 from prosewise.agents.settings import Settings, deep_merge, find_project_file, project_options
 from prosewise.agents.user_config import UserConfig
@@ -44,7 +44,7 @@ def load_project(
     ``overrides`` are the command line's or the editor's settings: the user's own, as
     is ``user`` (none: nothing trusted). The project file's model settings count only
     in a folder ``user`` trusts (user_config.py).
-    The editor's house rule files are added to the project's; other values of
+    The editor's house rule and dictionary files are added to the project's; other values of
     ``overrides`` win. In each layer an empty or null value means "not set" and an
     invalid key is dropped, named in ``problems`` (setting_layers.py); paths that the
     project file names outside its folder, ``workspace`` and the user's config folder
@@ -77,11 +77,12 @@ def load_project(
 
 def _merge(base: dict[str, Any], layer: dict[str, Any]) -> dict[str, Any]:
     """``layer`` over ``base``, keys in snake_case (a project file may write either form);
-    house rule files add up: the editor's own rule files join the workspace's."""
+    house rule and dictionary files add up: the editor's own files join the workspace's."""
     layer = {to_snake(k): v for k, v in layer.items()}
     merged = deep_merge(base, layer)
-    if isinstance(base.get("house_rules"), list) and isinstance(layer.get("house_rules"), list):
-        merged["house_rules"] = list(dict.fromkeys([*base["house_rules"], *layer["house_rules"]]))
+    for key in PATH_LISTS:
+        if isinstance(base.get(key), list) and isinstance(layer.get(key), list):
+            merged[key] = list(dict.fromkeys([*base[key], *layer[key]]))
     return merged
 
 

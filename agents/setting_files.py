@@ -1,4 +1,4 @@
-"""Files that settings name (the project file, house rules): read with bounds, from
+"""Files that settings name (the project file, house rules, dictionaries): read with bounds, from
 places the settings may reach.
 
 A workspace is often someone else's (a cloned repository), and its project file
@@ -19,11 +19,12 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+from pydantic.alias_generators import to_camel
 
 MAX_SETTINGS_FILE = 1 << 20
 """1 MiB: a house rule file with thousands of rules is about 100 KB."""
@@ -92,27 +93,50 @@ def confine(name: str, project: Path, folders: Iterable[Path]) -> Path | None:
     return path if any(path.is_relative_to(f) for f in folders) else None
 
 
+PATH_LISTS = {"house_rules": "house rule file", "dictionaries": "dictionary file"}
+"""Settings that name files (snake_case key → what a message calls one)."""
+
+
 def confined(
     options: dict[str, Any], project: Path, workspace: Path | None, problems: list[str]
 ) -> dict[str, Any]:
-    """A project file's ``options`` with its house rule paths made absolute, minus those
-    that lead outside ``allowed_folders`` (each one a sentence in ``problems``)."""
-    key = "houseRules" if "houseRules" in options else "house_rules"
-    names = options.get(key)
-    if not isinstance(names, list):
-        return options
+    """A project file's ``options`` with the paths of its house rule and dictionary
+    files made absolute, minus those that lead outside ``allowed_folders`` (each one a
+    sentence in ``problems``)."""
     folders = allowed_folders(project, workspace)
-    kept: list[str] = []
-    for name in names:
+
+    def kept(name: Any, kind: str) -> str | None:
         path = confine(name, project, folders) if isinstance(name, str) else None
         if path is None:
             problems.append(
-                f"{project}: house rule file {name!r} is outside the workspace and is not "
+                f"{project}: {kind} {name!r} is outside the workspace and is not "
                 f"read; a project file may name files only in {', '.join(map(str, folders))}"
             )
-        else:
-            kept.append(str(path))
-    return {**options, key: kept}
+        return None if path is None else str(path)
+
+    return _each_path(options, kept)
+
+
+def anchored(options: dict[str, Any], config: Path) -> dict[str, Any]:
+    """The user's config file's ``options`` with relative file paths made absolute
+    against it (any path: the file is the user's own)."""
+    def absolute(name: Any, kind: str) -> Any:
+        return str((config.parent / Path(name).expanduser()).resolve()) \
+            if isinstance(name, str) else name
+
+    return _each_path(options, absolute)
+
+
+def _each_path(options: dict[str, Any], resolve: Callable[[Any, str], Any]) -> dict[str, Any]:
+    """``options`` with each entry of its ``PATH_LISTS`` replaced by ``resolve(entry,
+    kind)``; an entry it turns into None is dropped."""
+    out = dict(options)
+    for snake, kind in PATH_LISTS.items():
+        key = to_camel(snake) if to_camel(snake) in options else snake
+        names = options.get(key)
+        if isinstance(names, list):
+            out[key] = [p for name in names if (p := resolve(name, kind)) is not None]
+    return out
 
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")

@@ -131,6 +131,13 @@ class Settings(_Model):
     ("tone") works too."""
     words: tuple[str, ...] = ()
     """Personal dictionary: words never flagged as misspelled."""
+    dictionaries: tuple[str, ...] = ()
+    """Dictionary files whose words join ``words``: a plain list (one word a line, ``#``
+    comments; harper's user dictionary is one), an aspell personal dictionary, or
+    cSpell's ``cspell.json``, ``.cspell.json`` or ``.vscode/settings.json``. In a project
+    file: relative to it, and only files inside the workspace or the user's config
+    folder; from the editor: any path, used together with the project's. A file is read
+    again when it changes."""
     house_rules: tuple[str, ...] = ()
     """Extra rule files (TOML, same format as the built-in ones) for house style. In a
     project file: relative to it, and only files inside the workspace or the user's
@@ -167,12 +174,18 @@ class Settings(_Model):
     def digest(self) -> str:
         """Hash of everything an agent's output may depend on (cache key part)."""
         raw = self.model_dump_json(exclude={"profile", "rules"})
-        stamps = [file_stamp(p) for p in self.house_rules]
-        return hashlib.blake2b(f"{raw}{stamps}".encode(), digest_size=12).hexdigest()
+        return hashlib.blake2b(f"{raw}{self.file_stamps()}".encode(),
+                               digest_size=12).hexdigest()
+
+    def file_stamps(self) -> list[tuple[int, int]]:
+        """The stamps of the files the settings name (house rules, dictionaries): an
+        edited file changes what the agents find, so it is part of every cache key."""
+        return [file_stamp(p) for p in (*self.house_rules, *self.dictionaries)]
 
 
 def file_stamp(path: str | Path) -> tuple[int, int]:
-    """Size and modification time: house rule edits must invalidate cached findings."""
+    """Size and modification time: edits of a house rule or dictionary file must
+    invalidate cached findings."""
     try:
         st = Path(path).stat()
     except OSError:

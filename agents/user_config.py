@@ -25,7 +25,12 @@ from typing import Any
 
 from pydantic.alias_generators import to_snake
 
-from prosewise.agents.setting_files import file_problem, read_settings_file, user_config_folder
+from prosewise.agents.setting_files import (
+    anchored,
+    file_problem,
+    read_settings_file,
+    user_config_folder,
+)
 
 USER_FILE = "config.toml"
 TRUSTED_ONLY = frozenset({"llm", "languagetool"})
@@ -38,7 +43,8 @@ class UserConfig:
     """The user's config file: a settings layer under every project, and the trusted folders."""
 
     options: dict[str, Any] = field(default_factory=dict)
-    """Settings, as in a project file (applied under the project's and the editor's)."""
+    """Settings, as in a project file (applied under the project's and the editor's); file
+    paths relative to the file are made absolute against it."""
     trusted: tuple[Path, ...] = ()
     """Folders whose project files may set ``TRUSTED_ONLY`` settings."""
     path: Path | None = None
@@ -81,4 +87,5 @@ def load_user_config(folder: Path | None = None) -> UserConfig:
     problems = () if fits else (
         f"{path}: {TRUST_KEY} must be a list of folder paths; some entries are ignored",)
     trusted = tuple(Path(n).expanduser().resolve() for n in names)
-    return UserConfig(options=data, trusted=trusted, path=path, problems=problems)
+    return UserConfig(options=anchored(data, path), trusted=trusted, path=path,
+                      problems=problems)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from prosewise.agents.dictionaries import dictionary_problems
 from prosewise.agents.model import Finding
 from prosewise.agents.project import ProjectSettings, load_project
 from prosewise.agents.ruleagent import house_rule_problems
@@ -60,7 +61,8 @@ class SettingsResolver:
     def problems(self, loaded: ProjectSettings) -> tuple[str, ...]:
         """The settings' problems so far, saying the new ones: a house rule switched off
         for running over its time limit shows up during the reviews."""
-        found = (*loaded.problems, *house_rule_problems(loaded.settings.house_rules))
+        found = (*loaded.problems, *house_rule_problems(loaded.settings.house_rules),
+                 *dictionary_problems(loaded.settings.dictionaries))
         for problem in found:
             if problem not in self._said:
                 self._said.add(problem)

@@ -17,12 +17,12 @@ kept for the session, and the writer is told so once.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from prosewise.agents.dictionaries import parse_words, word_problem
 from prosewise.agents.model import Finding
 from prosewise.agents.settings import Settings
 from prosewise.server.ignores import Ignores, Occurrence, dump_ignores, parse_ignores
@@ -33,55 +33,27 @@ log = logging.getLogger(__name__)
 FOLDER = ".prosewise"
 DICTIONARY = "dictionary.txt"
 IGNORES = "ignores.json"
-LONGEST_WORD = 100
 SHOWN_PROBLEMS = 5
 """Bad lines named in one message; the rest are counted."""
 NO_WORKSPACE = ("This document is not in a workspace folder: Prosewise keeps the words you add"
                 " and the suggestions you ignore in it for this session only.")
 
-__all__ = ["FOLDER", "Ignores", "Occurrence", "WorkspaceMemory", "context_of", "store_root",
-           "word_problem"]
+__all__ = [
+    "FOLDER",
+    "Ignores",
+    "Occurrence",
+    "WorkspaceMemory",
+    "context_of",
+    "parse_words",
+    "store_root",
+    "word_problem",
+]
 
 
 def context_of(text: str, start: int, end: int, width: int = 24) -> str:
     """The finding's text with a little of each side: identifies an occurrence
     across edits elsewhere in the document."""
     return text[max(0, start - width):end + width]
-
-
-def word_problem(word: object) -> str | None:
-    """Why ``word`` cannot be a dictionary entry, or None: entries are single tokens."""
-    if not isinstance(word, str):
-        return "it is not text"
-    if not word.strip():
-        return "it is empty"
-    if any(c.isspace() for c in word):
-        return "it is more than one word"
-    if any(unicodedata.category(c) == "Cc" for c in word):
-        return "it holds control characters"
-    if len(word) > LONGEST_WORD:
-        return f"it is longer than {LONGEST_WORD} characters"
-    return None
-
-
-def parse_words(data: bytes) -> tuple[list[str], list[str]]:
-    """The words of a dictionary file, and why each skipped line was skipped
-    (``#`` comments and blank lines are not skipped, just not words)."""
-    words: list[str] = []
-    bad: list[str] = []
-    for number, raw in enumerate(data.split(b"\n"), 1):
-        try:
-            line = raw.decode("utf-8").strip().removeprefix("\ufeff")
-        except UnicodeDecodeError:
-            bad.append(f"line {number} is not UTF-8 text (skipped)")
-            continue
-        if not line or line.startswith("#"):
-            continue
-        if why := word_problem(line):
-            bad.append(f"line {number} was skipped ({why.removeprefix('it ')})")
-        elif line not in words:
-            words.append(line)
-    return words, bad
 
 
 def problems_message(path: Path, bad: list[str]) -> str:
@@ -171,8 +143,9 @@ class WorkspaceMemory:
         except ValueError:
             return path.as_posix()
 
-    def add_word(self, word: object) -> None:
-        """Add a word to the dictionary (once), keeping every line the file has.
+    def add_word(self, word: object, into: Path | None = None) -> None:
+        """Add a word to the dictionary (once), keeping every line the file has; to
+        ``into``, one of the settings' line-a-word dictionary files, when given.
 
         Raises ValueError, saying why, for anything but a single token."""
         if why := word_problem(word):
@@ -185,7 +158,8 @@ class WorkspaceMemory:
             gap = b"" if not data or data.endswith(b"\n") else b"\n"
             return data + gap + word.encode("utf-8") + b"\n"
 
-        if not self._rewrite(DICTIONARY, append) and word not in self._session.words:
+        saved = self._rewrite(DICTIONARY, append) if into is None else self._append(into, append)
+        if not saved and word not in self._session.words:
             self._session.words.append(word)
         self._combine()
 
@@ -228,6 +202,20 @@ class WorkspaceMemory:
                       " suggestions you ignore are kept for this session only.")
             return False
         self._load(name, data)  # the next refresh reads it again only if it has changed since
+        return True
+
+    def _append(self, into: Path, change: Callable[[bytes], bytes | None]) -> bool:
+        """Change a team dictionary file (agents/dictionaries.py re-reads it by its stamp),
+        under the stores' lock: no lock file is left beside it."""
+        if self.root is None or self.folder is None:
+            self.warn(NO_WORKSPACE)
+            return False
+        try:
+            rewrite(into, self.root, change, lock=self.folder)
+        except StoreError as error:
+            self.warn(f"Prosewise cannot add words to {into}: {error}. Words you add there"
+                      " are kept for this session only.")
+            return False
         return True
 
     def rule_overrides(self, path: Path) -> dict[str, bool]:

@@ -331,7 +331,8 @@ def _context_key(
     language: str, settings: Settings, feedback: Mapping[str, RuleFeedback] | None
 ) -> str:
     """Everything a ranked chunk depends on besides its text: language, every setting
-    (profile and rules included) and the writer's feedback."""
-    raw = json.dumps([language, settings.model_dump_json(),
+    (profile and rules included, and the files they name as they are now) and the
+    writer's feedback."""
+    raw = json.dumps([language, settings.model_dump_json(), settings.file_stamps(),
                       sorted((k, v.accepted, v.dismissed) for k, v in (feedback or {}).items())])
     return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()

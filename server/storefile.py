@@ -103,12 +103,14 @@ def locked(folder: Path, root: Path) -> Iterator[None]:
         raise StoreError(f"cannot write in {folder} ({error.strerror or error})") from None
 
 
-def rewrite(path: Path, root: Path, change: Callable[[bytes], bytes | None]) -> bytes:
+def rewrite(path: Path, root: Path, change: Callable[[bytes], bytes | None],
+            lock: Path | None = None) -> bytes:
     """Apply ``change`` to the file as it is now (``b""`` if missing; None: no change),
-    under the lock, and replace it atomically; returns what the file then holds.
+    under the lock (of ``lock``, a stores folder; else the file's own folder), and
+    replace it atomically; returns what the file then holds.
 
     Raises StoreError when the file cannot be read or written."""
-    with locked(path.parent, root):
+    with locked(lock or path.parent, root):
         for _ in range(ATTEMPTS):
             before = stamp(path)
             data = read_store(path, root) or b""

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 
+from prosewise.agents.dictionaries import personal_words
 from prosewise.agents.engines import guard
 from prosewise.agents.engines.carry import Predecessors, carry
 from prosewise.agents.engines.configured import Configured
@@ -104,7 +105,7 @@ class EngineHub:
         check or in the language server, nor deferred (it uses no CPU here): it checks
         what it has not seen at once and is late (it connects on its first check).
         """
-        dialect, words = settings.goals.dialect, settings.words
+        dialect, words = settings.goals.dialect, personal_words(settings)
         later = early or not self.wait_for_engines  # per keystroke, or in the language server
         in_use = self.in_use(settings)
         remote = [e for e in in_use if later and e.remote]

@@ -16,6 +16,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
+from prosewise.agents.dictionaries import writable
 from prosewise.agents.model import Category, Finding, Severity
 from prosewise.merge.model import Decision, Outcome
 from prosewise.server import lineindex
@@ -38,6 +39,7 @@ class Commands:
     IGNORE = "prosewise.ignoreOccurrence"
     ACCEPTED = "prosewise.accepted"
     ADD_WORD = "prosewise.addWord"
+    ADD_WORD_TO = "prosewise.addWordTo"
     DISABLE_IN_FILE = "prosewise.disableRuleInFile"
     DISABLE_IN_WORKSPACE = "prosewise.disableRuleInWorkspace"
     RECHECK = "prosewise.recheck"
@@ -172,9 +174,11 @@ def fix_all_edits(findings: list[Finding], lines: LineIndex) -> list[types.TextE
 
 
 def persistent_actions(
-    finding: Finding, diagnostic: types.Diagnostic, uri: str, text: str
+    finding: Finding, diagnostic: types.Diagnostic, uri: str, text: str,
+    dictionaries: Sequence[str] = (),
 ) -> list[types.CodeAction]:
-    """Ignore this occurrence, add the word, disable the rule in the file or workspace."""
+    """Ignore this occurrence, add the word (to the workspace's dictionary, or to one of
+    the team's ``dictionaries``), disable the rule in the file or workspace."""
     rule = finding.rule
 
     def action(title: str, command: str, *args: str) -> types.CodeAction:
@@ -188,6 +192,8 @@ def persistent_actions(
     if is_spelling(finding) and word_problem(finding.text) is None:
         title = f"Add “{finding.text}” to dictionary"
         actions.append(action(title, Commands.ADD_WORD, finding.text))
+        actions += [action(f"Add “{finding.text}” to {Path(file).name}", Commands.ADD_WORD_TO,
+                           finding.text, file) for file in dictionaries if writable(file)]
     actions.append(action(f"Disable {rule} in this file", Commands.DISABLE_IN_FILE, rule))
     actions.append(action(f"Disable {rule} in this workspace", Commands.DISABLE_IN_WORKSPACE, rule))
     return actions

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 
+from prosewise.agents.dictionaries import writable
 from prosewise.agents.settings import Settings
 from prosewise.server.lsp.convert import (
     Commands,
@@ -135,10 +137,11 @@ async def code_action(
     lines = checked.lines
     start, end = sorted((lines.offset(params.range.start), lines.offset(params.range.end)))
     actions: list[types.CodeAction | types.Command] = []
+    dictionaries = ls.settings_for(path_of(uri)).dictionaries
     for _, _, finding, diagnostic in checked.overlapping(start, end):
         actions.extend(quick_fixes(finding, diagnostic, lines, uri, checked.version,
                                    document_changes=doc_changes, learn=ls.fix_commands))
-        actions.extend(persistent_actions(finding, diagnostic, uri, lines.text))
+        actions.extend(persistent_actions(finding, diagnostic, uri, lines.text, dictionaries))
     return actions + rewrites
 
 
@@ -184,9 +187,21 @@ def accepted(ls: ProsewiseServer, uri: str, rule: str) -> None:
 
 
 def add_word(ls: ProsewiseServer, uri: str, word: str) -> None:
-    """Add a word to the workspace dictionary and re-check; refuse anything but one word."""
+    """Add a word to the workspace dictionary and re-check."""
+    add_word_to(ls, uri, word, None)
+
+
+def add_word_to(ls: ProsewiseServer, uri: str, word: str, file: str | None) -> None:
+    """Add a word to ``file``, one of the document's ``dictionaries`` (no other file), or
+    to the workspace dictionary (None), and re-check; refuse anything but one word."""
+    path = path_of(uri)
+    if file is not None and (file not in ls.settings_for(path).dictionaries
+                             or not writable(file)):
+        ls.report_once(f"Prosewise cannot add words to {file}: it is not one of this"
+                       " document's dictionaries with a word a line.")
+        return
     try:
-        ls.memory(path_of(uri)).add_word(word)
+        ls.memory(path).add_word(word, None if file is None else Path(file))
     except ValueError as error:
         ls.report_once(str(error))
         return
@@ -276,6 +291,7 @@ def register(ls: ProsewiseServer) -> None:
         Commands.IGNORE: ignore_occurrence,
         Commands.ACCEPTED: accepted,
         Commands.ADD_WORD: add_word,
+        Commands.ADD_WORD_TO: add_word_to,
         Commands.DISABLE_IN_FILE: disable_in_file,
         Commands.DISABLE_IN_WORKSPACE: disable_in_workspace,
         Commands.RECHECK: recheck,

@@ -24,6 +24,7 @@ from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
+from prosewise.agents.dictionaries import dictionary_problems
 from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.project import load_project
 from prosewise.agents.ruleagent import house_rule_problems
@@ -260,7 +261,8 @@ class ProsewiseServer(LanguageServer):
         async with slow_work(self, f"Prosewise: checking {path.name}"):
             review = await self.pipeline.review(text, language, settings, self.feedback(path),
                                                 early=early, previous=previous, edited=edited)
-        for problem in house_rule_problems(settings.house_rules):  # a rule that timed out too
+        for problem in (*house_rule_problems(settings.house_rules),  # a rule that timed out too
+                        *dictionary_problems(settings.dictionaries)):  # as the file is now
             self.report_once(f"Prosewise: {problem}")
         if review.waiting:
             self.waves.after(uri, revision, review.waiting, dialect)
