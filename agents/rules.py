@@ -264,10 +264,13 @@ def parse_rule(raw: dict[str, Any], source: str, house: bool = False) -> Rule:
         if house and (problem := template_problem(str(raw["message"]))):
             raise ValueError(problem)
         swaps, pattern = _compile(raw, house)
+        confidence = float(raw.get("confidence", 0.5))
+        if not 0.0 <= confidence <= 1.0:  # a finding's confidence is a probability
+            raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
         return Rule(
             id=raw["id"], category=Category(raw["category"]), message=raw["message"],
             severity=Severity(raw.get("severity", "info")),
-            confidence=float(raw.get("confidence", 0.5)), explanation=raw.get("explanation", ""),
+            confidence=confidence, explanation=raw.get("explanation", ""),
             swaps=swaps, pattern=pattern,
             when={k: frozenset(v) for k, v in raw.get("when", {}).items()},
             unless={k: frozenset(v) for k, v in raw.get("unless", {}).items()},

@@ -108,6 +108,21 @@ def test_a_slow_house_rule_is_reported_once_and_the_rest_still_runs(tmp_path: Pa
     assert house_rule_problems([str(house)]) == [problem]  # the same sentence: said once
 
 
+@pytest.mark.parametrize("confidence", ["2.0", "-1.0", "nan"])
+def test_a_confidence_outside_0_to_1_refuses_the_rule_not_the_check(
+        tmp_path: Path, confidence: str) -> None:
+    """Found by the settings fuzz: a rule with confidence 2.0 was loaded, and every
+    block it matched made the agent fail on building the finding (a traceback)."""
+    house = tmp_path / "house.toml"
+    house.write_text(rule("style.house-sure", "Sure {match}",
+                          f'match = ["utilize"]\nconfidence = {confidence}')
+                     + rule("style.house-fine", "Fine {match}", 'match = ["utilize"]'))
+    rules = load_house_rules([str(house)], AgentName.STYLE)
+    assert [r.id for r in rules] == ["style.house-fine"]
+    (problem,) = house_rule_problems([str(house)])
+    assert "style.house-sure" in problem and "confidence must be between 0 and 1" in problem
+
+
 def test_empty_matches_of_a_house_pattern_are_not_findings() -> None:
     assert TimedPattern.compile("x*").spans("abc x") == [(4, 5)]
 
