@@ -21,6 +21,10 @@ from prosewise.agents.user_config import TRUSTED_ONLY
 from prosewise.server.lsp.checker import DEBOUNCE_MS
 
 PACKAGE = Path(__file__).with_name("package.json")
+FILE_KEYS = frozenset({"houseRules", "dictionaries"})
+"""Files the editor names are read from anywhere (a project file's only from inside its
+workspace): machine-scoped, so a cloned repository's .vscode/settings.json cannot make
+the server read files outside it; a project's own go in its .prosewise.toml."""
 
 SERVER_KEYS: dict[str, dict[str, Any]] = {  # "machine": a workspace never picks what runs
     "prosewise.server.command": {
@@ -107,6 +111,8 @@ def configuration() -> dict[str, Any]:
                     properties[name]["scope"] = "machine"
         else:
             properties[f"prosewise.{key}"] = _property(node, defs, defaults[key])
+            if key in FILE_KEYS:
+                properties[f"prosewise.{key}"]["scope"] = "machine"
     return {"title": "Prosewise", "properties": properties}
 
 

@@ -43,6 +43,9 @@ def test_vscode_settings_are_generated_from_the_settings_model() -> None:
     assert expected["properties"]["prosewise.llm.model"]["scope"] == "machine"
     assert expected["properties"]["prosewise.languagetool.url"]["scope"] == "machine"
     assert expected["properties"]["prosewise.languagetool.publicApi"]["scope"] == "machine"
+    # nor which files outside the workspace the server reads (a project file's are confined)
+    assert expected["properties"]["prosewise.houseRules"]["scope"] == "machine"
+    assert expected["properties"]["prosewise.dictionaries"]["scope"] == "machine"
 
 
 def _leaves(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, Any, Any]]:
