@@ -87,9 +87,15 @@ class Controls:
         return tuple(i for i, f in enumerate(findings) if self.hider(f) is None)
 
 
+def has_markers(text: str) -> bool:
+    """Whether ``text`` may hold a control: a chunk's answer is kept with its result, so
+    a keystroke's review scans only the edited chunk for them (``Review.controls``)."""
+    return any(m in text for m in MARKERS)
+
+
 def read_controls(text: str, language: str) -> Controls:
     """The controls written in ``text`` read as ``language`` (a canonical language id)."""
-    if not any(m in text for m in MARKERS):
+    if not has_markers(text):
         return Controls()
     opener = OPENERS.get(language, _CODE)
     if opener is None:

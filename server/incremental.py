@@ -45,6 +45,8 @@ class Part:
     waiting: frozenset[str] = frozenset()
     """The sources this result went without (engines loading, late or failed, agents
     that failed): such a part is never cached and its chunk is checked again."""
+    marked: bool = False
+    """Whether the chunk's text may hold an in-document control (``has_markers``)."""
 
 
 class Chunk(NamedTuple):
@@ -136,6 +138,8 @@ class Review:
     def controls(self) -> Controls:
         """The in-document controls (controls.py): what they hide is left out of
         ``shown`` here, and of the language server's diagnostics through ``kept``."""
+        if not any(c.part.marked for c in self.chunks):  # 1.4 ms less at 600 KB
+            return Controls()
         return read_controls(self.text, canonical(self.language))
 
     @cached_property

@@ -35,6 +35,7 @@ from prosewise.merge.rank import rank
 from prosewise.server.blocks import layout_of, to_document
 from prosewise.server.cache import FindingCache
 from prosewise.server.chunks import Edited
+from prosewise.server.controls import has_markers
 from prosewise.server.incremental import Chunk, Part, Review, Todo, layout_chunks
 from prosewise.server.markup import extract
 from prosewise.server.markup.references import Labels, reference_labels
@@ -239,6 +240,7 @@ class Pipeline:
                     ranking = await run_work(self.pool, _rank_chunk, findings, run, blocks,
                                              verdicts, inline=inline)
         part = Part(blocks=tuple(blocks), findings=tuple(findings), shown=ranking.shown,
+                    marked=has_markers(chunk),
                     decisions=ranking.decisions,
                     waiting=frozenset().union(*(waits for _, _, waits in per_block)))
         return part, sum(n for _, n, _ in per_block)
