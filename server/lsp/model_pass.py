@@ -40,9 +40,6 @@ STATUS = "prosewise/status"
 """The custom notification: ``{"llm": "checking" | "ready" | "paused", "reason": str | None}``."""
 PROGRESS = "Prosewise: asking the model"
 """The model pass's ``$/progress`` title."""
-FETCHED = 10_000
-"""Block texts remembered as fetched (``ModelPass._fetched``), as ``LlmChecks.missed``."""
-
 
 def model_checks() -> LlmChecks:
     """The server's model checks: they read answers and never call (a pass does), on the
@@ -84,10 +81,6 @@ class ModelPass:
     _said: tuple[str, str | None] | None = None
     _closing: bool = False
     """Set by ``close``: no pass starts after it (a finishing one would follow up)."""
-    _fetched: dict[str, None] = field(default_factory=dict)
-    """The asks (``Ask.key``) a pass has had answered (oldest first, at most
-    ``FETCHED``): never asked again in this session, even if the result cache is off
-    and checks keep missing them (else every pause would send them again)."""
 
     def schedule(self, uri: str, *, now: bool = False) -> asyncio.Task[int]:
         """Ask the model about ``uri``'s missed blocks after the idle pause (at once when
@@ -152,8 +145,7 @@ class ModelPass:
         if not now and settings.llm.idle_ms:
             await asyncio.sleep(settings.llm.idle_ms / 1000)
         todo = {c.text: {b.text: asks for b in c.part.blocks
-                         if (asks := [a for a in llm.missed.get(b.text, ())
-                                      if a.key not in self._fetched])}
+                         if (asks := llm.missed.get(b.text, []))}
                 for c in checked.review.chunks}
         todo = {chunk: blocks for chunk, blocks in todo.items() if blocks}
         llm.resume_for(settings.llm)  # the settings may have changed since a pause
@@ -176,10 +168,6 @@ class ModelPass:
             for block, asks in blocks.items():
                 if all(landed[a.key] for a in asks):
                     llm.missed.pop(block, None)
-            for key in (k for k, ok in landed.items() if ok):
-                self._fetched[key] = None
-                if len(self._fetched) > FETCHED:
-                    del self._fetched[next(iter(self._fetched))]
             return None if llm.paused and not any(landed.values()) else text
 
         self._begin()
