@@ -30,7 +30,8 @@ MARKERS = ("prosewise:", "harper:", "ltex:", "LTeX:", "LTEX:")
 _MARKUP = r"<!--"
 OPENERS = {
     "markdown": _MARKUP, "html": _MARKUP, "latex": r"%", "restructuredtext": r"\.\.",
-    "plaintext": None, "git-commit": None,
+    "plaintext": None, "git-commit": None, "org": r"#[ \t]", "asciidoc": r"//",
+    "typst": r"//|/\*",
 }
 """Comment openers per language id (a regex), looked for before a directive on its line
 (scanning for the openers first took 19 ms per check of a 560 KB Python file);

@@ -41,6 +41,9 @@ RST_OFF = (".. prosewise: off\n\nThe wrods here.\n\n.. prosewise: on\n\n"
            "The simpel line.\n")
 HTML_NEXT = ("<p>The frist line.</p>\n<!-- prosewise: ignore-next-line -->\n"
              "<p>The wrods here.</p>\n<p>The simpel line.</p>\n")
+ORG_OFF = ("The frist line.\n\n# prosewise: off\nThe wrods here.\n# prosewise: on\n\n"
+           "The simpel line.\n")
+ORG_NEXT = "* Title\n# prosewise: ignore-next-line\nThe wrods here.\nThe simpel line.\n"
 C_BLOCK = "/* prosewise: off */\n// The wrods here.\n/* prosewise: on */\n// The simpel line.\n"
 
 CASES = [  # (language, document, hidden, shown): quoted texts of findings
@@ -62,6 +65,8 @@ CASES = [  # (language, document, hidden, shown): quoted texts of findings
     ("restructuredtext", RST_OFF, {"wrods"}, {"simpel"}),
     ("html", HTML_NEXT, {"wrods"}, {"frist", "simpel"}),
     ("c", C_BLOCK, {"wrods"}, {"simpel"}),
+    ("org", ORG_OFF, {"wrods"}, {"frist", "simpel"}),
+    ("org", ORG_NEXT, {"wrods"}, {"simpel"}),
 ]
 
 

@@ -27,6 +27,7 @@ def extractors() -> dict[str, Extractor]:
     from prosewise.server.markup.html import extract_html
     from prosewise.server.markup.latex import extract_latex
     from prosewise.server.markup.markdown import extract_markdown
+    from prosewise.server.markup.org import extract_org
     from prosewise.server.markup.rst import extract_rst
 
     return {
@@ -35,6 +36,7 @@ def extractors() -> dict[str, Extractor]:
         "git-commit": extract_commit,
         "html": extract_html,
         "restructuredtext": extract_rst,
+        "org": extract_org,
         "plaintext": extract_plaintext,
         "text": extract_plaintext,
         **{language: extract_comments(language) for language in LEXERS},
@@ -59,6 +61,7 @@ SUFFIXES = {
     ".tsx": "typescriptreact", ".go": "go", ".rs": "rust", ".java": "java", ".c": "c",
     ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp", ".hh": "cpp",
     ".hxx": "cpp", ".sh": "shellscript", ".bash": "shellscript", ".zsh": "shellscript",
+    ".org": "org",
 }
 
 NAMES = {"COMMIT_EDITMSG": "git-commit", "MERGE_MSG": "git-commit",
@@ -66,10 +69,11 @@ NAMES = {"COMMIT_EDITMSG": "git-commit", "MERGE_MSG": "git-commit",
 """Files known by their whole name (git's message files)."""
 
 ALIASES = {"tex": "latex", "text": "plaintext", "sh": "shellscript", "bash": "shellscript",
-           "zsh": "shellscript", "gitcommit": "git-commit", "rst": "restructuredtext"}
+           "zsh": "shellscript", "gitcommit": "git-commit", "rst": "restructuredtext",
+           "org-mode": "org", "orgmode": "org"}
 """Language ids other editors send for the same formats (Neovim sends its filetype)."""
 
-WHOLE_DOCUMENT = frozenset({"git-commit", "html", "restructuredtext", *LEXERS})
+WHOLE_DOCUMENT = frozenset({"git-commit", "html", "restructuredtext", "org", *LEXERS})
 """Languages read as one piece: their constructs (a docstring, a ``<pre>``, a literal
 block) reach across blank lines, so they are never cut into chunks (server/chunks.py;
 LaTeX is cut where nothing reaches across: latex_chunks.py)."""
