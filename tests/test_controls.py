@@ -44,6 +44,9 @@ HTML_NEXT = ("<p>The frist line.</p>\n<!-- prosewise: ignore-next-line -->\n"
 ORG_OFF = ("The frist line.\n\n# prosewise: off\nThe wrods here.\n# prosewise: on\n\n"
            "The simpel line.\n")
 ORG_NEXT = "* Title\n# prosewise: ignore-next-line\nThe wrods here.\nThe simpel line.\n"
+ADOC_NEXT = "// prosewise: ignore-next-line\nThe wrods here.\nThe simpel line.\n"
+ADOC_RULE = ("// prosewise: disable grammar.spelling\nThe wrods and a error.\n\n"
+             "// prosewise: enable grammar.spelling\nThe simpel line.\n")
 C_BLOCK = "/* prosewise: off */\n// The wrods here.\n/* prosewise: on */\n// The simpel line.\n"
 
 CASES = [  # (language, document, hidden, shown): quoted texts of findings
@@ -67,6 +70,8 @@ CASES = [  # (language, document, hidden, shown): quoted texts of findings
     ("c", C_BLOCK, {"wrods"}, {"simpel"}),
     ("org", ORG_OFF, {"wrods"}, {"frist", "simpel"}),
     ("org", ORG_NEXT, {"wrods"}, {"simpel"}),
+    ("asciidoc", ADOC_NEXT, {"wrods"}, {"simpel"}),
+    ("asciidoc", ADOC_RULE, {"wrods"}, {"a", "simpel"}),
 ]
 
 

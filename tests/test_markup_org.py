@@ -3,7 +3,6 @@ keywords, comments and inline code are not."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from in_process import Ran
@@ -12,7 +11,7 @@ from prosewise.agents.model import BlockKind
 from prosewise.server.chunks import split
 from prosewise.server.markup import canonical, extract, language_for
 from prosewise.server.pipeline import Pipeline
-from tests.test_markup import FIXTURES, assert_flags_exactly, fixture, shape_in
+from tests.test_markup import assert_cli_flags, assert_flags_exactly, fixture, shape_in
 
 H, P, L, Q, T = (BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE,
                  BlockKind.TABLE_CELL)
@@ -69,9 +68,4 @@ def test_the_language_and_its_chunks() -> None:
 
 
 def test_cli_reviews_an_org_file(prosewise: Callable[..., Ran]) -> None:
-    notes = FIXTURES / "notes.org"
-    run = prosewise("review", str(notes), "--color", "never", "--fail-on", "never")
-    assert run.returncode == 0, run.stderr
-    flagged = [x for x in run.stdout.splitlines() if re.match(rf"{re.escape(str(notes))}:\d+:", x)]
-    assert len(flagged) == len(PLANTED), run.stdout
-    assert any("notes.org:35:25 grammar.spelling" in x for x in flagged), flagged
+    assert_cli_flags(prosewise, "notes.org", PLANTED, "recieve")

@@ -22,6 +22,7 @@ Extractor = Callable[[str], list[Block]]
 def extractors() -> dict[str, Extractor]:
     """Language id → extractor (imported when first asked for: a parser costs start-up
     time, and most runs read one format)."""
+    from prosewise.server.markup.asciidoc import extract_asciidoc
     from prosewise.server.markup.comments import extract_comments
     from prosewise.server.markup.commit import extract_commit
     from prosewise.server.markup.html import extract_html
@@ -37,6 +38,7 @@ def extractors() -> dict[str, Extractor]:
         "html": extract_html,
         "restructuredtext": extract_rst,
         "org": extract_org,
+        "asciidoc": extract_asciidoc,
         "plaintext": extract_plaintext,
         "text": extract_plaintext,
         **{language: extract_comments(language) for language in LEXERS},
@@ -61,7 +63,7 @@ SUFFIXES = {
     ".tsx": "typescriptreact", ".go": "go", ".rs": "rust", ".java": "java", ".c": "c",
     ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp", ".hh": "cpp",
     ".hxx": "cpp", ".sh": "shellscript", ".bash": "shellscript", ".zsh": "shellscript",
-    ".org": "org",
+    ".org": "org", ".adoc": "asciidoc", ".asciidoc": "asciidoc", ".asc": "asciidoc",
 }
 
 NAMES = {"COMMIT_EDITMSG": "git-commit", "MERGE_MSG": "git-commit",
@@ -70,10 +72,11 @@ NAMES = {"COMMIT_EDITMSG": "git-commit", "MERGE_MSG": "git-commit",
 
 ALIASES = {"tex": "latex", "text": "plaintext", "sh": "shellscript", "bash": "shellscript",
            "zsh": "shellscript", "gitcommit": "git-commit", "rst": "restructuredtext",
-           "org-mode": "org", "orgmode": "org"}
+           "org-mode": "org", "orgmode": "org", "adoc": "asciidoc"}
 """Language ids other editors send for the same formats (Neovim sends its filetype)."""
 
-WHOLE_DOCUMENT = frozenset({"git-commit", "html", "restructuredtext", "org", *LEXERS})
+WHOLE_DOCUMENT = frozenset({"git-commit", "html", "restructuredtext", "org", "asciidoc",
+                            *LEXERS})
 """Languages read as one piece: their constructs (a docstring, a ``<pre>``, a literal
 block) reach across blank lines, so they are never cut into chunks (server/chunks.py;
 LaTeX is cut where nothing reaches across: latex_chunks.py)."""
