@@ -47,6 +47,9 @@ ORG_NEXT = "* Title\n# prosewise: ignore-next-line\nThe wrods here.\nThe simpel 
 ADOC_NEXT = "// prosewise: ignore-next-line\nThe wrods here.\nThe simpel line.\n"
 ADOC_RULE = ("// prosewise: disable grammar.spelling\nThe wrods and a error.\n\n"
              "// prosewise: enable grammar.spelling\nThe simpel line.\n")
+TYP_OFF = ("The frist line.\n\n/* prosewise: off */\nThe wrods here.\n// prosewise: on\n\n"
+           "The simpel line.\n")
+TYP_FILE = "= Title\n\nThe wrods here.\n\n// prosewise: ignore-file\n\nThe simpel line.\n"
 C_BLOCK = "/* prosewise: off */\n// The wrods here.\n/* prosewise: on */\n// The simpel line.\n"
 
 CASES = [  # (language, document, hidden, shown): quoted texts of findings
@@ -72,6 +75,8 @@ CASES = [  # (language, document, hidden, shown): quoted texts of findings
     ("org", ORG_NEXT, {"wrods"}, {"simpel"}),
     ("asciidoc", ADOC_NEXT, {"wrods"}, {"simpel"}),
     ("asciidoc", ADOC_RULE, {"wrods"}, {"a", "simpel"}),
+    ("typst", TYP_OFF, {"wrods"}, {"frist", "simpel"}),
+    ("typst", TYP_FILE, {"wrods", "simpel"}, set()),
 ]
 
 

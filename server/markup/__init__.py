@@ -30,6 +30,7 @@ def extractors() -> dict[str, Extractor]:
     from prosewise.server.markup.markdown import extract_markdown
     from prosewise.server.markup.org import extract_org
     from prosewise.server.markup.rst import extract_rst
+    from prosewise.server.markup.typst import extract_typst
 
     return {
         "markdown": extract_markdown,
@@ -39,6 +40,7 @@ def extractors() -> dict[str, Extractor]:
         "restructuredtext": extract_rst,
         "org": extract_org,
         "asciidoc": extract_asciidoc,
+        "typst": extract_typst,
         "plaintext": extract_plaintext,
         "text": extract_plaintext,
         **{language: extract_comments(language) for language in LEXERS},
@@ -64,6 +66,7 @@ SUFFIXES = {
     ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp", ".hh": "cpp",
     ".hxx": "cpp", ".sh": "shellscript", ".bash": "shellscript", ".zsh": "shellscript",
     ".org": "org", ".adoc": "asciidoc", ".asciidoc": "asciidoc", ".asc": "asciidoc",
+    ".typ": "typst",
 }
 
 NAMES = {"COMMIT_EDITMSG": "git-commit", "MERGE_MSG": "git-commit",
@@ -76,7 +79,7 @@ ALIASES = {"tex": "latex", "text": "plaintext", "sh": "shellscript", "bash": "sh
 """Language ids other editors send for the same formats (Neovim sends its filetype)."""
 
 WHOLE_DOCUMENT = frozenset({"git-commit", "html", "restructuredtext", "org", "asciidoc",
-                            *LEXERS})
+                            "typst", *LEXERS})
 """Languages read as one piece: their constructs (a docstring, a ``<pre>``, a literal
 block) reach across blank lines, so they are never cut into chunks (server/chunks.py;
 LaTeX is cut where nothing reaches across: latex_chunks.py)."""
