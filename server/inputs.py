@@ -19,9 +19,10 @@ from pathlib import Path
 
 from prosewise.server.markup import language_for
 
-PROSE_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".ltx")
+PROSE_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".ltx", ".adoc", ".asciidoc", ".org",
+                  ".typ")
 """What a folder is searched for: documents people write (HTML is more often built, and
-source files are named one by one or by a glob)."""
+source files are named one by one or by a glob; ``.asc`` is also a PGP signature's)."""
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 STDIN = "-"
 STDIN_NAME = "<stdin>"
