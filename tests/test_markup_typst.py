@@ -59,6 +59,17 @@ def test_crlf_headings_with_markup_and_broken_input() -> None:
         extract(broken, "typst")
 
 
+def test_what_lexers_lose_their_place_on() -> None:
+    # An escaped dollar is no math; a bracket after a call's arguments is its content; a
+    # call on lines of its own is a block; "a@b" is no reference; comments nest.
+    doc = ("It costs 5\\$ and #box(width: 1em)[a boxed wrod].\n#block(\n  inset: 2pt,\n)[\n"
+           "  Inside the blok.\n]\nMail a@b.co or see @intro. /* a /* nested */ note */ End.\n")
+    assert blocks(doc) == [
+        (P, "It costs 5$ and a boxed wrod."), (P, "Inside the blok."),
+        (P, "Mail X or see X.  End."),
+    ]
+
+
 def test_the_language_and_its_chunks() -> None:
     assert language_for("report.typ") == "typst"
     doc = "#figure(\n  caption: [One.\n\nTwo.],\n)\n\nProse.\n"

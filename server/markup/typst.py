@@ -1,248 +1,298 @@
 """Typst: the prose of markup, never code, math or raw text.
 
-Read with Pygments' Typst lexer (maintained, already a dependency, and every token
-has its exact offset; no parser on PyPI gives positions without fetching grammars at
-run time). Its tokens say which mode the text is in: ``Text`` only occurs in markup.
-On top, a stack of modes follows the brackets, so code (``#let``, ``#set``,
-``#show``, ``#import`` lines, a call's arguments, ``#{…}``) is skipped while content
-blocks in it (``#emph[…]``, ``caption: […]``) are read as prose. An inline
-expression without content (``#x``, ``#lorem(20)``), math, raw text and references
-(``@intro``) stand as the placeholder noun; comments and labels (``<intro>``) vanish.
+A scanner of Typst's three modes, as its own parser switches them: markup, code
+after ``#`` (and inside a call's brackets or ``{…}``), math between ``$``. No
+parser on PyPI gives positions offline (tree-sitter-language-pack 1.x fetches its
+grammars at run time), and Pygments' Typst lexer loses its place after an escaped
+``\\$`` or a bracket after a call's arguments, reading the rest of the file wrong.
+
+Prose: markup text, headings, list items and content blocks, also inside code
+(``#emph[…]``, ``caption: […]``, table cells, ``#let x = […]``). Never read:
+``#let``/``#set``/``#show``/``#import`` lines, a call's arguments, ``#{…}``,
+strings, math, raw text, comments and labels; an inline expression without content
+(``#x``, ``#lorem(20)``), math, raw text and references (``@intro``) stand as the
+placeholder noun. Content blocks in code are blocks of their own (a caption, a
+cell); a call's trailing content (``#emph[word]``) is part of its sentence.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.token import (
-    Comment,
-    Generic,
-    Literal,
-    Name,
-    Punctuation,
-    Text,
-    _TokenType,
-    is_token_subtype,
-)
-
 from prosewise.agents.model import Block, BlockKind
-from prosewise.server.lineindex import LINE_BREAK
 from prosewise.server.markup.builder import PLACEHOLDER, PLACEHOLDER_AFTER_A, BlockBuilder
 from prosewise.server.markup.guard import never_raises
-from prosewise.server.markup.paragraphs import feed
 
-Token = tuple[int, _TokenType, str]
-
-MARKUP, BRACKET, EXPR, STATEMENT, CODE, MATH = (
-    "markup", "bracket", "expr", "statement", "code", "math")
-"""Modes: prose (and prose inside a pair of plain brackets); an inline expression
-(``#f(x)[…]``) or a statement (``#let …``) still open in markup; code inside
-brackets; math."""
-STRONG = re.compile(
-    r"(?P<drop1>^=+[ \t]*|<[\w:.-]+>\s*$)|\*(?P<keep1>[^*\n]+)\*|_(?P<keep2>[^_\n]+)_"
-    r"|`[^`]*`|\$[^$]*\$|@[\w:.-]*\w|#[\w.-]*\w(?:\([^)\n]*\))?")
-"""Markup inside what the lexer gives as one token (a heading, a strong or emphasised
-run), read as paragraphs.py reads inline markup."""
-_BLANK = re.compile(r"\n[ \t]*\n")
-_NAME_TAIL = re.compile(r"\S*")
-_BULLETS = frozenset({"-", "+", "/"})
+_TEXT = re.compile(r"(?:[^\\/`$<@#\r\n*_~\[\]h]|h(?!ttps?://)|/(?![/*]))+")
+"""A run of plain markup text: up to the next character that may start markup."""
+_URL = re.compile(r"https?://[^\s\[\]<>\"]*[^\s\[\]<>\".,;:!?')]")
+_LABEL = re.compile(r"<[\w\-.:]+>")
+_REFERENCE = re.compile(r"@[\w\-.:]*\w(?:\[[^\]\n]*\])?")
+_NAME = re.compile(r"[A-Za-z_][\w-]*")
+_FIELD = re.compile(r"\.[A-Za-z_][\w-]*")
+_STATEMENTS = frozenset({"let", "set", "show", "import", "include", "if", "for", "while",
+                         "return", "break", "continue", "context"})
+"""Keywords after ``#`` that begin code running to the end of the line."""
+_MARKER = re.compile(r"(?:=+|[-+/]|\d+\.)(?:[ \t]+|(?=\r|\n|$))")
+"""A heading's or list item's marker at the start of a line."""
+_CLOSING = {"(": ")", "{": "}", "[": "]"}
+_TICKS = re.compile(r"`+")
+_BREAKS = re.compile(r"(?:[ \t]*(?:\r\n|\r|\n))+[ \t]*")
+_BREAK = re.compile(r"\r\n|\r|\n")
+_UNICODE = re.compile(r"\\u\{[0-9A-Fa-f]*\}?")
+_MATH = re.compile(r'(?:\\.|"(?:\\.|[^"\\])*"|[^$\\"])*\$', re.DOTALL)
+_STRING = re.compile(r'"(?:\\.|[^"\\\r\n])*"?')
+_COMMENT = re.compile(r"/\*|\*/")
 
 
 @never_raises("Typst")
 def extract_typst(text: str) -> list[Block]:
-    """One block per paragraph, heading or list item (content blocks join the text
-    around them)."""
-    reader = _Reader(text)
-    for token in _tokens(text):
-        reader.token(*token)
-    reader.close()
-    return reader.blocks
-
-
-def _tokens(text: str) -> Iterator[Token]:
-    """The lexer's tokens, a run of blank ones as one (a blank line is lexed as two). The
-    lexer knows no CR: it reads a copy with each CR a blank (the same offsets)."""
-    blank: Token | None = None
-    lexed = text.replace("\r\n", " \n").replace("\r", "\n") if "\r" in text else text
-    for at, kind, value in _lexer().get_tokens_unprocessed(lexed):
-        if _of(kind, Text.Whitespace):
-            blank = (blank[0], kind, blank[2] + value) if blank else (at, kind, value)
-            continue
-        if blank is not None:
-            yield blank
-            blank = None
-        yield at, kind, value
-    if blank is not None:
-        yield blank
-
-
-@functools.cache
-def _lexer() -> Lexer:
-    """Keeps the text as given: no tab expansion, no added final newline, no stripping
-    (the offsets must be the document's)."""
-    return get_lexer_by_name("typst", stripnl=False, stripall=False, ensurenl=False, tabsize=0)
-
-
-def _of(kind: _TokenType, *types: _TokenType) -> bool:
-    """Whether ``kind`` is one of ``types`` or a subtype of one."""
-    return any(is_token_subtype(kind, t) for t in types)
+    """One block per paragraph, heading, list item or content block in code."""
+    scanner = _Scanner(text)
+    scanner.markup(None)
+    scanner.close()
+    return scanner.blocks
 
 
 @dataclass
-class _Reader:
+class _Scanner:
     doc: str
+    at: int = 0
     blocks: list[Block] = field(default_factory=list)
-    modes: list[str] = field(default_factory=lambda: [MARKUP])
     builder: BlockBuilder | None = None
-    pending: bool = False
-    """An inline expression is open whose content has not shown: it ends as the placeholder."""
-    after_name: bool = False
-    """The last token was a code name or reference (its tail may be lexed as text)."""
-    line_start: bool = True
-    """Nothing but blanks since the last line break (where list markers are)."""
+    heading: bool = False
+    """The open block is a heading: it ends with its line."""
 
-    def token(self, at: int, kind: _TokenType, value: str) -> None:
-        if _of(kind, Text.Whitespace) and _BLANK.search(value):
-            self.close()  # a paragraph break, also in code and content blocks
-        mode = self.modes[-1]
-        if mode == EXPR and not self.continues(kind, value):
-            self.end_expression()
-            mode = self.modes[-1]
-        if mode in (MARKUP, BRACKET):
-            self.markup(at, kind, value)
-        elif mode == MATH:
-            if _of(kind, Punctuation) and value == "$":
-                self.modes.pop()
-        else:
-            self.code(kind, value)
-        self.after_name = _of(kind, Name) and mode != MATH
-        if value.strip():
-            self.line_start = False
-        if "\n" in value:
-            self.line_start = not value[value.rindex("\n"):].strip()
+    def markup(self, end: str | None) -> bool:
+        """Read markup up to ``end`` (``]``, consumed) or the end of the text; whether
+        ``end`` was found."""
+        doc = self.doc
+        if self.at == 0:
+            self.line_start()
+        while self.at < len(doc):
+            c = doc[self.at]
+            if c == end:
+                self.at += 1
+                return True
+            if (run := _TEXT.match(doc, self.at)) is not None:
+                self.text(run.group(), self.at)
+                self.at = run.end()
+            elif c in "\r\n":
+                self.newline()
+            elif c == "#":
+                self.hash()
+            elif c == "[":
+                self.text("[", self.at)
+                self.at += 1
+                if self.markup("]"):
+                    self.text("]", self.at - 1)
+            else:
+                self.markup_sign(c)
+        return False
 
-    def continues(self, kind: _TokenType, value: str) -> bool:
-        """Whether a token right after an inline expression's name or brackets is still
-        part of it: its arguments, content blocks, a field (``.y``)."""
-        if _of(kind, Punctuation) and value[:1] in "([{":
-            return True
-        return _of(kind, Text) and not _of(kind, Text.Whitespace) and bool(
-            re.match(r"\.[A-Za-z_]", value))
-
-    def end_expression(self) -> None:
-        self.modes.pop()
-        if self.pending:
+    def markup_sign(self, c: str) -> None:
+        """Markup that begins with ``c``: escapes, comments, raw text, math, labels,
+        references, links, emphasis."""
+        doc, at = self.doc, self.at
+        if c == "\\":
+            nxt = doc[at + 1:at + 2]
+            if (code := _UNICODE.match(doc, at)) is not None:
+                self.placeholder()
+                self.at = code.end()
+                return
+            if nxt and not nxt.isspace():
+                self.text(nxt, at + 1)  # an escaped sign is text, its backslash is not
+            self.at = at + (2 if nxt and nxt not in "\r\n" else 1)
+        elif doc.startswith("//", at):
+            self.at = _line_end(doc, at)
+        elif doc.startswith("/*", at):
+            self.at = _comment_end(doc, at)
+        elif c == "`":
             self.placeholder()
-        self.pending = False
-
-    def markup(self, at: int, kind: _TokenType, value: str) -> None:
-        if _of(kind, Text.Whitespace):
-            if self.builder is not None:  # a line break as "\n", as other formats give it
-                value = self.doc[at:at + len(value)]
-                start = 0
-                for m in LINE_BREAK.finditer(value):
-                    self.builder.text(value[start:m.start()], at + start)
-                    self.builder.text("\n", at + m.start())
-                    start = m.end()
-                self.builder.text(value[start:], at + start)
-        elif _of(kind, Generic.Heading, Generic.Subheading):
-            self.close()
-            self.open(BlockKind.HEADING)
-            lead = len(value) - len(value.lstrip())
-            self.inline(value[lead:], at + lead)
-            self.close()
-        elif _of(kind, Generic.Strong, Generic.Emph):
-            self.inline(value, at)
-        elif _of(kind, Text) or (_of(kind, Name.Variable) and value[:1] not in "#@"):
-            if self.after_name and not _of(kind, Name):  # "@fig" lexed apart from ":one"
-                tail = _NAME_TAIL.match(value)
-                assert tail is not None
-                value, at = value[tail.end():], at + tail.end()
-            elif value.startswith("\\") and len(value) > 1:  # an escape: "\#" is "#"
-                value, at = value[1:], at + 1
-            self.text(value, at)
-        elif _of(kind, Literal.String.Backtick) or (
-                _of(kind, Name.Label) and value.startswith("@")):
+            self.at = _raw_end(doc, at)
+        elif c == "$":
             self.placeholder()
-        elif _of(kind, Punctuation):
-            self.punctuation(at, value)
-        elif value.startswith("#"):
-            self.modes.append(EXPR if _of(kind, Name) else STATEMENT)
-            self.pending = _of(kind, Name)
-            if value == "#{" or value == "#(":
-                self.modes.append(CODE)
-        # comments and labels vanish
-
-    def punctuation(self, at: int, value: str) -> None:
-        if value == "$":
-            self.placeholder()
-            self.modes.append(MATH)
-        elif value == "]" and self.modes[-1] == BRACKET:
-            self.modes.pop()
-            self.text(value, at)
-        elif value == "]" and len(self.modes) > 1:
-            self.modes.pop()  # the end of a content block
-            if self.modes[-1] != EXPR:
-                self.close()
-        elif value in _BULLETS and self.line_start:
-            self.open(BlockKind.LIST_ITEM)
-        elif value == "~":
+            self.at = _math_end(doc, at)
+        elif (m := (_URL.match(doc, at) if c == "h" else _LABEL.match(doc, at) if c == "<"
+                    else _REFERENCE.match(doc, at) if c == "@" and not (
+                        at and doc[at - 1].isalnum()) else None)) is not None:
+            if c == "h":
+                self.text(m.group(), at)  # the block masks it as a URL
+            elif c == "@":
+                self.placeholder()
+            self.at = m.end()
+        elif c in "*_" and not (at > 0 and doc[at - 1].isalnum()
+                                and doc[at + 1:at + 2].isalnum()):
+            self.at += 1  # strong or emphasis: its words are read, its sign is not
+        elif c == "~":
             self.text(" ", None)
-        elif value == "#{" or value == "#(":
-            self.modes.extend((STATEMENT, CODE))
+            self.at += 1
         else:
-            if value == "[":
-                self.modes.append(BRACKET)
-            self.text(value, at)
+            self.text(c, at)
+            self.at += 1
 
-    def code(self, kind: _TokenType, value: str) -> None:
-        mode = self.modes[-1]
-        if _of(kind, Punctuation):
-            if value == "[":
-                if mode != EXPR:
-                    self.close()  # a cell, a caption: a block of its own
-                self.pending = False
-                self.modes.append(MARKUP)
-            elif value[-1:] in "({":
-                self.modes.append(CODE)
-            elif value in (")", "}") and mode == CODE:
-                self.modes.pop()
-        elif mode == STATEMENT and _of(kind, Text.Whitespace) and "\n" in value:
-            self.modes.pop()
-        elif _of(kind, Comment) and mode == STATEMENT and value.startswith("//"):
-            self.modes.pop()  # a line comment ends the statement's line
+    def newline(self) -> None:
+        """A line break: a blank line ends the paragraph, a heading ends with its line."""
+        doc = self.doc
+        m = _BREAKS.match(doc, self.at)
+        assert m is not None
+        if self.heading or len(_BREAK.findall(m.group())) > 1:
+            self.close()
+        elif self.builder is not None:
+            self.builder.text("\n", None)
+        self.at = m.end()
+        self.line_start()
+
+    def line_start(self) -> None:
+        """At the start of a line: a heading's or list item's marker begins a block."""
+        doc = self.doc
+        while self.at < len(doc) and doc[self.at] in " \t":
+            self.at += 1
+        if (m := _MARKER.match(doc, self.at)) is None:
+            return
+        self.close()
+        self.builder = BlockBuilder(doc, BlockKind.HEADING if m.group()[0] == "="
+                                    else BlockKind.LIST_ITEM)
+        self.heading = m.group()[0] == "="
+        self.at = m.end()
+
+    def hash(self) -> None:
+        """``#`` and the code after it: a statement to the end of its line, a block,
+        or an inline expression (the placeholder, unless content follows its call)."""
+        doc = self.doc
+        start = self.at + 1
+        name = _NAME.match(doc, start)
+        if name is not None and name.group() in _STATEMENTS:
+            self.at = name.end()
+            self.code(None)
+        elif doc[start:start + 1] in ("(", "{"):
+            if doc[start] == "(":
+                self.placeholder()  # an inline expression: #(1 + 2)
+            self.at = start + 1
+            self.code(_CLOSING[doc[start]])
+        elif doc[start:start + 1] == "[":
+            self.at = start + 1
+            self.markup("]")
+        elif name is not None:
+            alone = not doc[_line_start(doc, self.at):self.at].strip()
+            if alone:
+                self.close()  # a call on lines of its own is a block (#figure, #block)
+            self.at = name.end()
+            self.expression()
+            if alone and not doc[self.at:_line_end(doc, self.at)].strip():
+                self.close()
+        else:
+            self.text("#", self.at)
+            self.at = start
+
+    def expression(self) -> None:
+        """The rest of an inline expression after its name: fields, arguments and
+        trailing content blocks (read as part of the sentence)."""
+        doc = self.doc
+        content = False
+        while self.at < len(doc):
+            if (f := _FIELD.match(doc, self.at)) is not None:
+                self.at = f.end()
+            elif doc[self.at] == "(":
+                self.at += 1
+                self.code(")")
+            elif doc[self.at] == "[":
+                self.at += 1
+                content = True
+                self.markup("]")
+            else:
+                break
+        if not content:
+            self.placeholder()
+
+    def code(self, end: str | None) -> None:
+        """Skip code up to ``end`` (consumed), or without one to the end of the line;
+        content blocks in it are read as blocks of their own."""
+        doc = self.doc
+        while self.at < len(doc):
+            c = doc[self.at]
+            if c == end:
+                self.at += 1
+                return
+            if end is None and (c in "\r\n;" or doc.startswith("//", self.at)):
+                self.at += c == ";"
+                return
+            if c == '"':
+                self.at = _string_end(doc, self.at)
+            elif doc.startswith("//", self.at):
+                self.at = _line_end(doc, self.at)
+            elif doc.startswith("/*", self.at):
+                self.at = _comment_end(doc, self.at)
+            elif c in "({":
+                self.at += 1
+                self.code(_CLOSING[c])
+            elif c == "[":
+                self.close()
+                self.at += 1
+                self.markup("]")
+                self.close()
+            elif c == "$":
+                self.at = _math_end(doc, self.at)
+            else:
+                self.at += 1
 
     def text(self, value: str, at: int | None) -> None:
-        if value:
-            self.open(None)
-            assert self.builder is not None
-            self.builder.text(value, at)
-
-    def inline(self, value: str, at: int) -> None:
-        self.open(None)
-        assert self.builder is not None
-        feed(self.builder, value, at, STRONG)
+        if self.builder is None:
+            self.builder = BlockBuilder(self.doc)
+        self.builder.text(value, at)
 
     def placeholder(self) -> None:
-        self.open(None)
-        assert self.builder is not None
-        last = self.builder.pieces[-1] if self.builder.pieces else ("", 0)
-        if last[1] is not None or last[0] not in (PLACEHOLDER, PLACEHOLDER_AFTER_A):
-            self.builder.placeholder()  # once for a raw block's three tokens
-
-    def open(self, kind: BlockKind | None) -> None:
-        """Begin a block of ``kind`` (None: continue the open block, or a paragraph)."""
-        if kind is not None:
-            self.close()
+        """The placeholder noun, once for a run of code, math and raw text."""
         if self.builder is None:
-            self.builder = BlockBuilder(self.doc, kind or BlockKind.PARAGRAPH)
+            self.builder = BlockBuilder(self.doc)
+        pieces = self.builder.pieces
+        if not pieces or pieces[-1][1] is not None or pieces[-1][0] not in (
+                PLACEHOLDER, PLACEHOLDER_AFTER_A):
+            self.builder.placeholder()
 
     def close(self) -> None:
         if self.builder is not None and (block := self.builder.trim().build()) is not None:
             self.blocks.append(block)
         self.builder = None
+        self.heading = False
+
+
+def _line_start(doc: str, at: int) -> int:
+    return max(doc.rfind("\n", 0, at), doc.rfind("\r", 0, at)) + 1
+
+
+def _line_end(doc: str, at: int) -> int:
+    ends = [i for i in (doc.find("\n", at), doc.find("\r", at)) if i >= 0]
+    return min(ends, default=len(doc))
+
+
+def _comment_end(doc: str, at: int) -> int:
+    """After a ``/* … */`` comment (they nest)."""
+    depth = 0
+    for m in _COMMENT.finditer(doc, at):
+        depth += 1 if m.group() == "/*" else -1
+        if depth == 0:
+            return m.end()
+    return len(doc)
+
+
+def _raw_end(doc: str, at: int) -> int:
+    """After raw text: ``` `x` ```, or a block fenced by three or more backticks."""
+    m = _TICKS.match(doc, at)
+    ticks = m.end() - at if m else 1
+    if ticks == 2:
+        return at + 2  # empty raw text
+    end = doc.find("`" * ticks, at + ticks)
+    return len(doc) if end < 0 else end + ticks
+
+
+def _math_end(doc: str, at: int) -> int:
+    """After math: the next ``$`` that is not escaped or in a string."""
+    m = _MATH.match(doc, at + 1)
+    return len(doc) if m is None else m.end()
+
+
+def _string_end(doc: str, at: int) -> int:
+    m = _STRING.match(doc, at)
+    return m.end() if m else at + 1
