@@ -60,6 +60,15 @@ def test_crlf_emphasis_rules_and_unclosed_blocks() -> None:
         extract(broken, "org")
 
 
+def test_environments_dynamic_blocks_and_inline_source() -> None:
+    doc = ("Some text.\n\\begin{equation}\nx = mispeld\n\ny\n\\end{equation}\n"
+           "- item with [[file:x.org::*Heading][a descripton]]\n  #+begin_src sh\n"
+           "  echo wrogn\n  #+end_src\n- item two src_python{print(1)} and {{{macro(argg)}}}.\n"
+           "#+BEGIN: clocktable :scope file\n| clockk |\n#+END:\n")
+    assert blocks(doc) == [(P, "Some text."), (L, "item with a descripton"),
+                           (L, "item two X and X.")]
+
+
 def test_the_language_and_its_chunks() -> None:
     assert language_for("notes.org") == "org"
     assert canonical("org-mode") == "org"

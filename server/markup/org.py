@@ -39,7 +39,8 @@ INLINE = re.compile(
     | \\\([^\n]*?\\\)|\\\[[^\n]*?\\\]                    # \(math\) \[math\]
     | \\[a-zA-Z]+(?:\{{\}})?                             # \alpha entities
     | \{{\{{\{{[^\n]*?\}}\}}\}}                          # {{{{{{macro}}}}}}
-    | (?:src|call)_[\w-]+(?:\[[^\]\n]*\])?[{{(][^\n]*?[}})]  # inline source
+    | src_[\w-]+(?:\[[^\]\n]*\])?\{{[^}}\n]*\}}           # inline source
+    | call_[\w-]+(?:\[[^\]\n]*\])?\([^\n]*?\)(?:\[[^\]\n]*\])?  # inline calls
     | @@[\w-]+:[^\n]*?@@                                 # export snippets
     """,
     re.VERBOSE,
@@ -59,6 +60,10 @@ _PRIORITY = re.compile(r"\[#[A-Za-z0-9]\][ \t]*")
 _TAGS = re.compile(r"[ \t]+:[\w@#%:]+:[ \t]*$")
 _DRAWER = re.compile(r"\s*:[\w-]+:\s*$")
 _END = re.compile(r"\s*:end:\s*$", re.IGNORECASE)
+_DRAWER_END = r"(?::end:|#\+end:)"
+"""How a drawer or a dynamic block ends."""
+_LATEX = re.compile(r"[ \t]*\\begin\{([A-Za-z*]+)\}")
+"""A LaTeX environment (an equation), which Org exports as it is."""
 _SKIPPED_LINE = re.compile(
     r"\s*(?:#(?:\s|$)|:(?:\s|$)|-{5,}\s*$|(?:SCHEDULED|DEADLINE|CLOSED):|CLOCK:)")
 """Comment lines, fixed-width lines, rules, planning and clock lines."""
@@ -72,7 +77,7 @@ _FOOTNOTE = re.compile(r"\[fn:[\w-]+\][ \t]*")
 class _State:
     todo: frozenset[str] = frozenset({"TODO", "DONE"})
     block: str | None = None
-    """The name of the block being skipped (``""`` for a drawer or dynamic block)."""
+    """The end line (a regex) of the block, drawer or environment being skipped."""
     comment_level: int = 0
     """The stars of a ``COMMENT`` headline whose subtree is being skipped."""
     kind: BlockKind = BlockKind.PARAGRAPH
@@ -114,10 +119,15 @@ def _read(line: Line, state: _State, out: Paragraphs) -> None:
     elif (begin := _BEGIN.match(text)) is not None:
         out.close()
         name = (begin.group("name") or "").lower()
-        if (name in _NOT_PROSE or not name) and _closed(out.doc, line, name):
-            state.block = name
+        end = rf"#\+end_{re.escape(name)}" if name else _DRAWER_END
+        if (name in _NOT_PROSE or not name) and _closed(out.doc, line, end):
+            state.block = end
         else:
             state.kind = BlockKind.QUOTE if name in ("quote", "verse") else BlockKind.PARAGRAPH
+    elif (env := _LATEX.match(text)) is not None and _closed(
+            out.doc, line, end := rf"\\end\{{{re.escape(env.group(1))}\}}.*"):
+        out.close()
+        state.block = end
     elif re.match(r"\s*#\+end_", text, re.IGNORECASE):
         out.close()
         state.kind = BlockKind.PARAGRAPH
@@ -128,9 +138,9 @@ def _read(line: Line, state: _State, out: Paragraphs) -> None:
             out.add(keyword.group("value"), line.start + keyword.start("value"),
                     kind or BlockKind.PARAGRAPH)
             out.close()
-    elif _DRAWER.match(text) and not _END.match(text) and _closed(out.doc, line, ""):
+    elif _DRAWER.match(text) and not _END.match(text) and _closed(out.doc, line, _DRAWER_END):
         out.close()
-        state.block = ""
+        state.block = _DRAWER_END
     elif not text.strip() or _SKIPPED_LINE.match(text):
         out.close()
     elif text.lstrip().startswith("|"):
@@ -140,18 +150,15 @@ def _read(line: Line, state: _State, out: Paragraphs) -> None:
         _prose(line, state, out)
 
 
-def _closed(doc: str, line: Line, name: str) -> bool:
-    """Whether a block or drawer opened on ``line`` ends (Org reads one that does not as
-    a paragraph)."""
-    end = rf"#\+end_{re.escape(name)}" if name else r"(?::end:|#\+end:)"
+def _closed(doc: str, line: Line, end: str) -> bool:
+    """Whether a block, drawer or environment opened on ``line`` has its ``end`` line
+    (Org reads one that does not as a paragraph)."""
     found = re.compile(rf"^[ \t]*{end}[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
     return found.search(doc, line.start + len(line.text)) is not None
 
 
-def _block_end(text: str, name: str) -> bool:
-    if name:
-        return re.match(rf"\s*#\+end_{re.escape(name)}\s*$", text, re.IGNORECASE) is not None
-    return _END.match(text) is not None or re.match(r"\s*#\+end:", text, re.I) is not None
+def _block_end(text: str, end: str) -> bool:
+    return re.fullmatch(rf"[ \t]*{end}[ \t]*", text, re.IGNORECASE) is not None
 
 
 def _headline(line: Line, m: re.Match[str], state: _State, out: Paragraphs) -> None:
