@@ -63,10 +63,11 @@ def test_what_lexers_lose_their_place_on() -> None:
     # An escaped dollar is no math; a bracket after a call's arguments is its content; a
     # call on lines of its own is a block; "a@b" is no reference; comments nest.
     doc = ("It costs 5\\$ and #box(width: 1em)[a boxed wrod].\n#block(\n  inset: 2pt,\n)[\n"
-           "  Inside the blok.\n]\nMail a@b.co or see @intro. /* a /* nested */ note */ End.\n")
+           "  Inside the blok.\n]\nMail a@b.co or see @intro. /* a /* nested */ note */ End.\n"
+           "#let open = `(`\nAfter the raw.\n")
     assert blocks(doc) == [
         (P, "It costs 5$ and a boxed wrod."), (P, "Inside the blok."),
-        (P, "Mail X or see X.  End."),
+        (P, "Mail X or see X.  End.\nAfter the raw."),
     ]
 
 

@@ -139,8 +139,8 @@ class _Scanner:
         assert m is not None
         if self.heading or len(_BREAK.findall(m.group())) > 1:
             self.close()
-        elif self.builder is not None:
-            self.builder.text("\n", None)
+        elif self.builder is not None and self.builder.pieces[-1:] != [("\n", None)]:
+            self.builder.text("\n", None)  # once: a line of code between adds none
         self.at = m.end()
         self.line_start()
 
@@ -234,6 +234,8 @@ class _Scanner:
                 self.close()
             elif c == "$":
                 self.at = _math_end(doc, self.at)
+            elif c == "`":
+                self.at = _raw_end(doc, self.at)
             else:
                 self.at += 1
 
