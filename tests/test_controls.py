@@ -50,6 +50,11 @@ ADOC_RULE = ("// prosewise: disable grammar.spelling\nThe wrods and a error.\n\n
 TYP_OFF = ("The frist line.\n\n/* prosewise: off */\nThe wrods here.\n// prosewise: on\n\n"
            "The simpel line.\n")
 TYP_FILE = "= Title\n\nThe wrods here.\n\n// prosewise: ignore-file\n\nThe simpel line.\n"
+ADOC_CODE = ("[source,js]\n----\n// prosewise: ignore-file\n----\n\n"
+             "Write `// prosewise: off` to stop.\nThe wrods here.\n")
+ORG_CODE = ("#+begin_src sh\n# prosewise: ignore-file\n#+end_src\n\n"
+            "The wrods here.\n")
+TYP_CODE = "```js\n// prosewise: ignore-file\n```\n\nThe wrods here.\n"
 C_BLOCK = "/* prosewise: off */\n// The wrods here.\n/* prosewise: on */\n// The simpel line.\n"
 
 CASES = [  # (language, document, hidden, shown): quoted texts of findings
@@ -77,6 +82,9 @@ CASES = [  # (language, document, hidden, shown): quoted texts of findings
     ("asciidoc", ADOC_RULE, {"wrods"}, {"a", "simpel"}),
     ("typst", TYP_OFF, {"wrods"}, {"frist", "simpel"}),
     ("typst", TYP_FILE, {"wrods", "simpel"}, set()),
+    ("asciidoc", ADOC_CODE, set(), {"wrods"}),  # controls in code samples are examples
+    ("org", ORG_CODE, set(), {"wrods"}),
+    ("typst", TYP_CODE, set(), {"wrods"}),
 ]
 
 
