@@ -315,6 +315,8 @@ def test_documents_without_reference_labels_share_one_empty_set() -> None:
     ("Pin v0.4 for now.", "v0.4"),
     ("Build with --release today.", "--release"),
     ("Keep index.d.ts small.", "index.d.ts"),
+    ("Open report.typ next.", "report.typ"),
+    ("Open guide.asciidoc next.", "guide.asciidoc"),
     ("<span>Filename: src/lib.rs</span>", "src/lib.rs"),
 ])
 def test_file_names_paths_and_versions_in_running_text_are_not_prose(
