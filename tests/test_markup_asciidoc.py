@@ -60,6 +60,13 @@ def test_crlf_fences_and_broken_input() -> None:
         extract(broken, "asciidoc")
 
 
+def test_formatting_marks_only_where_they_format() -> None:
+    doc = ("Use snake_case_name, a*b*c, 2*3, *bold* and **un**constrained.\n"
+           "[.lead]#Lead# and \"`quoted`\" and _emph_ and #tag.\n")
+    assert blocks(doc) == [(P, "Use snake_case_name, a*b*c, 2*3, bold and unconstrained.\n"
+                               "Lead and quoted and emph and #tag.")]
+
+
 def test_the_language_and_its_chunks() -> None:
     assert [language_for(n) for n in ("a.adoc", "a.asciidoc", "a.asc")] == ["asciidoc"] * 3
     doc = "----\nx = 1\n\ny = 2\n----\n\nProse.\n"

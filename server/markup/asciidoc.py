@@ -21,6 +21,8 @@ from prosewise.server.markup.guard import never_raises
 from prosewise.server.markup.paragraphs import Paragraphs, lines
 
 _W = r"[^\s\[\]]"
+_ROLE = r"(?:\[[.#%\w-][^\]\n]*\])?"
+"""A role or id before formatted text: ``[.lead]#words#``."""
 INLINE = re.compile(
     rf"""
       (?P<drop1>\[\[[^\]\n]*\]\]|\[\#[\w-]+\]|\(\(\([^)\n]*\)\)\)|[ \t]\+$)  # anchors, index
@@ -34,9 +36,9 @@ INLINE = re.compile(
     | \b(?:link|xref|mailto):{_W}+\[[^\]\n]*\]               # link:target[]
     | <<[^,>\n]+,[ \t]*(?P<keep2>[^>\n]+)>>|<<[^>\n]+>>      # <<id,text>> <<id>>
     | \{{[\w-]+\}}                                           # {{attribute}}
-    | (?:\[[.#%\w-][^\]\n]*\])?(?P<strong>\*\*?)(?=\S)(?P<keep3>[^\n]*?\S)(?P=strong)(?!\w)
-    | (?:\[[.#%\w-][^\]\n]*\])?(?P<em>__?)(?=\S)(?P<keep4>[^\n]*?\S)(?P=em)(?!\w)
-    | (?:\[[.#%\w-][^\]\n]*\])?(?P<mark>\#\#?)(?=\S)(?P<keep5>[^\n]*?\S)(?P=mark)(?!\w)
+    | "`(?P<keep9>[^`\n]+)`"|'`(?P<keep10>[^`\n]+)`'           # "`curved quotes`"
+    | {_ROLE}(?P<twice>\*\*|__|\#\#)(?=\S)(?P<keep3>[^\n]*?\S)(?P=twice)  # **unconstrained**
+    | {_ROLE}(?<![\w*_#])(?P<once>[*_\#])(?=[^\s*_#])(?P<keep4>[^\n]*?[^\s*_#])(?P=once)(?![\w*_#])
     | \^(?P<keep6>\S+?)\^|(?<!~)~(?P<keep7>[^\s~]+?)~(?!~)   # ^super^ ~sub~
     | \(\((?P<keep8>[^()\n]+)\)\)                            # ((index term))
     """,
