@@ -67,6 +67,12 @@ def test_formatting_marks_only_where_they_format() -> None:
                                "Lead and quoted and emph and #tag.")]
 
 
+def test_a_footnote_is_a_block_after_its_paragraph() -> None:
+    doc = "A mark.footnote:[A footnote with a typpo.] and more.\nSecond line.\n\nNext.\n"
+    assert blocks(doc) == [(P, "A mark. and more.\nSecond line."),
+                           (P, "A footnote with a typpo."), (P, "Next.")]
+
+
 def test_the_language_and_its_chunks() -> None:
     assert [language_for(n) for n in ("a.adoc", "a.asciidoc", "a.asc")] == ["asciidoc"] * 3
     doc = "----\nx = 1\n\ny = 2\n----\n\nProse.\n"

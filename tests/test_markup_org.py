@@ -67,6 +67,8 @@ def test_environments_dynamic_blocks_and_inline_source() -> None:
            "#+BEGIN: clocktable :scope file\n| clockk |\n#+END:\n")
     assert blocks(doc) == [(P, "Some text."), (L, "item with a descripton"),
                            (L, "item two X and X.")]
+    doc = "A mark[fn::An inline footnote typpo.] and more.\n"
+    assert blocks(doc) == [(P, "A mark and more."), (P, "An inline footnote typpo.")]
 
 
 def test_the_language_and_its_chunks() -> None:

@@ -7,7 +7,8 @@ under ``[source]``, ``[literal]``…), literal (indented) paragraphs, ``//`` com
 attribute entries, block attribute and anchor lines, block macros (``image::``,
 ``include::``), conditionals and the document header's author and revision lines.
 Inline, monospace, passthroughs, attribute references, math and macros' targets
-stand as the placeholder noun; a link's or cross reference's text is prose.
+stand as the placeholder noun; a link's or cross reference's text is prose, and a
+footnote's is read as a block of its own after its paragraph.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ INLINE = re.compile(
     | \$\$[^\n]*?\$\$                                        # monospace, passthroughs
     | \b(?:pass|stem|latexmath|asciimath|kbd|btn|menu|image|icon|indexterm2?|anchor)
       :{_W}*\[[^\]\n]*\]                                     # inline macros
-    | \bfootnote:[\w-]*\[(?P<drop2>[^\]\n]*)\]               # footnotes (their text apart)
+    | \bfootnote:[\w-]*\[(?P<aside1>[^\]\n]*)\]              # footnotes (their text apart)
     | (?:\b(?:link|xref|mailto):{_W}+|\b(?:https?|ftp|irc)://{_W}+)
       \[(?P<keep1>[^\]\n,"]+)(?:,[^\]\n]*)?\]                # link:target[text], URL[text]
     | \b(?:link|xref|mailto):{_W}+\[[^\]\n]*\]               # link:target[]

@@ -8,7 +8,8 @@ title's and captions' text), property and other drawers, ``#`` comment lines,
 ``COMMENT`` subtrees, fixed-width ``:`` lines, planning lines; in a headline its
 stars, TODO keyword (``#+TODO:`` keywords too), priority and tags. Inline
 ``=verbatim=``, ``~code~``, math, timestamps, macros and bare link targets stand as
-the placeholder noun; a link's description and emphasised words are prose.
+the placeholder noun; a link's description and emphasised words are prose, and an
+inline footnote's text is read as a block of its own after its paragraph.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ INLINE = re.compile(
     | \[\[[^\]\n]*\]\[(?P<keep5>[^\]\n]*)\]\]            # [[target][text]]
     | \[\[[^\]\n]*\]\]                                   # [[target]]
     | [<\[]\d{{4}}-\d\d-\d\d[^>\]\n]*[>\]](?:--[<\[][^>\]\n]*[>\]])?  # timestamps
-    | \[fn:[\w-]*:(?P<keep6>[^\]\n]*)\]                  # [fn::inline footnote]
+    | \[fn:[\w-]*:(?P<aside1>[^\]\n]*)\]                 # [fn::inline footnote]
     | (?P<drop1>\[fn:[\w-]+\]|\[\d*/\d*\]|\[\d*%\]|<<<?[^<>\n]*>>>?)  # marks, cookies
     | \$\$[^$]+\$\$|(?<!\$)\$[^\s$](?:[^$\n]*[^\s$])?\$(?![\w$])  # $math$
     | \\\([^\n]*?\\\)|\\\[[^\n]*?\\\]                    # \(math\) \[math\]

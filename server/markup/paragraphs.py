@@ -4,8 +4,9 @@ Each format's reader decides, line by line, what is prose and what kind of block
 starts; this module keeps the open block and reads the inline markup of each prose
 line with one pattern per format. The pattern's alternatives say what a match is:
 a group named ``keep…`` holds prose (a link's text, bold words: read again with the
-same pattern), a match with a group named ``drop…`` vanishes (an anchor), any other
-match is code, math or a target and stands as the placeholder noun.
+same pattern), one named ``aside…`` holds prose read as a block of its own after the
+paragraph (a footnote's text), a match with a group named ``drop…`` vanishes (an
+anchor), any other match is code, math or a target and stands as the placeholder noun.
 """
 
 from __future__ import annotations
@@ -30,8 +31,14 @@ def lines(text: str) -> Iterator[Line]:
         yield Line(text[start:], start)
 
 
-def feed(builder: BlockBuilder, text: str, start: int, inline: re.Pattern[str]) -> None:
-    """Append ``text`` (document text at ``start``) read with the ``inline`` pattern."""
+Aside = tuple[str, int]
+"""Text to read as a block of its own, and where it starts."""
+
+
+def feed(builder: BlockBuilder, text: str, start: int, inline: re.Pattern[str],
+         asides: list[Aside] | None = None) -> None:
+    """Append ``text`` (document text at ``start``) read with the ``inline`` pattern;
+    asides go to ``asides``."""
     at = 0
     for m in inline.finditer(text):
         if m.end() == m.start():
@@ -39,8 +46,12 @@ def feed(builder: BlockBuilder, text: str, start: int, inline: re.Pattern[str]) 
         builder.text(text[at:m.start()], start + at)
         found = {name: value for name, value in m.groupdict().items() if value is not None}
         keep = next((name for name in found if name.startswith("keep")), None)
+        aside = next((name for name in found if name.startswith("aside")), None)
         if keep is not None:
-            feed(builder, found[keep], start + m.start(keep), inline)
+            feed(builder, found[keep], start + m.start(keep), inline, asides)
+        elif aside is not None:
+            if asides is not None:
+                asides.append((found[aside], start + m.start(aside)))
         elif not any(name.startswith("drop") for name in found):
             builder.placeholder()
         at = m.end()
@@ -55,6 +66,8 @@ class Paragraphs:
     inline: re.Pattern[str]
     blocks: list[Block] = field(default_factory=list)
     builder: BlockBuilder | None = None
+    asides: list[Aside] = field(default_factory=list)
+    """The asides of the open block (its footnotes), read when it closes."""
 
     @property
     def open(self) -> bool:
@@ -70,10 +83,16 @@ class Paragraphs:
         else:
             self.builder.text("\n", None)
         lead = len(text) - len(text.lstrip())
-        feed(self.builder, text.strip(), start + lead, self.inline)
+        feed(self.builder, text.strip(), start + lead, self.inline, self.asides)
 
     def close(self) -> None:
         """End the open block (a blank line, a heading, skipped markup)."""
         if self.builder is not None and (block := self.builder.trim().build()) is not None:
             self.blocks.append(block)
         self.builder = None
+        for text, start in self.asides:
+            builder = BlockBuilder(self.doc)
+            feed(builder, text, start, self.inline)
+            if (block := builder.trim().build()) is not None:
+                self.blocks.append(block)
+        self.asides.clear()
