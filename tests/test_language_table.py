@@ -18,7 +18,7 @@ from prosewise.server.markup import extractors
 from prosewise.server.markup.choice import document_language
 
 TEXT = "We recieve `teh` data.\n"
-TABLE = 'languages = { ".svx" = "markdown", quarto = "markdwn", "mdx" = "latex" }\n'
+TABLE = 'languages = { ".svx" = "markdown", quarto = "markdwn", ".qmd" = "quarto" }\n'
 
 
 def test_the_formats_are_the_extractors() -> None:
@@ -58,5 +58,6 @@ def test_cli_reads_a_suffix_as_the_project_says(
     assert (f"{tmp_path / '.prosewise.toml'}: invalid setting languages.quarto (Input should"
             " be 'markdown', 'latex'") in ran.stderr
     assert "not 'markdwn'); ignored, the other settings apply" in ran.stderr
+    assert 'invalid setting languages.".qmd" (Input should be' in ran.stderr  # a key, quoted
     forced = prosewise("review", "page.svx", "--lite", "--format", "json", "--language", "text")
     assert quoted(forced) == {"recieve", "teh"}  # --language wins over the table
