@@ -27,6 +27,8 @@ CASES = [  # (file, languageId, what stays first, the comment inserted, the rest
      "\\documentclass{article}\n\\begin{document}\n😀 We recieve a error.\n\\end{document}\n"),
     ("guide.rst", "restructuredtext", "", ".. prosewise: disable grammar.spelling\n\n",
      "Guide\n=====\n\nWe recieve a error.\n"),
+    ("page.svx", "plaintext", "", "<!-- prosewise: disable grammar.spelling -->\n",
+     "We recieve a error.\n"),  # read as Markdown, as the project's table says
 ]
 
 
@@ -52,10 +54,11 @@ def edits_of(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
 
 
 @pytest.mark.parametrize(("name", "language", "head", "comment", "rest"), CASES,
-                         ids=[c[1] for c in CASES])
+                         ids=[c[0] for c in CASES])
 async def test_the_comment_hides_the_rule_once_applied(
         tmp_path: Path, name: str, language: str, head: str, comment: str, rest: str) -> None:
     text = head + rest
+    (tmp_path / ".prosewise.toml").write_text('languages = { ".svx" = "markdown" }\n')
     async with fake_editor(tmp_path) as client:
         uri = client.open(name, text, language=language)
         found = await client.diagnostics_for(uri, 1)
