@@ -59,6 +59,12 @@ class SettingsResolver:
         loaded = self._by_project[project]
         return loaded.settings, self.problems(loaded)
 
+    def suffixes(self, folder: str) -> tuple[str, ...]:
+        """The file suffixes the project's ``languages`` table lists: a folder is
+        searched for them too (inputs.py)."""
+        table = self.for_origin(Path(folder))[0].languages
+        return tuple(key for key in table if key.startswith("."))
+
     def problems(self, loaded: ProjectSettings) -> tuple[str, ...]:
         """The settings' problems so far, saying the new ones: a house rule switched off
         for running over its time limit shows up during the reviews."""

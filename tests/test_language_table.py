@@ -46,7 +46,7 @@ def quoted(ran: Ran) -> set[str]:
     return {f["text"] for doc in json.loads(ran.stdout)["files"] for f in doc["suggestions"]}
 
 
-def test_cli_reads_a_suffix_as_the_project_says(
+def test_cli_reads_and_finds_a_suffix_as_the_project_says(
         prosewise: Callable[..., Ran], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "page.svx").write_text(TEXT)
     monkeypatch.chdir(tmp_path)
@@ -59,5 +59,8 @@ def test_cli_reads_a_suffix_as_the_project_says(
             " be 'markdown', 'latex'") in ran.stderr
     assert "not 'markdwn'); ignored, the other settings apply" in ran.stderr
     assert 'invalid setting languages.".qmd" (Input should be' in ran.stderr  # a key, quoted
+    walked = prosewise("review", ".", "--lite", "--format", "json")  # a folder: its .svx too
+    assert [f["path"] for f in json.loads(walked.stdout)["files"]] == ["./page.svx"]
+    assert quoted(walked) == {"recieve"}
     forced = prosewise("review", "page.svx", "--lite", "--format", "json", "--language", "text")
     assert quoted(forced) == {"recieve", "teh"}  # --language wins over the table
