@@ -22,9 +22,10 @@ _MARKUP = "<!-- {} -->"
 COMMENTS = {
     "markdown": _MARKUP, "html": _MARKUP, "latex": "% {}", "restructuredtext": ".. {}",
     **{language: "// {}" for language in LEXERS}, "python": "# {}", "shellscript": "# {}",
+    "org": "# {}", "asciidoc": "// {}", "typst": "// {}",
 }
 """How a control is written, per language id; languages not listed have no comments that
-controls.py reads (plain text, commit messages)."""
+controls.py reads (plain text, commit messages). Each is read back before it is offered."""
 SEPARATE = frozenset({"restructuredtext", *LEXERS})
 """Languages whose control is followed by a blank line: in reStructuredText the next
 lines would belong to the comment, in code a comment right below would be joined to it

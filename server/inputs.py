@@ -22,8 +22,6 @@ from prosewise.server.markup import language_for
 PROSE_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".ltx")
 """What a folder is searched for: documents people write (HTML is more often built, and
 source files are named one by one or by a glob)."""
-MoreSuffixes = Callable[[str], tuple[str, ...]]
-"""The suffixes a folder's project adds to ``PROSE_SUFFIXES`` (its ``languages`` table)."""
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -51,6 +49,10 @@ class Target:
 
     path: str
     error: str | None = None
+
+
+MoreSuffixes = Callable[[str], tuple[str, ...]]
+"""The suffixes a folder's project adds to ``PROSE_SUFFIXES`` (its ``languages`` table)."""
 
 
 def expand(args: list[str], more: MoreSuffixes = lambda folder: ()) -> list[Target]:
