@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from editor import EditorClient, apply_edits, fake_editor
+from editor import FAKE_SERVER, EditorClient, apply_edits, editor, fake_editor
 from lsprotocol import types
 from test_stores import quoted
 
@@ -53,13 +53,16 @@ def edits_of(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
     return list(edit.changes[uri])
 
 
+# VS Code: a versioned edit (documentChanges), UTF-16; Neovim: plain changes, UTF-8, pulls
+@pytest.mark.parametrize("kind", ["visual_studio_code", "neovim"])
 @pytest.mark.parametrize(("name", "language", "head", "comment", "rest"), CASES,
                          ids=[c[0] for c in CASES])
 async def test_the_comment_hides_the_rule_once_applied(
-        tmp_path: Path, name: str, language: str, head: str, comment: str, rest: str) -> None:
+        tmp_path: Path, kind: str, name: str, language: str, head: str, comment: str,
+        rest: str) -> None:
     text = head + rest
     (tmp_path / ".prosewise.toml").write_text('languages = { ".svx" = "markdown" }\n')
-    async with fake_editor(tmp_path) as client:
+    async with editor(kind, tmp_path, flags=("--lite",), server=FAKE_SERVER) as client:
         uri = client.open(name, text, language=language)
         found = await client.diagnostics_for(uri, 1)
         assert quoted(found) == {"recieve", "a"}
