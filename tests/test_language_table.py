@@ -1,6 +1,6 @@
 """The per-project language table (``languages`` in the settings): a language id or a file
 suffix the built-in table does not know is read as the format the project names, in the
-CLI as in the server (tests/lsp/test_language_table.py); a value that names no format is
+CLI as in the server (tests/lsp/test_project_languages.py); a value that names no format is
 reported by name and dropped. Planted: a misspelling in prose and one in a code span,
 which only Markdown's reading leaves out."""
 
