@@ -43,6 +43,7 @@ from prosewise.server.lsp.protocol import MalformedMessage, ProsewiseProtocol
 from prosewise.server.lsp.rewrites import Rewriter
 from prosewise.server.lsp.stream import CHUNK, Framing, PipeReader, Read
 from prosewise.server.lsp.waves import Waves
+from prosewise.server.markup.choice import document_language
 from prosewise.server.memory import WorkspaceMemory
 from prosewise.server.pipeline import Pipeline, Review
 
@@ -254,6 +255,7 @@ class ProsewiseServer(LanguageServer):
             log.warning("not checking %s: too large or binary", uri)
             return Checked(uri, version, None, lines, revision=revision)
         settings = self.settings_for(path)
+        language = document_language(language, path.name, settings.languages)
         dialect = settings.goals.dialect
         if not self.partial:
             await self.waves.first_loaded(dialect)
