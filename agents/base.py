@@ -79,6 +79,13 @@ class CheckContext:
                                      defer=self.defer)
             self._hits = asyncio.ensure_future(job)
 
+    def stop_engines(self) -> None:
+        """Cancel the engines' check if it still runs: the block's check has ended
+        without it (cancelled by a newer edit or the server shutting down). Shielded
+        from each agent, it ran on, and then scheduled work on the closed pool."""
+        if self._hits is not None and not self._hits.done():
+            self._hits.cancel()
+
     async def engine_hits(self, block: Block) -> EngineHits:
         """The offline engines' hits for this block, shared by all agents of the check."""
         self.start_engines(block)

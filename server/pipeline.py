@@ -275,10 +275,13 @@ class Pipeline:
         checks = [self._run_agent(a, block, ctx, hit, budget)
                   for a, hit in zip(enabled, cached, strict=True)]
         with noting as unasked:  # what the model pass asks later (model_pass.py)
-            if run.defer and inline:  # no engine to wait for: a task costs more than a cell
-                results = [await check for check in checks]
-            else:
-                results = await asyncio.gather(*checks)
+            try:
+                if run.defer and inline:  # no engine to wait for: a task costs more than a cell
+                    results = [await check for check in checks]
+                else:
+                    results = await asyncio.gather(*checks)
+            finally:
+                ctx.stop_engines()
         failed = {a.name.value for a, (_, status) in zip(enabled, results, strict=True)
                   if status == "failed"}
         waiting = ctx.waiting.union(failed)

@@ -4,14 +4,21 @@ and in batches of any size."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import threading
+from dataclasses import dataclass, field
+
 import pytest
-from fake_engine import fake_hub
+from fake_engine import FakeEngine, fake_hub
 
 import prosewise.server.pipeline as pipeline_module
 from prosewise.agents.base import CheckContext
+from prosewise.agents.engines.hits import HARPER, LINGO, Hits
+from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.model import AgentName, Block, Finding
 from prosewise.agents.registry import default_agents
-from prosewise.agents.settings import Settings
+from prosewise.agents.settings import Dialect, Settings
 from prosewise.server.pipeline import Pipeline
 
 ROWS = [
@@ -59,3 +66,37 @@ async def test_batches_find_what_each_block_alone_finds(
     assert len(alone) > 40
     assert batched == alone
     assert single == alone
+
+
+@dataclass
+class GatedEngine(FakeEngine):
+    """A fake engine whose checks wait for ``gate`` (and say when one has begun)."""
+
+    gate: threading.Event = field(default_factory=threading.Event)
+    began: threading.Event = field(default_factory=threading.Event)
+
+    def hits(self, text: str, dialect: Dialect, words: tuple[str, ...]) -> Hits:
+        self.began.set()
+        self.gate.wait(timeout=30)
+        return super().hits(text, dialect, words)
+
+
+@pytest.mark.parametrize("batched", [True, False])
+async def test_a_cancelled_review_leaves_no_engine_check_behind(batched: bool) -> None:
+    """A review cancelled while the first engine checks (a keystroke's early check),
+    then the pipeline closed (the server shutting down): no engine check of it is left
+    to schedule work on the closed pool ("cannot schedule new futures after shutdown")."""
+    harper = GatedEngine(HARPER)
+    p = Pipeline(agents=default_agents() if batched else [OneByOne(a) for a in default_agents()],
+                 engines=EngineHub(harper=harper, lingo=FakeEngine(LINGO)))
+    review = asyncio.create_task(p.review("She have a cat.\n", "markdown", Settings(),
+                                          early=True))
+    assert await asyncio.to_thread(harper.began.wait, 30)
+    review.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await review
+    p.close()
+    harper.gate.set()
+    left = asyncio.all_tasks() - {asyncio.current_task()}
+    outcomes = await asyncio.gather(*left, return_exceptions=True)
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
