@@ -45,9 +45,10 @@ class Checked:
     """The engines and agents it went without (only complete checks are cached)."""
 
 
-def agent_key(agent: Agent, block: Block, digest: str) -> Hashable:
-    """The finding cache's key for one agent's findings on one block."""
-    return (agent.name.value, block.digest, digest)
+def agent_key(agent: Agent, block: str, digest: str) -> Hashable:
+    """The finding cache's key for one agent's findings on one block (``block``: its
+    ``Block.digest``, a hash computed on each read), under settings of ``digest``."""
+    return (agent.name.value, block, digest)
 
 
 @dataclass
@@ -67,7 +68,8 @@ class Batches:
 
     async def check(self, blocks: Sequence[Block]) -> list[Checked]:
         """Each block's findings: the cached ones, the others from one call per agent."""
-        keys = [[agent_key(a, b, self.digest) for a in self.agents] for b in blocks]
+        keys = [[agent_key(a, d, self.digest) for a in self.agents]
+                for d in (b.digest for b in blocks)]
         cached = [[self.cache.get(k) for k in row] for row in keys]
         asked = [i for i, row in enumerate(cached) if None in row]
         answers = await asyncio.gather(*(

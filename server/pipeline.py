@@ -199,7 +199,7 @@ class Pipeline:
                 self.parts.pop((review.context, review.labels, c.text), None)
                 for block in c.part.blocks:
                     for agent in self.agents:
-                        self.cache.drop(agent_key(agent, block, digest))
+                        self.cache.drop(agent_key(agent, block.digest, digest))
                 chunks[i] = Chunk(c.text, replace(c.part, waiting=c.waiting | {source}))
         return replace(review, chunks=tuple(chunks), waiting=review.waiting | {source})
 
@@ -210,7 +210,7 @@ class Pipeline:
         for block in (b for c in replaced for b in c.part.blocks):
             if block.digest not in kept:
                 for agent in self.agents:
-                    self.cache.drop(agent_key(agent, block, digest))
+                    self.cache.drop(agent_key(agent, block.digest, digest))
 
     async def _check_chunk(self, chunk: str, run: _Run,
                            room: asyncio.Semaphore) -> tuple[Part, int]:
@@ -266,7 +266,7 @@ class Pipeline:
                               early=run.early, defer=run.defer, inline=inline, llm=self.llm,
                               budget=budget)
         enabled = [a for a in self.agents if run.settings.agent_enabled(a.name)]
-        keys = [agent_key(a, block, run.digest) for a in enabled]
+        keys = [agent_key(a, block.digest, run.digest) for a in enabled]
         cached = [self.cache.get(key) for key in keys]
         if None in cached:
             ctx.start_engines(block)
