@@ -114,6 +114,8 @@ class Pipeline:
         llm: LlmChecks | None = None,
     ) -> None:
         self.agents = list(agents) if agents is not None else default_agents()
+        self.plain = [a for a in self.agents if isinstance(a, PlainAgent)]
+        """The agents that have a batched check (a protocol check is slow: once, here)."""
         self.pool = pool or ThreadPoolExecutor(
             max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="prosewise"
         )
@@ -252,7 +254,7 @@ class Pipeline:
         """The batched check (batched.py) when every enabled agent has one and no model
         takes part (its questions are per block); else None: each block on its own."""
         enabled = [a for a in self.agents if run.settings.agent_enabled(a.name)]
-        plain = [a for a in enabled if isinstance(a, PlainAgent)]
+        plain = [a for a in self.plain if run.settings.agent_enabled(a.name)]
         if self.llm is not None or len(plain) < len(enabled):
             return None
         return Batches(plain, self.engines, self.pool, self.cache, run.settings, run.digest,
