@@ -72,17 +72,15 @@ class Batches:
                 for d in (b.digest for b in blocks)]
         cached = [[self.cache.get(k) for k in row] for row in keys]
         asked = [i for i, row in enumerate(cached) if None in row]
-        answers = await asyncio.gather(*(
-            self.engines.check(blocks[i].text, self.settings, self.pool, early=self.early,
-                               defer=self.defer) for i in asked))
-        hits: dict[int, EngineHits] = dict(zip(asked, answers, strict=True))
+        hits = await self._hits(blocks, asked)
         inline = sum(len(blocks[i].text) for i in asked) < INLINE_CHARS
         fresh: list[dict[int, list[Finding] | None]] = []
         for j, agent in enumerate(self.agents):
             todo = [i for i in asked if cached[i][j] is None]
-            ran = await self._run(agent, [blocks[i] for i in todo], [hits[i] for i in todo],
+            ready = [i for i in todo if i in hits]  # the others failed: see ``_hits``
+            ran = await self._run(agent, [blocks[i] for i in ready], [hits[i] for i in ready],
                                   inline)
-            fresh.append(dict(zip(todo, ran, strict=True)))
+            fresh.append({**dict.fromkeys(todo), **dict(zip(ready, ran, strict=True))})
         out: list[Checked] = []
         for i, block in enumerate(blocks):
             known = hits.get(i)
@@ -97,6 +95,24 @@ class Batches:
                         self.cache.put(key, new)
             out.append(Checked(to_document(block, found), sum(i in f for f in fresh), waiting))
         return out
+
+    async def _hits(self, blocks: Sequence[Block], asked: list[int]) -> dict[int, EngineHits]:
+        """The engines' hits on ``blocks[i]`` for each ``i`` asked; a block whose engine
+        check raised has none, and its agents count as failed on it (as each agent's
+        ``check`` did when its ``engine_hits`` raised): the batch's others go on."""
+        answers = await asyncio.gather(*(
+            self.engines.check(blocks[i].text, self.settings, self.pool, early=self.early,
+                               defer=self.defer) for i in asked), return_exceptions=True)
+        hits: dict[int, EngineHits] = {}
+        for i, answer in zip(asked, answers, strict=True):
+            if isinstance(answer, EngineHits):
+                hits[i] = answer
+            elif isinstance(answer, Exception):
+                log.error("the engines failed on a block; its findings are skipped",
+                          exc_info=answer)
+            else:
+                raise answer
+        return hits
 
     async def _run(self, agent: PlainAgent, blocks: list[Block], hits: list[EngineHits],
                    inline: bool) -> list[list[Finding] | None]:
