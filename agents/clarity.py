@@ -9,11 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from prosewise.agents.base import CheckContext
+from prosewise.agents.engines.hits import EngineHits
 from prosewise.agents.llm.clarity import clarity_rewrites
 from prosewise.agents.model import AgentName, Block, Finding
-from prosewise.agents.ruleagent import code_finding, data_table, finished_findings, tidy_deletions
+from prosewise.agents.ruleagent import (
+    code_finding,
+    code_rule,
+    data_findings,
+    data_table,
+    tidy_deletions,
+)
 from prosewise.agents.rules import Rule
-from prosewise.agents.settings import Audience, Goals
+from prosewise.agents.settings import Audience, Goals, Settings
 from prosewise.agents.text import reading_grade, sentences, word_count
 
 LONG_SENTENCE = "clarity.long-sentence"
@@ -77,8 +84,14 @@ class ClarityAgent:
     async def check(self, block: Block, ctx: CheckContext) -> list[Finding]:
         """Findings of the clarity data rules, engine readability hits and long sentences;
         with a model, rewrites of the sentences they flag."""
-        found = await finished_findings(self.name, LONG_SENTENCE, finish, block, ctx)
+        found = await ctx.plain(self, block)
         if ctx.llm is None or not ctx.settings.llm.model:
             return found
         return found + ctx.from_model(
             await clarity_rewrites(ctx.llm, block.text, found, ctx.settings))
+
+    def check_plain(self, block: Block, hits: EngineHits, settings: Settings) -> list[Finding]:
+        """The data rules' and engines' findings, tidied, plus long sentences."""
+        found = data_findings(self.name, block.text, hits, settings)
+        rule = code_rule(self.name, LONG_SENTENCE, settings.house_rules)
+        return finish(found, block.text, rule, settings.goals)

@@ -23,6 +23,7 @@ from prosewise.agents.engines.hub import EngineHit, EngineHits
 from prosewise.agents.llm.grammar import model_corrections
 from prosewise.agents.model import AgentName, Block, BlockKind, Finding, Severity
 from prosewise.agents.routing import route, routing_table, to_finding
+from prosewise.agents.settings import Settings
 from prosewise.agents.text import lead_in
 
 NAME_FACTOR = 0.4
@@ -59,9 +60,19 @@ class GrammarAgent:
         found = grammar_findings(hits, block.text)
         if asked is not None and (extra := ctx.from_model(await asked)):
             found = merge_agreeing([*found, *extra], block.text)
-        if block.kind is BlockKind.COMMENT:
-            found = [f for f in found if not lowercase_start(f, block.text)]
-        return found
+        return in_block(found, block)
+
+    def check_plain(self, block: Block, hits: EngineHits, settings: Settings) -> list[Finding]:
+        """The engines' grammar findings (pure: the batched path for small blocks)."""
+        return in_block(grammar_findings(hits, block.text), block)
+
+
+def in_block(found: list[Finding], block: Block) -> list[Finding]:
+    """``found`` without what the kind of block excuses: code comments start in lower
+    case by convention."""
+    if block.kind is BlockKind.COMMENT:
+        return [f for f in found if not lowercase_start(f, block.text)]
+    return found
 
 
 def grammar_findings(hits: EngineHits, text: str) -> list[Finding]:

@@ -10,20 +10,20 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from prosewise.agents.base import CheckContext
-from prosewise.agents.model import AgentName, Block, EditKind, Finding, Replacement, Source
+from prosewise.agents.engines.hits import EngineHits
+from prosewise.agents.model import AgentName, EditKind, Finding, Replacement, Source
 from prosewise.agents.patterns import PATTERN_TIME_LIMIT
 from prosewise.agents.routing import route, to_finding
 from prosewise.agents.rules import Rule, RuleError, builtin_rules, fill, find_all, parse_rule
 from prosewise.agents.setting_files import file_problem, read_settings_file
-from prosewise.agents.settings import Goals, file_stamp
+from prosewise.agents.settings import Goals, Settings, file_stamp
 from prosewise.agents.text import lead_in, word_at
 
 log = logging.getLogger(__name__)
@@ -133,12 +133,11 @@ def applicable_rules(agent: AgentName, house: tuple[str, ...], goals: Goals) -> 
     return tuple(r for r in rules_for(agent, house) if r.applies(goals))
 
 
-async def data_rule_findings(agent: AgentName, block: Block, ctx: CheckContext) -> list[Finding]:
+def data_findings(agent: AgentName, text: str, hits: EngineHits,
+                  settings: Settings) -> list[Finding]:
     """Findings of an agent's data rules plus the engine rules routed to it."""
-    rules = applicable_rules(agent, ctx.settings.house_rules, ctx.settings.goals)
-    found = await ctx.run(find_all, rules, block.text)
-    hits = await ctx.engine_hits(block)
-    return found + [to_finding(h, block.text) for h in hits.all() if route(h) is agent]
+    rules = applicable_rules(agent, settings.house_rules, settings.goals)
+    return find_all(rules, text) + [to_finding(h, text) for h in hits.all() if route(h) is agent]
 
 
 @lru_cache(maxsize=32)
@@ -151,20 +150,6 @@ def data_table(agent: AgentName, filename: str) -> dict[str, Any]:
 def code_rule(agent: AgentName, rule_id: str, house: tuple[str, ...] = ()) -> Rule | None:
     """The table of a rule implemented in code (its message, goals and examples)."""
     return next((r for r in rules_for(agent, house) if r.id == rule_id), None)
-
-
-Finish = Callable[[list[Finding], str, Rule | None, Goals], list[Finding]]
-"""An agent's code step over its data rules' findings: (found, text, code rule, goals)."""
-
-
-async def finished_findings(
-    agent: AgentName, rule_id: str, finish: Finish, block: Block, ctx: CheckContext,
-) -> list[Finding]:
-    """The agent's data-rule findings passed through its ``finish`` in the worker pool,
-    with the table of its code rule ``rule_id`` (None when a house file lacks it)."""
-    found = await data_rule_findings(agent, block, ctx)
-    rule = code_rule(agent, rule_id, ctx.settings.house_rules)
-    return await ctx.run(finish, found, block.text, rule, ctx.settings.goals)
 
 
 def code_finding(

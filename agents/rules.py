@@ -316,11 +316,21 @@ whole block."""
 def find_all(rules: Iterable[Rule], text: str) -> list[Finding]:
     """All findings of these data rules (chosen for the goals already)."""
     if len(text) <= SCAN_CHARS:
-        return [f for rule in rules for f in rule.find(text)]
+        return [f for rule in rules if _may_match(rule, text) for f in rule.find(text)]
     ranges = _line_ranges(text)
     return [f for rule in rules
             for f in (rule.find(text) if isinstance(rule.pattern, TimedPattern)
                       else (f for lines in ranges for f in rule.find(text, lines)))]
+
+
+def _may_match(rule: Rule, text: str) -> bool:
+    """Whether the rule can find anything in ``text``: a built-in pattern is searched
+    first. Why: most blocks match none of an agent's rules, and one ``search`` (C code)
+    costs less than setting up a scan (a table cell: 0.75 -> 0.42 s for 13,000 cells'
+    data rules). A house rule's timed pattern is not run twice."""
+    if isinstance(rule.pattern, re.Pattern):
+        return rule.pattern.search(text) is not None
+    return rule.pattern is not None
 
 
 def _line_ranges(text: str) -> list[tuple[int, int]]:

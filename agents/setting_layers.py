@@ -9,6 +9,8 @@ dropped and named in one sentence while the layer's other keys stay in force.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,6 +21,9 @@ ROUNDS = 4
 """Validation passes before a layer that still fails is dropped whole: each pass drops
 every key it names, so a second is needed only for an error pydantic reports once the
 first is gone."""
+
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+"""A TOML bare key."""
 
 
 def without_unset(layer: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +51,7 @@ def valid_part(layer: dict[str, Any], label: str, prefix: str = "") -> tuple[
                 break
             for path, error in paths.items():
                 layer = _without(layer, path)
-                problems.append(f"{label}: invalid setting {prefix}{'.'.join(path)} "
+                problems.append(f"{label}: invalid setting {prefix}{_dotted(path)} "
                                 f"({_what(error)}); ignored, the other settings apply")
         else:
             return layer, problems
@@ -70,6 +75,12 @@ def _bad_paths(layer: dict[str, Any], exc: ValidationError) -> dict[tuple[str, .
         if key and not any(key[:i] in found for i in range(1, len(key) + 1)):
             found[key] = error
     return found
+
+
+def _dotted(path: tuple[str, ...]) -> str:
+    """A key path as TOML writes it: a key that is not bare quoted (``languages.".svx"``,
+    ``rules."style.passive-voice"``), so a dot in a key is not read as a level."""
+    return ".".join(p if _BARE.fullmatch(p) else json.dumps(p) for p in path)
 
 
 def _without(layer: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from pydantic.alias_generators import to_camel
 
 from prosewise.agents.engines.lt_settings import LanguageToolSettings
 from prosewise.agents.llm.config import LlmSettings
-from prosewise.agents.markup_settings import LatexSettings
+from prosewise.agents.markup_settings import Format, LanguageKey, LatexSettings
 from prosewise.agents.model import AgentName
 from prosewise.agents.setting_files import confined, read_settings_file
 from prosewise.agents.user_config import UserConfig
@@ -154,6 +154,11 @@ class Settings(_Model):
     """A LanguageTool server as a third grammar engine (off unless ``url`` or
     ``public_api`` is set). Like ``llm``: a project file may set it only in a folder the
     user trusts."""
+    languages: dict[LanguageKey, Format] = Field(default_factory=dict)
+    """Which format files are read as, beyond the built-in table: a language id as the
+    editor sends it, or a file suffix with its dot, to a format Prosewise reads, e.g.
+    {"mdx": "markdown", ".svx": "markdown"}. Before the editor's language id; the CLI's
+    --language wins. A project file may set it."""
     latex: LatexSettings = LatexSettings()
     """How LaTeX documents are read: more commands and environments that are not
     prose."""

@@ -14,11 +14,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from prosewise.agents.base import CheckContext
+from prosewise.agents.engines.hits import EngineHits
 from prosewise.agents.llm.style import guide_findings
 from prosewise.agents.model import AgentName, Block, Finding
-from prosewise.agents.ruleagent import code_rule, data_rule_findings, data_table
+from prosewise.agents.ruleagent import code_rule, data_findings, data_table
 from prosewise.agents.rules import Rule
-from prosewise.agents.settings import Goals
+from prosewise.agents.settings import Goals, Settings
 
 PASSIVE_RULE = "style.passive-voice"
 AGENT_BONUS = 0.15
@@ -141,19 +142,18 @@ class StyleAgent:
         asked = None
         if ctx.llm is not None and ctx.settings.llm.model:
             asked = asyncio.ensure_future(guide_findings(ctx.llm, block.text, ctx.settings))
-        found = await self._offline(block, ctx)
+        found = await ctx.plain(self, block)
         if asked is None:
             return found
         return found + ctx.from_model(await asked)
 
-    async def _offline(self, block: Block, ctx: CheckContext) -> list[Finding]:
-        passive = code_rule(self.name, PASSIVE_RULE, ctx.settings.house_rules)
-        data_job = data_rule_findings(self.name, block, ctx)
+    def check_plain(self, block: Block, hits: EngineHits, settings: Settings) -> list[Finding]:
+        """Data-rule and engine findings, and passive voice where no data rule covers it."""
+        data = data_findings(self.name, block.text, hits, settings)
+        passive = code_rule(self.name, PASSIVE_RULE, settings.house_rules)
         if passive is None:
-            return await data_job
-        data, voice = await asyncio.gather(
-            data_job, ctx.run(passive_findings, block.text, passive, ctx.settings.goals)
-        )
+            return data
+        voice = passive_findings(block.text, passive, settings.goals)
         return data + [v for v in voice if not _overlaps_any(v, data)]
 
 

@@ -13,11 +13,12 @@ import re
 from dataclasses import replace
 
 from prosewise.agents.base import CheckContext
+from prosewise.agents.engines.hits import EngineHits
 from prosewise.agents.llm.tone import tone_rewrites
 from prosewise.agents.model import AgentName, Block, Finding, Replacement, Severity
-from prosewise.agents.ruleagent import code_finding, finished_findings, tidy_deletions
+from prosewise.agents.ruleagent import code_finding, code_rule, data_findings, tidy_deletions
 from prosewise.agents.rules import Rule
-from prosewise.agents.settings import Goals, Intent
+from prosewise.agents.settings import Goals, Intent, Settings
 from prosewise.agents.text import lead_in, sentences
 
 EXCLAMATION = "tone.exclamation"
@@ -31,6 +32,8 @@ _OPENING_MARKS = frozenset("\"'“‘(")
 
 def exclamations(text: str, rule: Rule) -> list[Finding]:
     """Runs like "!!" (fix: one "!"), and every "!" after the first in a paragraph (fix: ".")."""
+    if "!" not in text:  # most blocks: no need to find their sentences
+        return []
     out: list[Finding] = []
     ends = {e for _, e in sentences(text)}
     for seen, m in enumerate(_BANGS.finditer(text), start=1):
@@ -102,5 +105,11 @@ class ToneAgent:
         if ctx.llm is not None and ctx.settings.llm.model:
             asked = asyncio.ensure_future(
                 tone_rewrites(ctx.llm, block.text, block.kind, ctx.settings))
-        found = await finished_findings(self.name, EXCLAMATION, finish, block, ctx)
+        found = await ctx.plain(self, block)
         return found if asked is None else found + ctx.from_model(await asked)
+
+    def check_plain(self, block: Block, hits: EngineHits, settings: Settings) -> list[Finding]:
+        """The data rules' and engines' findings, filtered and weighed, plus exclamations."""
+        found = data_findings(self.name, block.text, hits, settings)
+        rule = code_rule(self.name, EXCLAMATION, settings.house_rules)
+        return finish(found, block.text, rule, settings.goals)

@@ -24,6 +24,7 @@ from prosewise.agents.user_config import UserConfig, load_user_config
 from prosewise.merge.explain import format_decisions
 from prosewise.merge.model import Ranking
 from prosewise.server.inputs import Source, Target, read_source
+from prosewise.server.markup.choice import document_language
 from prosewise.server.memory import WorkspaceMemory, store_root
 from prosewise.server.pipeline import Pipeline, Review
 from prosewise.server.report import FileReport
@@ -57,6 +58,12 @@ class SettingsResolver:
             self._by_project[project] = load_project(origin, self.overrides, user=self.user)
         loaded = self._by_project[project]
         return loaded.settings, self.problems(loaded)
+
+    def suffixes(self, folder: str) -> tuple[str, ...]:
+        """The file suffixes the project's ``languages`` table lists: a folder is
+        searched for them too (inputs.py)."""
+        table = self.for_origin(Path(folder))[0].languages
+        return tuple(key for key in table if key.startswith("."))
 
     def problems(self, loaded: ProjectSettings) -> tuple[str, ...]:
         """The settings' problems so far, saying the new ones: a house rule switched off
@@ -118,8 +125,10 @@ async def review_one(pipeline: Pipeline, target: Target, resolver: SettingsResol
         return FileReport(source.path, errors=(source.error or "skipped",), skipped=True)
     settings, _ = resolver.for_origin(source.origin)
     memory = resolver.memory_for(source.origin)
+    language = options.language or document_language(
+        source.language, source.path, settings.languages)  # --language wins
     try:
-        review = await pipeline.review(source.text, source.language,
+        review = await pipeline.review(source.text, language,
                                        memory.applied_to(settings, source.origin))
     except Exception as exc:  # a bug on one document must not lose the others' results
         log.debug("review of %s failed", source.path, exc_info=True)

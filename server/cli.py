@@ -223,8 +223,8 @@ def run_review(args: argparse.Namespace) -> int:
     from prosewise.server.pipeline import Pipeline
     from prosewise.server.progress import progress
 
-    targets = expand(args.paths)
     resolver = SettingsResolver(overrides_from(args), warn=_error)
+    targets = expand(args.paths, resolver.suffixes)
     options = BatchOptions(max_bytes=args.max_bytes, language=args.language,
                            stdin_name=args.stdin_filename, explain=args.explain)
     checks = model_checks() if args.llm else None

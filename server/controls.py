@@ -30,7 +30,8 @@ MARKERS = ("prosewise:", "harper:", "ltex:", "LTeX:", "LTEX:")
 _MARKUP = r"<!--"
 OPENERS = {
     "markdown": _MARKUP, "html": _MARKUP, "latex": r"%", "restructuredtext": r"\.\.",
-    "plaintext": None, "git-commit": None,
+    "plaintext": None, "git-commit": None, "org": r"#[ \t]", "asciidoc": r"//",
+    "typst": r"//|/\*",
 }
 """Comment openers per language id (a regex), looked for before a directive on its line
 (scanning for the openers first took 19 ms per check of a 560 KB Python file);
@@ -42,7 +43,16 @@ _DIRECTIVE = re.compile(
     r"|(?:disable|enable)(?:[ \t]+[\w.\-]+(?:[ \t]*,[ \t]*[\w.\-]+)*)?)(?![\w\-])"
     r"|(?i:ltex):[ \t]*(?i:enabled)[ \t]*=[ \t]*(?P<ltex>(?i:true|false))"
     r"|(?P<harper>(?i:harper):[ \t]?ignore)")
-_FENCE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
+_FENCES = {
+    "markdown": re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE),
+    "asciidoc": re.compile(r"^(?:-{4,}|\.{4,}|\+{4,}|```)[ \t]*\r?$", re.MULTILINE),
+    "org": re.compile(r"^[ \t]*#\+(?:begin|end)_(?:src|example|export)\b", re.M | re.I),
+    "typst": re.compile(r"```"),
+}
+"""What opens and closes a code block, in the formats that show code: a control inside
+one is an example."""
+_INLINE_CODE = {"markdown": "`", "asciidoc": "`", "org": "=~", "typst": "`"}
+"""What begins inline code (a control after one on its line is an example)."""
 _BLANK = re.compile(r"\n[ \t]*\r?\n|\r[ \t]*\r")
 _EVERY = frozenset({""})
 """The prefix of every rule."""
@@ -103,7 +113,7 @@ def read_controls(text: str, language: str) -> Controls:
     comment = re.compile(opener)
     found = (m for at in sorted(_occurrences(text)) if (m := _DIRECTIVE.match(text, at))
              and comment.search(text, _line_start(text, at), at)
-             and not (language == "markdown" and _shown_as_code(text, at)))
+             and not _shown_as_code(text, at, language))
     return Controls(tuple(_ranges(text, found)))
 
 
@@ -148,12 +158,16 @@ def _ranges(text: str, found: Iterable[re.Match[str]]) -> Iterable[Hidden]:
         yield Hidden(first, len(text), rules, label)
 
 
-def _shown_as_code(text: str, at: int) -> bool:
-    """Whether a Markdown control is an example in code (a backtick before it on its
-    line, or an open fence above it): a page that documents the controls must not obey
-    them."""
-    return ("`" in text[_line_start(text, at):at]
-            or len(_FENCE.findall(text, 0, _line_start(text, at))) % 2 == 1)
+def _shown_as_code(text: str, at: int, language: str) -> bool:
+    """Whether a control is an example in code (inline code before it on its line, or
+    an open code block above it): a page that documents the controls must not obey
+    them, nor a code sample's own comment."""
+    fence = _FENCES.get(language)
+    if fence is None:
+        return False
+    start = _line_start(text, at)
+    return (any(c in text[start:at] for c in _INLINE_CODE[language])
+            or len(fence.findall(text, 0, start)) % 2 == 1)
 
 
 def _line_start(text: str, at: int) -> int:

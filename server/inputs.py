@@ -13,15 +13,16 @@ import fnmatch
 import glob
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from prosewise.server.markup import language_for
 
-PROSE_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".ltx")
+PROSE_SUFFIXES = (".md", ".markdown", ".txt", ".tex", ".ltx", ".adoc", ".asciidoc", ".org",
+                  ".typ")
 """What a folder is searched for: documents people write (HTML is more often built, and
-source files are named one by one or by a glob)."""
+source files are named one by one or by a glob; ``.asc`` is also a PGP signature's)."""
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -51,12 +52,17 @@ class Target:
     error: str | None = None
 
 
-def expand(args: list[str]) -> list[Target]:
-    """Files named by the arguments, in order, each once; errors for arguments that name none."""
+MoreSuffixes = Callable[[str], tuple[str, ...]]
+"""The suffixes a folder's project adds to ``PROSE_SUFFIXES`` (its ``languages`` table)."""
+
+
+def expand(args: list[str], more: MoreSuffixes = lambda folder: ()) -> list[Target]:
+    """Files named by the arguments, in order, each once; errors for arguments that name
+    none. A folder is searched for ``PROSE_SUFFIXES`` and the suffixes ``more`` gives it."""
     seen: set[str] = set()
     out: list[Target] = []
     for arg in args:
-        for target in _targets(arg):
+        for target in _targets(arg, more):
             key = target.path if target.error or target.path == STDIN else _identity(target.path)
             if key not in seen:
                 seen.add(key)
@@ -68,19 +74,19 @@ def _identity(path: str) -> str:
     return os.path.normcase(os.path.realpath(path))
 
 
-def _targets(arg: str) -> Iterator[Target]:
+def _targets(arg: str, more: MoreSuffixes) -> Iterator[Target]:
     if arg == STDIN:
         yield Target(STDIN)
     elif os.path.isdir(arg):
-        found = list(prose_files(arg))
+        found = list(prose_files(arg, more(arg)))
         yield from found or [Target(arg, "skipped: no prose files (*.md, *.txt, *.tex, ...)")]
     elif os.path.lexists(arg) or not glob.has_magic(arg):
         yield Target(arg)
     else:
-        yield from _glob(arg)
+        yield from _glob(arg, more)
 
 
-def _glob(pattern: str) -> Iterator[Target]:
+def _glob(pattern: str, more: MoreSuffixes) -> Iterator[Target]:
     recursive = "**" in pattern
     matches = sorted(_walk_glob(pattern) if recursive else glob.glob(pattern))
     files = [m for m in matches if os.path.isfile(m)]
@@ -90,7 +96,7 @@ def _glob(pattern: str) -> Iterator[Target]:
         return
     yield from (Target(m) for m in files)
     for d in dirs:
-        yield from prose_files(d)
+        yield from prose_files(d, more(d))
 
 
 def _walk_glob(pattern: str) -> Iterator[str]:
@@ -126,12 +132,14 @@ def _skipped_dir(name: str) -> bool:
     return name.startswith(".") or name in SKIPPED_DIRS
 
 
-def prose_files(folder: str) -> Iterator[Target]:
-    """Prose files under ``folder``, sorted; hidden and vendored folders are not entered."""
+def prose_files(folder: str, more: tuple[str, ...] = ()) -> Iterator[Target]:
+    """Prose files under ``folder`` (``PROSE_SUFFIXES`` and ``more``), sorted; hidden and
+    vendored folders are not entered."""
+    suffixes = (*PROSE_SUFFIXES, *more)
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not _skipped_dir(d))
         for name in sorted(files):
-            if name.lower().endswith(PROSE_SUFFIXES) and not name.startswith("."):
+            if name.lower().endswith(suffixes) and not name.startswith("."):
                 yield Target(os.path.join(root, name))
 
 

@@ -16,14 +16,14 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Collection, Hashable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 from weakref import WeakValueDictionary
 
-from prosewise.agents.base import Agent, CheckContext, run_work
+from prosewise.agents.base import Agent, CheckContext, PlainAgent, run_work
 from prosewise.agents.budget import Budget, OverBudget
 from prosewise.agents.engines.hub import EngineHits, EngineHub
 from prosewise.agents.llm.ranking import judge
@@ -32,6 +32,7 @@ from prosewise.agents.registry import default_agents
 from prosewise.agents.settings import Settings
 from prosewise.merge.model import Contest, Ranking, RuleFeedback, Verdicts
 from prosewise.merge.rank import rank
+from prosewise.server.batched import Batches, Checked, agent_key
 from prosewise.server.blocks import layout_of, to_document
 from prosewise.server.cache import FindingCache
 from prosewise.server.chunks import Edited
@@ -66,9 +67,9 @@ CHUNKS_AT_ONCE = 16
 """Chunks checked at the same time: all of a large document's at once put thousands of
 steps in the event loop's queue, and hover waited behind them."""
 BLOCKS_AT_ONCE = 64
-"""A chunk's blocks are checked this many at a time: started all at once, the first
-steps of a 5,000-row table's cells ran in one turn of the event loop, and hover on
-another document waited seconds for it."""
+"""A chunk's blocks are checked this many at a time, as one batch (batched.py): started
+all at once, the first steps of a 5,000-row table's cells ran in one turn of the event
+loop, and hover on another document waited seconds for it."""
 
 
 @dataclass
@@ -113,6 +114,8 @@ class Pipeline:
         llm: LlmChecks | None = None,
     ) -> None:
         self.agents = list(agents) if agents is not None else default_agents()
+        self.plain = [a for a in self.agents if isinstance(a, PlainAgent)]
+        """The agents that have a batched check (a protocol check is slow: once, here)."""
         self.pool = pool or ThreadPoolExecutor(
             max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="prosewise"
         )
@@ -198,7 +201,7 @@ class Pipeline:
                 self.parts.pop((review.context, review.labels, c.text), None)
                 for block in c.part.blocks:
                     for agent in self.agents:
-                        self.cache.drop(_agent_key(agent, block, digest))
+                        self.cache.drop(agent_key(agent, block.digest, digest))
                 chunks[i] = Chunk(c.text, replace(c.part, waiting=c.waiting | {source}))
         return replace(review, chunks=tuple(chunks), waiting=review.waiting | {source})
 
@@ -209,7 +212,7 @@ class Pipeline:
         for block in (b for c in replaced for b in c.part.blocks):
             if block.digest not in kept:
                 for agent in self.agents:
-                    self.cache.drop(_agent_key(agent, block, digest))
+                    self.cache.drop(agent_key(agent, block.digest, digest))
 
     async def _check_chunk(self, chunk: str, run: _Run,
                            room: asyncio.Semaphore) -> tuple[Part, int]:
@@ -222,15 +225,17 @@ class Pipeline:
         """
         inline = len(chunk) < INLINE_CHARS
         budget = Budget(len(chunk))
-        per_block: list[tuple[list[Finding], int, frozenset[str]]] = []
+        per_block: list[Checked] = []
         async with room:
             blocks = await run_work(self.pool, extract, chunk, run.language, run.labels,
                                     run.settings.latex, inline=inline)
+            batches = self._batches(run, budget)
             for at in range(0, len(blocks), BLOCKS_AT_ONCE):
-                per_block.extend(await asyncio.gather(
+                batch = blocks[at:at + BLOCKS_AT_ONCE]
+                per_block.extend(await batches.check(batch) if batches else await asyncio.gather(
                     *(self._check_block(b, run, budget, inline=len(b.text) < INLINE_CHARS)
-                      for b in blocks[at:at + BLOCKS_AT_ONCE])))
-            findings = [f for found, _, _ in per_block for f in found
+                      for b in batch)))
+            findings = [f for checked in per_block for f in checked.findings
                         if run.settings.rule_enabled(f.rule)]
             ranking = await run_work(self.pool, _rank_chunk, findings, run, blocks, None,
                                      inline=inline)
@@ -242,19 +247,28 @@ class Pipeline:
         part = Part(blocks=tuple(blocks), findings=tuple(findings), shown=ranking.shown,
                     marked=has_markers(chunk),
                     decisions=ranking.decisions,
-                    waiting=frozenset().union(*(waits for _, _, waits in per_block)))
-        return part, sum(n for _, n, _ in per_block)
+                    waiting=frozenset().union(*(c.waiting for c in per_block)))
+        return part, sum(c.ran for c in per_block)
+
+    def _batches(self, run: _Run, budget: Budget) -> Batches | None:
+        """The batched check (batched.py) when every enabled agent has one and no model
+        takes part (its questions are per block); else None: each block on its own."""
+        enabled = [a for a in self.agents if run.settings.agent_enabled(a.name)]
+        plain = [a for a in self.plain if run.settings.agent_enabled(a.name)]
+        if self.llm is not None or len(plain) < len(enabled):
+            return None
+        return Batches(plain, self.engines, self.pool, self.cache, run.settings, run.digest,
+                       budget, early=run.early, defer=run.defer)
 
     async def _check_block(
         self, block: Block, run: _Run, budget: Budget, *, inline: bool = False
-    ) -> tuple[list[Finding], int, frozenset[str]]:
-        """Findings in chunk offsets, how many agents ran, and the engines and agents
-        that did not take part (only when none is missing are the findings cached)."""
+    ) -> Checked:
+        """One block checked on its own, with each agent's ``check`` (with a model)."""
         ctx = _TrackedContext(settings=run.settings, pool=self.pool, engines=self.engines,
                               early=run.early, defer=run.defer, inline=inline, llm=self.llm,
                               budget=budget)
         enabled = [a for a in self.agents if run.settings.agent_enabled(a.name)]
-        keys = [_agent_key(a, block, run.digest) for a in enabled]
+        keys = [agent_key(a, block.digest, run.digest) for a in enabled]
         cached = [self.cache.get(key) for key in keys]
         if None in cached:
             ctx.start_engines(block)
@@ -263,10 +277,13 @@ class Pipeline:
         checks = [self._run_agent(a, block, ctx, hit, budget)
                   for a, hit in zip(enabled, cached, strict=True)]
         with noting as unasked:  # what the model pass asks later (model_pass.py)
-            if run.defer and inline:  # no engine to wait for: a task costs more than a cell
-                results = [await check for check in checks]
-            else:
-                results = await asyncio.gather(*checks)
+            try:
+                if run.defer and inline:  # no engine to wait for: a task costs more than a cell
+                    results = [await check for check in checks]
+                else:
+                    results = await asyncio.gather(*checks)
+            finally:
+                ctx.stop_engines()
         failed = {a.name.value for a, (_, status) in zip(enabled, results, strict=True)
                   if status == "failed"}
         waiting = ctx.waiting.union(failed)
@@ -278,7 +295,7 @@ class Pipeline:
                     self.cache.put(key, fresh)
         found = [f for fs, _ in results for f in fs]
         ran = sum(1 for _, status in results if status != "cached")
-        return to_document(block, found), ran, waiting
+        return Checked(to_document(block, found), ran, waiting)
 
     async def _judged(self, chunk: str, blocks: Sequence[Block], contests: Sequence[Contest],
                       run: _Run) -> Verdicts | None:
@@ -314,10 +331,6 @@ class Pipeline:
         """Stop the worker pool and the engines' own threads."""
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.engines.close()
-
-
-def _agent_key(agent: Agent, block: Block, digest: str) -> Hashable:
-    return (agent.name.value, block.digest, digest)
 
 
 def _rank_chunk(findings: Sequence[Finding], run: _Run, blocks: Sequence[Block],

@@ -11,8 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from fake_engine import fake_hub
 
+import prosewise.server.pipeline as pipeline_module
 from prosewise.agents import budget
 from prosewise.agents.base import CheckContext
+from prosewise.agents.engines.hits import EngineHits
 from prosewise.agents.model import AgentName, Block, Category, Finding
 from prosewise.agents.settings import Settings
 from prosewise.server.pipeline import Pipeline
@@ -88,3 +90,28 @@ def test_work_in_a_worker_thread_is_charged_that_thread_s_cpu_time() -> None:
         with pytest.raises(budget.OverBudget):
             spent.charged(burn)
     assert spent.charged(burn) is burn  # no agent's check: not charged
+
+
+class SlowPlainAgent(SlowAgent):
+    """SlowAgent with a batched check (server/batched.py): one call per batch of blocks."""
+
+    def check_plain(self, block: Block, hits: EngineHits, settings: Settings) -> list[Finding]:
+        return burn(block.text)
+
+
+@pytest.mark.parametrize(("at_once", "checked"), [(1, 3), (2, 4), (3, 3)])
+async def test_a_batched_agent_over_its_budget_skips_the_rest_of_the_chunk(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, at_once: int,
+        checked: int) -> None:
+    """Charged per batch: the batch that crosses the budget completes, the next is skipped."""
+    monkeypatch.setattr(budget, "AGENT_BUDGET", 2.5 * BURN)
+    monkeypatch.setattr(pipeline_module, "BLOCKS_AT_ONCE", at_once)
+    pipeline = Pipeline(agents=[SlowPlainAgent()], engines=fake_hub())
+    try:
+        with caplog.at_level(logging.WARNING):
+            review = await pipeline.review(TABLE, "markdown", Settings())
+    finally:
+        pipeline.close()
+    assert len(review.findings) == checked  # whole batches, 0.1 s a cell, until 0.25 s
+    assert caplog.text.count("agent style used its 0.25 CPU seconds") == 1
+    assert "style" in review.waiting

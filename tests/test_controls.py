@@ -41,6 +41,20 @@ RST_OFF = (".. prosewise: off\n\nThe wrods here.\n\n.. prosewise: on\n\n"
            "The simpel line.\n")
 HTML_NEXT = ("<p>The frist line.</p>\n<!-- prosewise: ignore-next-line -->\n"
              "<p>The wrods here.</p>\n<p>The simpel line.</p>\n")
+ORG_OFF = ("The frist line.\n\n# prosewise: off\nThe wrods here.\n# prosewise: on\n\n"
+           "The simpel line.\n")
+ORG_NEXT = "* Title\n# prosewise: ignore-next-line\nThe wrods here.\nThe simpel line.\n"
+ADOC_NEXT = "// prosewise: ignore-next-line\nThe wrods here.\nThe simpel line.\n"
+ADOC_RULE = ("// prosewise: disable grammar.spelling\nThe wrods and a error.\n\n"
+             "// prosewise: enable grammar.spelling\nThe simpel line.\n")
+TYP_OFF = ("The frist line.\n\n/* prosewise: off */\nThe wrods here.\n// prosewise: on\n\n"
+           "The simpel line.\n")
+TYP_FILE = "= Title\n\nThe wrods here.\n\n// prosewise: ignore-file\n\nThe simpel line.\n"
+ADOC_CODE = ("[source,js]\n----\n// prosewise: ignore-file\n----\n\n"
+             "Write `// prosewise: off` to stop.\nThe wrods here.\n")
+ORG_CODE = ("#+begin_src sh\n# prosewise: ignore-file\n#+end_src\n\n"
+            "The wrods here.\n")
+TYP_CODE = "```js\n// prosewise: ignore-file\n```\n\nThe wrods here.\n"
 C_BLOCK = "/* prosewise: off */\n// The wrods here.\n/* prosewise: on */\n// The simpel line.\n"
 
 CASES = [  # (language, document, hidden, shown): quoted texts of findings
@@ -62,6 +76,15 @@ CASES = [  # (language, document, hidden, shown): quoted texts of findings
     ("restructuredtext", RST_OFF, {"wrods"}, {"simpel"}),
     ("html", HTML_NEXT, {"wrods"}, {"frist", "simpel"}),
     ("c", C_BLOCK, {"wrods"}, {"simpel"}),
+    ("org", ORG_OFF, {"wrods"}, {"frist", "simpel"}),
+    ("org", ORG_NEXT, {"wrods"}, {"simpel"}),
+    ("asciidoc", ADOC_NEXT, {"wrods"}, {"simpel"}),
+    ("asciidoc", ADOC_RULE, {"wrods"}, {"a", "simpel"}),
+    ("typst", TYP_OFF, {"wrods"}, {"frist", "simpel"}),
+    ("typst", TYP_FILE, {"wrods", "simpel"}, set()),
+    ("asciidoc", ADOC_CODE, set(), {"wrods"}),  # controls in code samples are examples
+    ("org", ORG_CODE, set(), {"wrods"}),
+    ("typst", TYP_CODE, set(), {"wrods"}),
 ]
 
 

@@ -159,3 +159,18 @@ def test_personal_words_are_one_object_until_a_file_changes(tmp_path: Path) -> N
     path.write_text("zorblat\nplimbert\n")
     assert personal_words(settings) == ("quenfrid", "zorblat", "plimbert")
     assert personal_words(Settings(words=("a",))) == ("a",)
+
+
+@pytest.mark.parametrize(("name", "doc"), [
+    ("a.adoc", "== Zorblat\n\nWe ship zorblat and a quenfrid every day.\n"),
+    ("a.org", "* Zorblat\nWe ship zorblat and a quenfrid every day.\n"),
+    ("a.typ", "= Zorblat\nWe ship #emph[zorblat] and a quenfrid every day.\n"),
+])
+def test_a_dictionary_counts_in_the_newer_formats(
+        prosewise: Callable[..., Ran], tmp_path: Path, name: str, doc: str) -> None:
+    (tmp_path / ".prosewise.toml").write_text('dictionaries = ["words.txt"]\n')
+    (tmp_path / "words.txt").write_text("zorblat\n")
+    (tmp_path / name).write_text(doc)
+    ran = prosewise("review", str(tmp_path / name), "--format", "json")
+    (entry,) = json.loads(ran.stdout)["files"]
+    assert {s["text"] for s in entry["suggestions"]} == {"quenfrid"}, ran.stderr

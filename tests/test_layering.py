@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PROTOCOL = ("pygls", "lsprotocol")
 PROTOCOL_FREE = ["agents", "merge", "server/pipeline.py", "server/cache.py", "server/markup",
                  "server/chunks.py", "server/lineindex.py", "server/report.py",
-                 "server/memory.py", "server/ignores.py", "server/storefile.py"]
+                 "server/memory.py", "server/ignores.py", "server/storefile.py",
+                 "server/disable_comment.py"]
 """Also the CLI's share of the fronts: the line index, the report and the workspace
 stores (cli.py imports the server only inside ``run_lsp``)."""
 BELOW_SERVER = ["agents", "merge"]

@@ -7,10 +7,12 @@ import logging
 import random
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from in_process import Ran
 
 from prosewise.agents.model import Block, BlockKind
 from prosewise.agents.settings import Settings
@@ -59,6 +61,21 @@ async def assert_flags_exactly(pipeline: Pipeline, name: str,
     assert {(f.start, f.end) for f in review.shown} == {
         (doc.index(where), doc.index(where) + len(what)) for where, what in planted
     }, [f.text for f in review.shown]
+
+
+def assert_cli_flags(prosewise: Callable[..., Ran], name: str, planted: list[tuple[str, str]],
+                     word: str) -> None:
+    """``prosewise review`` of fixture ``name`` reports as many findings as ``planted``,
+    one on ``word`` (its first occurrence) at its line and column."""
+    path = FIXTURES / name
+    run = prosewise("review", str(path), "--color", "never", "--fail-on", "never")
+    assert run.returncode == 0, run.stderr
+    flagged = [x for x in run.stdout.splitlines() if re.match(rf"{re.escape(str(path))}:\d+:", x)]
+    assert len(flagged) == len(planted), run.stdout
+    doc = fixture(name)
+    at = doc.index(word)
+    line, column = doc.count("\n", 0, at) + 1, at - doc.rfind("\n", 0, at)
+    assert any(f"{name}:{line}:{column} " in x for x in flagged), flagged
 
 
 def shape_exact(doc: str) -> list[Block]:
@@ -298,6 +315,8 @@ def test_documents_without_reference_labels_share_one_empty_set() -> None:
     ("Pin v0.4 for now.", "v0.4"),
     ("Build with --release today.", "--release"),
     ("Keep index.d.ts small.", "index.d.ts"),
+    ("Open report.typ next.", "report.typ"),
+    ("Open guide.asciidoc next.", "guide.asciidoc"),
     ("<span>Filename: src/lib.rs</span>", "src/lib.rs"),
 ])
 def test_file_names_paths_and_versions_in_running_text_are_not_prose(

@@ -201,7 +201,9 @@ def position_of(doc: str, word: str) -> tuple[int, int]:
 
 
 def test_folders_are_searched_for_tex_files(tmp_path: Path) -> None:
-    for name in ("paper.tex", "notes.md", "tool.py", "page.html"):
+    for name in ("paper.tex", "notes.md", "tool.py", "page.html", "a.adoc", "b.org", "c.typ",
+                 "key.asc"):
         (tmp_path / name).write_text("Text.", encoding="utf-8")
     found = sorted(Path(t.path).name for t in prose_files(str(tmp_path)))
-    assert found == ["notes.md", "paper.tex"]  # source and built HTML only when named
+    # source, built HTML and .asc (also a PGP signature's suffix) only when named
+    assert found == ["a.adoc", "b.org", "c.typ", "notes.md", "paper.tex"]

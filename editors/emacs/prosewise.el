@@ -28,6 +28,8 @@
 (add-to-list 'eglot-server-programs
              `(((markdown-mode :language-id "markdown") (gfm-mode :language-id "markdown")
                 (latex-mode :language-id "latex") (LaTeX-mode :language-id "latex")
+                (org-mode :language-id "org") (adoc-mode :language-id "asciidoc")
+                (typst-ts-mode :language-id "typst")
                 (text-mode :language-id "plaintext"))
                . ,(lambda (&rest _) prosewise-command)))
 

@@ -39,7 +39,8 @@ function! s:ProjectRoot(buffer) abort
 endfunction
 
 for [s:filetype, s:language] in [['markdown', 'markdown'], ['text', 'plaintext'],
-\   ['gitcommit', 'git-commit'], ['tex', 'latex'], ['rst', 'restructuredtext'], ['html', 'html']]
+\   ['gitcommit', 'git-commit'], ['tex', 'latex'], ['rst', 'restructuredtext'], ['html', 'html'],
+\   ['asciidoc', 'asciidoc'], ['org', 'org'], ['typst', 'typst']]
   call ale#linter#Define(s:filetype, {
   \   'name': 'prosewise',
   \   'lsp': 'stdio',

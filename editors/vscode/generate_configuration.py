@@ -81,6 +81,10 @@ def _property(node: dict[str, Any], defs: dict[str, Any], default: Any) -> dict[
         out.update(type="string", enum=value["enum"])
     elif value.get("type") == "array":
         out.update(type="array", items={"type": "string"})
+    elif value.get("type") == "object" and (patterns := value.get("patternProperties")):
+        out.update(type="object", additionalProperties=False, patternProperties={
+            pattern: {"type": "string", "enum": _resolve(item, defs)["enum"]}
+            for pattern, item in patterns.items()})
     elif value.get("type") == "object":
         out.update(type="object", additionalProperties={"type": "boolean"})
         if names := node.get("propertyNames"):

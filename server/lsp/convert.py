@@ -175,10 +175,11 @@ def fix_all_edits(findings: list[Finding], lines: LineIndex) -> list[types.TextE
 
 def persistent_actions(
     finding: Finding, diagnostic: types.Diagnostic, uri: str, text: str,
-    dictionaries: Sequence[str] = (),
+    dictionaries: Sequence[str] = (), comment: types.CodeAction | None = None,
 ) -> list[types.CodeAction]:
     """Ignore this occurrence, add the word (to the workspace's dictionary, or to one of
-    the team's ``dictionaries``), disable the rule in the file or workspace."""
+    the team's ``dictionaries``), disable the rule in the file (stored, or with the
+    control ``comment`` where there is one: comment_action.py) or workspace."""
     rule = finding.rule
 
     def action(title: str, command: str, *args: str) -> types.CodeAction:
@@ -195,6 +196,7 @@ def persistent_actions(
         actions += [action(f"Add “{finding.text}” to {Path(file).name}", Commands.ADD_WORD_TO,
                            finding.text, file) for file in dictionaries if writable(file)]
     actions.append(action(f"Disable {rule} in this file", Commands.DISABLE_IN_FILE, rule))
+    actions += [comment] if comment is not None else []
     actions.append(action(f"Disable {rule} in this workspace", Commands.DISABLE_IN_WORKSPACE, rule))
     return actions
 

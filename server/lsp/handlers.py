@@ -15,6 +15,7 @@ from lsprotocol import types
 
 from prosewise.agents.dictionaries import writable
 from prosewise.agents.settings import Settings
+from prosewise.server.lsp.comment_action import comment_action
 from prosewise.server.lsp.convert import (
     Commands,
     fix_all_edits,
@@ -141,7 +142,9 @@ async def code_action(
     for _, _, finding, diagnostic in checked.overlapping(start, end):
         actions.extend(quick_fixes(finding, diagnostic, lines, uri, checked.version,
                                    document_changes=doc_changes, learn=ls.fix_commands))
-        actions.extend(persistent_actions(finding, diagnostic, uri, lines.text, dictionaries))
+        comment = comment_action(finding, diagnostic, checked, document_changes=doc_changes)
+        actions.extend(persistent_actions(finding, diagnostic, uri, lines.text, dictionaries,
+                                          comment))
     return actions + rewrites
 
 

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from concurrent.futures import Future
+from contextlib import nullcontext
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -31,7 +32,7 @@ from prosewise.agents.ruleagent import house_rule_problems
 from prosewise.agents.settings import Settings
 from prosewise.agents.user_config import load_user_config
 from prosewise.merge.model import RuleFeedback
-from prosewise.server.heap import Trimmer
+from prosewise.server.heap import Collector, Trimmer
 from prosewise.server.lsp.checker import Checker
 from prosewise.server.lsp.convert import path_of
 from prosewise.server.lsp.diagnostics import Checked, publish
@@ -43,8 +44,9 @@ from prosewise.server.lsp.protocol import MalformedMessage, ProsewiseProtocol
 from prosewise.server.lsp.rewrites import Rewriter
 from prosewise.server.lsp.stream import CHUNK, Framing, PipeReader, Read
 from prosewise.server.lsp.waves import Waves
+from prosewise.server.markup.choice import document_language
 from prosewise.server.memory import WorkspaceMemory
-from prosewise.server.pipeline import Pipeline, Review
+from prosewise.server.pipeline import DEFER_CHARS, Pipeline, Review
 
 if TYPE_CHECKING:
     from pygls.server import ServerErrors
@@ -100,6 +102,8 @@ class ProsewiseServer(LanguageServer):
         (ALE 3.x runs the command and never applies the edit)."""
         self.waves = Waves(lambda: self.pipeline.engines, self._recheck)
         self.heap = Trimmer(big=FREEZE_BLOCKS)
+        self.collector = Collector()
+        """Held off while a big document is first checked (heap.py)."""
         """Gives the heap that checks freed back to the system (heap.py)."""
         self.model = ModelPass(ModelHost(
             llm=lambda: self.pipeline.llm, current=self.checker.current,
@@ -254,25 +258,28 @@ class ProsewiseServer(LanguageServer):
             log.warning("not checking %s: too large or binary", uri)
             return Checked(uri, version, None, lines, revision=revision)
         settings = self.settings_for(path)
+        language = document_language(language, path.name, settings.languages)
         dialect = settings.goals.dialect
         if not self.partial:
             await self.waves.first_loaded(dialect)
         early = self.partial and not self.pull  # a pull client would be asked to pull twice
-        async with slow_work(self, f"Prosewise: checking {path.name}"):
-            review = await self.pipeline.review(text, language, settings, self.feedback(path),
-                                                early=early, previous=previous, edited=edited)
-        for problem in (*house_rule_problems(settings.house_rules),  # a rule that timed out too
-                        *dictionary_problems(settings.dictionaries)):  # as the file is now
-            self.report_once(f"Prosewise: {problem}")
-        if review.waiting:
-            self.waves.after(uri, revision, review.waiting, dialect)
-        memory = self.memory(path)
-        ignores = memory.ignores.occurrences.get(memory.relative(path))
-        keep = (lambda shown: memory.keep(path, text, shown)) if ignores else None
-        checked = self.checker.cache.checked(uri, version, review, lines, keep,
-                                             revision=revision)
-        if review.checked_blocks >= FREEZE_BLOCKS:
-            gc.freeze()
+        big = previous is None and len(text) > DEFER_CHARS
+        with self.collector.held() if big else nullcontext():
+            async with slow_work(self, f"Prosewise: checking {path.name}"):
+                review = await self.pipeline.review(text, language, settings, self.feedback(path),
+                                                    early=early, previous=previous, edited=edited)
+            for problem in (*house_rule_problems(settings.house_rules),  # a rule that timed out too
+                            *dictionary_problems(settings.dictionaries)):  # as the file is now
+                self.report_once(f"Prosewise: {problem}")
+            if review.waiting:
+                self.waves.after(uri, revision, review.waiting, dialect)
+            memory = self.memory(path)
+            ignores = memory.ignores.occurrences.get(memory.relative(path))
+            keep = (lambda shown: memory.keep(path, text, shown)) if ignores else None
+            checked = self.checker.cache.checked(uri, version, review, lines, keep,
+                                                 revision=revision)
+            if review.checked_blocks >= FREEZE_BLOCKS:
+                gc.freeze()
         self.heap.checked(review.checked_blocks)
         return checked
 

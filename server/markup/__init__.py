@@ -22,12 +22,15 @@ Extractor = Callable[[str], list[Block]]
 def extractors() -> dict[str, Extractor]:
     """Language id → extractor (imported when first asked for: a parser costs start-up
     time, and most runs read one format)."""
+    from prosewise.server.markup.asciidoc import extract_asciidoc
     from prosewise.server.markup.comments import extract_comments
     from prosewise.server.markup.commit import extract_commit
     from prosewise.server.markup.html import extract_html
     from prosewise.server.markup.latex import extract_latex
     from prosewise.server.markup.markdown import extract_markdown
+    from prosewise.server.markup.org import extract_org
     from prosewise.server.markup.rst import extract_rst
+    from prosewise.server.markup.typst import extract_typst
 
     return {
         "markdown": extract_markdown,
@@ -35,6 +38,9 @@ def extractors() -> dict[str, Extractor]:
         "git-commit": extract_commit,
         "html": extract_html,
         "restructuredtext": extract_rst,
+        "org": extract_org,
+        "asciidoc": extract_asciidoc,
+        "typst": extract_typst,
         "plaintext": extract_plaintext,
         "text": extract_plaintext,
         **{language: extract_comments(language) for language in LEXERS},
@@ -59,6 +65,8 @@ SUFFIXES = {
     ".tsx": "typescriptreact", ".go": "go", ".rs": "rust", ".java": "java", ".c": "c",
     ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp", ".hh": "cpp",
     ".hxx": "cpp", ".sh": "shellscript", ".bash": "shellscript", ".zsh": "shellscript",
+    ".org": "org", ".adoc": "asciidoc", ".asciidoc": "asciidoc", ".asc": "asciidoc",
+    ".typ": "typst",
 }
 
 NAMES = {"COMMIT_EDITMSG": "git-commit", "MERGE_MSG": "git-commit",
@@ -66,10 +74,12 @@ NAMES = {"COMMIT_EDITMSG": "git-commit", "MERGE_MSG": "git-commit",
 """Files known by their whole name (git's message files)."""
 
 ALIASES = {"tex": "latex", "text": "plaintext", "sh": "shellscript", "bash": "shellscript",
-           "zsh": "shellscript", "gitcommit": "git-commit", "rst": "restructuredtext"}
+           "zsh": "shellscript", "gitcommit": "git-commit", "rst": "restructuredtext",
+           "org-mode": "org", "orgmode": "org", "adoc": "asciidoc"}
 """Language ids other editors send for the same formats (Neovim sends its filetype)."""
 
-WHOLE_DOCUMENT = frozenset({"git-commit", "html", "restructuredtext", *LEXERS})
+WHOLE_DOCUMENT = frozenset({"git-commit", "html", "restructuredtext", "org", "asciidoc",
+                            "typst", *LEXERS})
 """Languages read as one piece: their constructs (a docstring, a ``<pre>``, a literal
 block) reach across blank lines, so they are never cut into chunks (server/chunks.py;
 LaTeX is cut where nothing reaches across: latex_chunks.py)."""

@@ -21,7 +21,7 @@ BARE_URL = re.compile(
 )
 """URLs and e-mail addresses typed as plain text (angle-bracket autolinks are tokens)."""
 _EXTENSIONS = (
-    "rs|py|pyi|md|mdx|rst|adoc|tex|txt|toml|json|jsonc|ya?ml|ini|cfg|xml|html?|css|scss"
+    "rs|py|pyi|md|mdx|rst|adoc|asciidoc|typ|tex|txt|toml|json|jsonc|ya?ml|ini|cfg|xml|html?|css|scss"
     "|js|mjs|cjs|jsx|ts|tsx|vue|svelte|java|kt|kts|gradle|scala|c|h|cc|cpp|hpp|cxx|cs"
     "|swift|rb|php|lua|vim|sh|bash|zsh|ps1|bat|sql|proto|csv|tsv|ipynb|wasm|dll|dylib"
     "|exe|pdf|png|jpe?g|gif|svg|webp|zip|tgz|gz|bz2|xz|whl|rpm|dmg|sqlite"

@@ -61,9 +61,10 @@ CODE_LINE = re.compile(
 DIRECTIVE = re.compile(
     r"^\s*(?:noqa|type:|pylint:|mypy:|ruff:|fmt:|pragma|eslint|prettier-ignore|@ts-|"
     r"go:|nolint|NOLINT|clang-format|istanbul|shellcheck|-\*-|vim?:|SPDX-|"
-    r"Copyright\b|\(c\)|@(?:author|since|version|see)\b)",
+    r"Copyright\b|\(c\)|@(?:author|since|version|see)\b|(?i:prosewise|ltex):)",
 )
-"""Lines for tools, licence headers and doc tags that name people or versions."""
+"""Lines for tools (our controls and LTeX's too; ``harper:ignore`` may lead a sentence of
+prose), licence headers and doc tags that name people or versions."""
 
 @dataclass(frozen=True)
 class Line:

@@ -38,3 +38,31 @@ async def test_latex_and_python_diagnostics_at_utf16_positions(tmp_path: Path) -
     for word in code:
         at = PYTHON.index(word)
         assert code[word].start == position(PYTHON, at, "utf-16")
+
+
+# Each format's prose error after an emoji, and traps of its own kind around it.
+ASCIIDOC = (":sourcedir: ../mispeledir\n\n== Introducton 😀\n\n// commnet\n"
+            "😀 We recieve `mispeld` and link:exmaple.adoc[the text].\n\n----\nwrogn code\n----\n")
+ORG = ("#+OPTIONS: mispeledopt\n* TODO Introducton 😀 :tagg:\n# commnet\n"
+       "😀 We recieve =mispeld= and [[exmaple][the text]].\n#+begin_src\nwrogn code\n#+end_src\n")
+TYPST = ('#set text(font: "Mispeled Font")\n= Introducton 😀\n// commnet\n'
+         "😀 We recieve `mispeld` and $mispeld$ and #emph[the text].\n")
+
+
+@pytest.mark.parametrize(("kind", "name", "doc", "language"), [
+    ("visual_studio_code", "guide.adoc", ASCIIDOC, "asciidoc"),
+    ("neovim", "notes.org", ORG, "org"),
+    ("visual_studio_code", "notes.org", ORG, "org-mode"),  # Emacs's major mode name
+    ("neovim", "paper.typ", TYPST, "typst"),
+])
+async def test_markup_formats_by_language_id(
+        tmp_path: Path, kind: str, name: str, doc: str, language: str) -> None:
+    async with editor(kind, tmp_path) as client:
+        uri = client.open(name, doc, language=language)
+        diagnostics = await client.diagnostics_for(uri, 1)
+    quoted = {str(d.data["text"]): d.range for d in diagnostics if isinstance(d.data, dict)}
+    assert set(quoted) == {"Introducton", "recieve"}, set(quoted)
+    for word, rng in quoted.items():
+        at = doc.index(word)
+        assert rng.start == position(doc, at, client.encoding)
+        assert rng.end == position(doc, at + len(word), client.encoding)

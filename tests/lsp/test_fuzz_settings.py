@@ -103,6 +103,10 @@ def project(rule_files: list[str]) -> st.SearchStrategy[dict[str, Any]]:
                                   usually(st.booleans()), max_size=2),
         "rules": st.dictionaries(st.sampled_from(SWITCHABLE), usually(st.booleans()),
                                  max_size=2),
+        "languages": st.dictionaries(  # every format reads DOC's misspelling
+            st.sampled_from([".md", ".MD", "markdown", "md", ".svx", "a b", "", "."]),
+            usually(st.sampled_from(["latex", "html", "plaintext", "restructuredtext",
+                                     "markdwn"])), max_size=2),
     })
 
 

@@ -148,3 +148,25 @@ def test_shutdown_then_exit_in_one_write_ends_with_code_0(tmp_path: Path) -> Non
         server.send(frame({"jsonrpc": "2.0", "id": "bye", "method": "shutdown"})
                     + frame({"jsonrpc": "2.0", "method": "exit"}))
         assert server.process.wait(timeout=30) == 0
+
+
+@pytest.mark.parametrize("words", [3_000, 40_000])
+def test_shutdown_mid_check_is_quiet(tmp_path: Path, words: int) -> None:
+    """``shutdown`` while the engines check a document (one they check at once, and one
+    whose first review goes without them and whose next wave runs them) stops the
+    checks without a traceback: one was seen from the engine hub scheduling work on
+    the closed worker pool ("cannot schedule new futures after shutdown")."""
+    line = "Their is a apple on teh table number {} and we recieve it today.\n"
+    text = "".join(line.format(i) for i in range(words // 13))
+    with RawServer(tmp_path) as server:  # real engines: their threads are mid-check too
+        server.initialize({"window": {"workDoneProgress": True}})
+        server.open("doc.md", text)
+        # The server asks for a progress token only for a check still running after 0.5 s.
+        while server.read().get("method") != "window/workDoneProgress/create":
+            pass
+        answer = server.request("bye", "shutdown")
+        assert "result" in answer, answer
+        server.notify("exit")
+        assert server.process.wait(timeout=30) == 0
+    log = server.log.read_text(errors="replace")
+    assert "Traceback" not in log and "Error" not in log, log

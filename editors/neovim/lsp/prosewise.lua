@@ -8,6 +8,7 @@ return {
   filetypes = {
     'markdown', 'text', 'gitcommit', 'tex', 'html', 'rst', 'python', 'javascript', 'javascriptreact',
     'typescript', 'typescriptreact', 'go', 'rust', 'java', 'c', 'cpp', 'sh', 'bash', 'zsh',
+    'asciidoc', 'org', 'typst',
   },
   root_markers = { '.prosewise.toml', '.prosewise', 'pyproject.toml', '.git' },
   -- Neovim 0.11 pulls diagnostics; the server then never pushes (no duplicates).

@@ -21,7 +21,7 @@ import { ModelStatus, StatusBar } from "./status";
 const LANGUAGES = [
   "markdown", "plaintext", "latex", "git-commit", "html", "restructuredtext", "python",
   "javascript", "javascriptreact", "typescript", "typescriptreact", "go", "rust", "java",
-  "c", "cpp", "shellscript",
+  "c", "cpp", "shellscript", "asciidoc", "org", "typst",
 ];
 
 const SELECTOR = [
