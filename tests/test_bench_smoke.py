@@ -112,6 +112,12 @@ def test_saved_checks_are_reused_and_views_apply(tmp_path: Path) -> None:
     assert saved.exists() and again == first
     grammar = evaluate.VIEWS["grammar-raw"](first[SENTENCES[1]])
     assert grammar and all(f.agent is AgentName.GRAMMAR for f in grammar)
+    # ranked again as the pipeline ranked them; another profile shows another set
+    assert evalsets.rerank(first, settings) == first
+    picky = evalsets.rerank(first, Settings(profile=Profile.PICKY))
+    assert all(picky[t].raw == first[t].raw for t in first)
+    assert sum(map(len, (c.shown for c in picky.values()))) > sum(
+        map(len, (c.shown for c in first.values())))
 
 
 def test_lingotweaker_slow_rule_stays_off(pipeline: Pipeline) -> None:
