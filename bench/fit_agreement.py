@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bench.evalsets import GRAMMAR_SETS, NATIVE_SETS, Flag, Record, ref_id, to_flag
+from bench.evalsets import GRAMMAR_SETS, NATIVE_SETS, Flag, Record, to_flag
 from bench.fit_evidence import (
     COUNTS,
     GROUP,
@@ -38,6 +38,7 @@ from bench.fit_evidence import (
     load_dev,
     write_table,
 )
+from bench.select_keys import no_regret, texts_of
 from prosewise.agents.model import AgentName, Finding
 from prosewise.agents.settings import Profile, Settings
 from prosewise.merge.agreement import Agreement, Count, Moves, Trial, choose, keys
@@ -46,16 +47,22 @@ from prosewise.merge.calibration import score as calibrated
 from prosewise.merge.rank import rank
 
 FOLDS = 5
-Setting = tuple[float | None, Moves, bool, float]
-SETTINGS: tuple[Setting, ...] = ((None, "both", False, 0.0), *(
-    (w, m, d, s) for w in (0.0, 320.0) for m in ("both", "down") for d in (False, True)
-    for s in (0.0, 0.05)))
-"""(weight, moves, spare_dense, shift) tried: None is the unchanged ranking; weight 0
-moves each key by its whole measured bias. Earlier grids (all folds) also tried
-weight 80 (as 320 here), moving keys only up (at best learner F0.5 +0.26 for 1.8 more
-false alarms per 1k words on gmeg-wiki-dev), shifts 0.1 and 0.15 (2.6 to 3.4 more on
-gmeg-wiki-dev for at most +0.65 learner F0.5) and a shift of 0.05 alone (+0.10 for
-+0.14 on gmeg-wiki-dev and +0.12 on cweb-g-dev)."""
+Setting = tuple[float | None, Moves, bool, float, bool]
+SETTINGS: tuple[Setting, ...] = (
+    (None, "both", False, 0.0, False),
+    *((w, m, False, 0.0, False) for w in (0.0, 320.0) for m in ("both", "down")),
+    (0.0, "down", True, 0.0, False), (320.0, "down", False, 0.05, False),
+    (0.0, "both", False, 0.0, True), (320.0, "both", False, 0.0, True),
+)
+"""(weight, moves, spare_dense, shift, select) tried: None is the unchanged ranking;
+weight 0 moves each key by its whole measured bias; select keeps only the keys that
+cost nothing moved alone (``bench.select_keys``). Earlier grids (all folds) also tried
+weight 80 (as 320), moving keys only up (at best learner F0.5 +0.26 for 1.8 more
+false alarms per 1k words on gmeg-wiki-dev), sparing error-dense text with every
+setting (at most +0.17 learner F0.5 over not sparing it, never within the budget),
+shifts 0.1 and 0.15 (2.6 to 3.4 more on gmeg-wiki-dev for at most +0.65 learner
+F0.5) and a shift of 0.05 alone (+0.10 for +0.14 on gmeg-wiki-dev and +0.12 on
+cweb-g-dev)."""
 BUDGET = 0.0
 """No more false alarms on either native set than the unchanged ranking."""
 MIN_SUPPORT = 20
@@ -105,34 +112,45 @@ def tally(score: ModuleType, sets: dict[str, list[Record]], found: Found) -> Tal
 
 
 def table_of(tallies: Tallies, folds: Iterable[int], setting: Setting) -> Agreement:
-    """The table counted on ``folds``, with ``setting``'s weight and shift."""
+    """The table counted on ``folds``, with ``setting``'s weight and shift (every key
+    moves: ``Fit.table`` chooses keys when the setting selects)."""
     total: dict[str, Counter[str]] = {}
     for k in folds:
         for key, c in tallies[k].items():
             total.setdefault(key, Counter()).update(c)
     counts = {key: Count(tp=int(c["tp"]), n=int(c["n"]), expected=round(c["expected"], 4))
               for key, c in sorted(total.items())}
-    weight, moves, spare, shift = setting
+    weight, moves, spare, shift, _ = setting
     return Agreement(weight=weight, moves=moves, spare_dense=spare, shift=shift, counts=counts,
                      min_support=MIN_SUPPORT)
+
+
+def flagger(found: Found, layouts: Layouts) -> Callable[[str, Agreement], list[Flag]]:
+    """A sentence's shown flags (with their agent) ranked alone under the balanced
+    profile with a table."""
+    settings = Settings(profile=Profile.BALANCED)
+
+    def flags(text: str, table: Agreement) -> list[Flag]:
+        ranked = rank(found[text], settings, layouts[text], agreement=table)
+        return [{**to_flag(f), "agent": f.agent.value} for f in ranked.shown]
+
+    return flags
 
 
 def shown(sets: dict[str, list[Record]], found: Found, layouts: Layouts,
           table: Agreement) -> Shown:
     """Every sentence ranked alone under the balanced profile with ``table``."""
-    settings = Settings(profile=Profile.BALANCED)
+    flags = flagger(found, layouts)
     cache: dict[str, list[Flag]] = {}
-
-    def flags(text: str) -> list[Flag]:
-        if text not in cache:
-            ranked = rank(found[text], settings, layouts[text], agreement=table)
-            cache[text] = [{**to_flag(f), "agent": f.agent.value} for f in ranked.shown]
-        return cache[text]
-
-    return {name: {i: flags(t) for r in recs
-                   for i, t in [(r["id"], r["source"]),
-                                *((ref_id(r["id"], k), x) for k, x in enumerate(r["references"]))]}
-            for name, recs in sets.items()}
+    out: Shown = {}
+    for name, recs in sets.items():
+        out[name] = {}
+        for r in recs:
+            for i, t in texts_of(r).items():
+                if t not in cache:
+                    cache[t] = flags(t, table)
+                out[name][i] = cache[t]
+    return out
 
 
 def view(name: str, flags: list[Flag]) -> list[Flag]:
@@ -170,6 +188,7 @@ def trial(setting: Setting, counts: dict[tuple[str, int], Counter[str]],
 
     f05 = sum(fig(n, "F0.5") for n in GRAMMAR_SETS) / len(GRAMMAR_SETS)
     return Trial(weight=setting[0], moves=setting[1], spare_dense=setting[2], shift=setting[3],
+                 select=setting[4],
                  learner_f05=round(f05, 4),
                  native_fa={n: round(fig(n, "FA"), 4) for n in NATIVE_SETS})
 
@@ -182,12 +201,13 @@ def line(name: str, res: dict[str, Any]) -> str:
 
 
 def setting_of(t: Trial) -> Setting:
-    return (t.weight, t.moves, t.spare_dense, t.shift)
+    return (t.weight, t.moves, t.spare_dense, t.shift, t.select)
 
 
 def described(t: Trial | Agreement) -> str:
+    chosen = t.select if isinstance(t, Trial) else t.only
     return (f"weight {t.weight} moves {t.moves} spare_dense {t.spare_dense} "
-            f"shift {t.shift}")
+            f"shift {t.shift} keys {chosen}")
 
 
 def fit(score: ModuleType, sets: dict[str, list[Record]], found: Found, layouts: Layouts,
@@ -196,12 +216,22 @@ def fit(score: ModuleType, sets: dict[str, list[Record]], found: Found, layouts:
     tallies = tally(score, sets, found)
     base = shown(sets, found, layouts, Agreement())
     base_counts = per_fold(score, sets, base)
+    flags = flagger(found, layouts)
+
+    def table_for(setting: Setting, folds: Sequence[int]) -> Agreement:
+        table = table_of(tallies, folds, setting)
+        if not setting[4]:
+            return table
+        totals = {n: sum((base_counts[(n, k)] for k in folds), Counter()) for n in sets}
+        only = no_regret(table, sets, found, base, totals, lambda i: fold_of(i) in folds,
+                         flags, lambda n, recs, fl: score_set(score, n, recs, fl))
+        return table.model_copy(update={"only": only})
     held: Shown = {name: {} for name in sets}
     lines = []
     for h in range(FOLDS):
         rest = [k for k in range(FOLDS) if k != h]
         runs = {st: (base, base_counts) if st[0] is None else
-                (r := shown(sets, found, layouts, table_of(tallies, rest, st)),
+                (r := shown(sets, found, layouts, table_for(st, rest)),
                  per_fold(score, sets, r)) for st in SETTINGS}
         pick = choose([trial(st, c, rest) for st, (_, c) in runs.items()], BUDGET)
         assert pick is not None
@@ -220,17 +250,17 @@ def fit(score: ModuleType, sets: dict[str, list[Record]], found: Found, layouts:
     def counts(st: Setting) -> dict[tuple[str, int], Counter[str]]:
         if st[0] is None:
             return base_counts
-        return per_fold(score, sets, shown(sets, found, layouts, table_of(tallies, everything, st)))
+        return per_fold(score, sets, shown(sets, found, layouts, table_for(st, everything)))
 
     grid = [trial(st, counts(st), everything) for st in SETTINGS]
     pick = choose(grid, BUDGET)
     assert pick is not None
-    counted = table_of(tallies, everything, setting_of(pick))
+    counted = table_for(setting_of(pick), everything)
     table = {
         "version": 1, "generated": dt.date.today().isoformat(), "command": command,
         "commit": head_commit(), "sets": list(sets), "folds": FOLDS,
         "min_support": MIN_SUPPORT, "weight": pick.weight, "moves": pick.moves,
-        "spare_dense": pick.spare_dense, "shift": pick.shift,
+        "spare_dense": pick.spare_dense, "shift": pick.shift, "only": counted.only,
         "counts": {k: c.model_dump() for k, c in counted.counts.items()},
         "budget": BUDGET, "grid": [t.model_dump() for t in grid],
     }

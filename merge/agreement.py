@@ -66,6 +66,8 @@ class Trial(BaseModel):
     moves: Moves = "both"
     spare_dense: bool = False
     shift: float = 0.0
+    select: bool = False
+    """Only the keys that, moved alone, cost nothing on the folds fitted on."""
     learner_f05: float
     """Mean F0.5 (%) of the grammar agent on the learner sets."""
     native_fa: dict[str, float]
@@ -88,6 +90,8 @@ class Agreement(Fitted):
     shift: float = Field(default=0.0, ge=-1.0, le=1.0)
     """Added to every keyed finding's confidence after its move: what the native
     false alarms the moves saved buy back in recall on learner text."""
+    only: tuple[str, ...] | None = None
+    """The keys that move (chosen by the fit, see ``Trial.select``); None: all."""
     counts: dict[str, Count] = Field(default_factory=dict)
     budget: float = 0.0
     """False alarms per 1k words a weight may add on each native set."""
@@ -143,6 +147,8 @@ def adjust(finding: Finding, table: Agreement, *, dense: bool = False) -> Adjust
     for key in keys(finding):
         count = table.counts.get(key)
         if count is not None and count.n >= table.min_support:
+            if table.only is not None and key not in table.only:
+                return None
             bias = (count.tp - count.expected) / (count.n + table.weight)
             if bias < 0 and (table.moves == "up" or (dense and table.spare_dense)):
                 bias = 0.0
@@ -166,7 +172,8 @@ def choose(grid: tuple[Trial, ...] | list[Trial], budget: float) -> Trial | None
                if all(fa <= base.native_fa.get(s, 0.0) + budget for s, fa in t.native_fa.items())]
     return max(allowed, key=lambda t: (round(t.learner_f05, 6),
                                        float("inf") if t.weight is None else t.weight,
-                                       -abs(t.shift), t.moves != "both", not t.spare_dense))
+                                       -abs(t.shift), t.moves != "both", not t.spare_dense,
+                                       not t.select))
 
 
 @lru_cache(maxsize=1)

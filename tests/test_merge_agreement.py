@@ -97,6 +97,14 @@ def test_no_weight_or_no_key_changes_nothing() -> None:
     assert adjust(mk("harper:Unknown", rule="grammar.x"), TABLE) is None
 
 
+def test_only_the_chosen_keys_move() -> None:
+    table = TABLE.model_copy(update={"only": (f"agreed {SPELL_H}+{SPELL_L}",)})
+    assert adjust(mk(SPELL_H, SPELL_L, conf=0.4), table) is not None
+    assert adjust(mk(SPELL_H, conf=0.8), table) is None
+    # nor does any other key: those stay where the calibration put them
+    assert adjust(mk("harper:Sparse", rule="grammar.agreement"), table) is None
+
+
 def ranked(*found: Finding, table: Agreement = TABLE,
            profile: Profile = Profile.BALANCED) -> list[tuple[Outcome, str]]:
     ranking = rank(list(found), Settings(profile=profile), LAYOUT, calibration=Calibration(),
