@@ -75,12 +75,13 @@ def rank(
     merged = merge_duplicates(findings, scores)
     dense_table = evidence if evidence is not None else load_evidence()
     agreed = agreement if agreement is not None else load_agreement()
+    # density before the moves decides them; _with_evidence counts the moved confidences
     dense = density([c.finding for c in merged], layout, dense_table).dense(dense_table)
-    moved = [adjust(c.finding, agreed, dense=dense) for c in merged]
-    candidates = [_judged(_demoted(_moved(c, m), feedback or {}), judged)
-                  for c, m in zip(merged, moved, strict=True)]
+    candidates = [_judged(_demoted(_moved(c, adjust(c.finding, agreed, dense=dense)),
+                                   feedback or {}), judged)
+                  for c in merged]
     candidates, floors = _with_evidence(candidates, settings, layout, dense_table)
-    candidates = _agreement_notes(candidates, moved, settings, floors)
+    candidates = _agreement_notes(candidates, settings, floors)
     hidden, open_questions = _filter(candidates, settings, layout, judged, floors)
     order = sorted((i for i in range(len(candidates)) if i not in hidden),
                    key=lambda i: (candidates[i].finding.start, candidates[i].finding.end, i))
@@ -94,18 +95,20 @@ def rank(
 def _moved(candidate: Candidate, moved: Adjustment | None) -> Candidate:
     if moved is None:
         return candidate
-    return replace(candidate, finding=replace(candidate.finding, confidence=moved.confidence))
+    return replace(candidate, agreement=moved,
+                   finding=replace(candidate.finding, confidence=moved.confidence))
 
 
-def _agreement_notes(candidates: list[Candidate], moved: Sequence[Adjustment | None],
-                     settings: Settings, floors: Mapping[int, float]) -> list[Candidate]:
+def _agreement_notes(candidates: list[Candidate], settings: Settings,
+                     floors: Mapping[int, float]) -> list[Candidate]:
     """Each moved candidate's basis names the engines' agreement, as what showed or hid
     it where the move crossed its threshold."""
     out = list(candidates)
-    for i, m in enumerate(moved):
+    for i, c in enumerate(candidates):
+        m = c.agreement
         if m is None:
             continue
-        f = candidates[i].finding
+        f = c.finding
         floor = floors.get(i, confidence_floor(f, settings.profile))
 
         def passes(confidence: float, f: Finding = f, floor: float = floor) -> bool:
@@ -114,7 +117,7 @@ def _agreement_notes(candidates: list[Candidate], moved: Sequence[Adjustment | N
 
         was, now = passes(m.before), passes(m.confidence)
         note = m.note(shown=None if was == now else now)
-        out[i] = replace(candidates[i], basis=f"{candidates[i].basis}; {note}")
+        out[i] = replace(c, basis=f"{c.basis}; {note}")
     return out
 
 
