@@ -53,7 +53,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bench import fit_evidence
+from bench import fit_agreement, fit_evidence
 from bench.corpus import DEFAULT_EVAL_DIR
 from bench.evalsets import (
     DEV_SETS,
@@ -70,6 +70,7 @@ from prosewise.merge.calibration import origins
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "merge" / "data" / "calibration.json"
 EVIDENCE_OUT = DEFAULT_OUT.with_name("evidence.json")
+AGREEMENT_OUT = DEFAULT_OUT.with_name("agreement.json")
 
 
 @dataclass
@@ -269,10 +270,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--min-support", type=int, default=5, help="rules printed from this support")
     ap.add_argument("--evidence", action="store_true",
                     help="fit merge/data/evidence.json instead (bench/fit_evidence.py)")
+    ap.add_argument("--agreement", action="store_true",
+                    help="fit merge/data/agreement.json instead (bench/fit_agreement.py)")
     args = ap.parse_args(argv)
-    if args.evidence:
+    if args.evidence or args.agreement:
         command = shlex.join(["python", "-m", "bench.calibrate", *(argv or sys.argv[1:])])
-        fit_evidence.run(args, command, EVIDENCE_OUT)
+        fitter = fit_evidence if args.evidence else fit_agreement
+        fitter.run(args, command, EVIDENCE_OUT if args.evidence else AGREEMENT_OUT)
         return 0
     calib = calibrate(args)
     print_summary(calib, args.sets, args.min_support)

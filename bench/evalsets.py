@@ -172,3 +172,17 @@ def check_texts(
         if saved is not None and profile == settings.profile.value:  # never mix profiles
             saved.write_bytes(pickle.dumps({"profile": profile, "checked": known}))
     return {t: known[t] for t in texts}
+
+
+def rerank(checked: dict[str, Checked], settings: Settings) -> dict[str, Checked]:
+    """Each sentence's raw findings ranked again with ``settings`` and the current
+    ranking agent, as the pipeline ranks a one-chunk plain-text document.
+
+    Why: the ranking agent is cheap and the engines are not; a change to ``merge/``
+    or a profile is measured on a saved pickle in seconds instead of minutes."""
+    from prosewise.merge.rank import rank
+    from prosewise.server.markup import extract
+    from prosewise.server.pipeline import layout_of
+
+    return {t: Checked(t, rank(c.raw, settings, layout_of(extract(t, "plaintext"))).shown, c.raw)
+            for t, c in checked.items()}

@@ -47,6 +47,7 @@ from bench.evalsets import (
     load_score,
     load_set,
     ref_id,
+    rerank,
     set_texts,
     to_flag,
 )
@@ -166,10 +167,13 @@ def evaluate_both(args: argparse.Namespace) -> tuple[list[Row], list[Row], str]:
     started = time.monotonic()
     pipeline = Pipeline(engines=EngineHub.for_batch(lite=True)) if args.lite else None
     try:
-        reviews = check_texts(texts, settings, args.concurrency, args.saved, pipeline=pipeline)
+        reviews = check_texts(texts, settings, args.concurrency, args.saved, pipeline=pipeline,
+                              raw_only=args.rerank)
     finally:
         if pipeline is not None:
             pipeline.close()
+    if args.rerank:
+        reviews = rerank(reviews, settings)
     print(f"reviewed {len(texts)} distinct sentences in {time.monotonic() - started:.0f}s "
           f"(profile {args.profile}, writer {args.writer})")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -230,6 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write all metrics here")
     ap.add_argument("--saved", type=Path,
                     help="pickle of checked sentences to reuse/extend (shared with calibrate)")
+    ap.add_argument("--rerank", action="store_true",
+                    help="with --saved: rank its raw findings again with this profile and "
+                         "writer and the current merge/ (the engines are not run)")
     ap.add_argument("--by-source", type=int, nargs="?", const=30, default=0, metavar="N",
                     help="also list the N sources with the most false alarms per view")
     evaluate_llm.add_arguments(ap)
@@ -239,7 +246,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = set(args.views) - set(VIEWS)
     if unknown:
         ap.error(f"unknown views: {sorted(unknown)}")
-    if args.writer != "fluent" and args.saved:
+    if args.rerank and not args.saved:
+        ap.error("--rerank ranks the raw findings of --saved PICKLE again")
+    if args.writer != "fluent" and args.saved and not args.rerank:
         ap.error("--saved holds checks shown for a fluent writer: not with --writer")
     if args.lite and args.saved:
         ap.error("--saved holds checks made with lingotweaker: not with --lite")

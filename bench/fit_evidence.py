@@ -189,26 +189,46 @@ def head_commit() -> str:
     return done.stdout.strip()
 
 
-def run(args: Any, command: str, out: Path) -> None:
-    """``bench.calibrate --evidence``: check the dev sets (or reuse ``--saved``), fit,
-    print the held-out figures and write the table to ``out``."""
-    import json
+@dataclass(frozen=True)
+class Dev:
+    """The dev sets, their sentences' raw findings and layouts, and score.py."""
 
+    score: ModuleType
+    sets: dict[str, list[Record]]
+    found: Found
+    layouts: Layouts
+
+
+def load_dev(args: Any) -> Dev:
+    """Check the dev sets' sentences (or reuse ``--saved``) for a fit."""
     from bench.evalsets import DEV_SETS, check_texts, load_score, load_set, set_texts
     from prosewise.server.markup import extract
     from prosewise.server.pipeline import layout_of
 
-    score = load_score(args.eval_dir)
     sets = {name: load_set(args.eval_dir, name, args.limit) for name in DEV_SETS}
     texts = list(dict.fromkeys(t for recs in sets.values() for t in set_texts(recs)))
     checked = check_texts(texts, Settings(profile=Profile.PICKY), args.concurrency, args.saved,
                           raw_only=True)
-    found: Found = {t: c.raw for t, c in checked.items()}
-    layouts = {t: layout_of(extract(t, "plaintext")) for t in texts}
-    table, lines = fit(score, sets, found, layouts, command)
+    return Dev(score=load_score(args.eval_dir), sets=sets,
+               found={t: c.raw for t, c in checked.items()},
+               layouts={t: layout_of(extract(t, "plaintext")) for t in texts})
+
+
+def write_table(args: Any, table: dict[str, Any], lines: Sequence[str], out: Path) -> None:
+    """Print the fit's report and write its table (unless ``--dry-run``)."""
+    import json
+
     print("\n".join(lines))
-    print(f"fitted on both folds: confident {table['confident']} drop {table['drop']} "
-          f"min_share {table['min_share']}")
     if not args.dry_run:
         out.write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {out}")
+
+
+def run(args: Any, command: str, out: Path) -> None:
+    """``bench.calibrate --evidence``: check the dev sets (or reuse ``--saved``), fit,
+    print the held-out figures and write the table to ``out``."""
+    dev = load_dev(args)
+    table, lines = fit(dev.score, dev.sets, dev.found, dev.layouts, command)
+    lines.append(f"fitted on both folds: confident {table['confident']} drop {table['drop']} "
+                 f"min_share {table['min_share']}")
+    write_table(args, table, lines, out)

@@ -160,6 +160,19 @@ def load_calibration() -> Calibration:
 Table = TypeVar("Table", bound=BaseModel)
 
 
+class Fitted(BaseModel):
+    """What every table fitted by ``bench/calibrate.py`` records of its making."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    version: int = 1
+    generated: str = ""
+    command: str = ""
+    commit: str = ""
+    """The commit whose agents raised the findings the fit was made on."""
+    sets: tuple[str, ...] = ()
+
+
 def packaged_table(name: str, model: type[Table], fallback: str) -> Table:
     """A fitted table from ``merge/data``; missing or malformed → the model's defaults
     (which change nothing), with a warning naming ``fallback``."""

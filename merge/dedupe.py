@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from prosewise.agents.model import AgentName, Finding, Replacement, Source
+from prosewise.merge.agreement import Adjustment
 from prosewise.merge.calibration import Score, agree_basis, agreement, origins
 from prosewise.merge.fixes import tidy
 
@@ -26,12 +27,14 @@ PRECEDENCE = {agent: i for i, agent in enumerate(AgentName)}
 class Candidate:
     """A suggestion to rank: merged finding (calibrated confidence) and its members.
 
-    ``members`` are indices into the findings given to ``rank``, owner first.
+    ``members`` are indices into the findings given to ``rank``, owner first;
+    ``agreement`` is how the engines' agreement moved its confidence (None: it did not).
     """
 
     finding: Finding
     members: tuple[int, ...]
     basis: str
+    agreement: Adjustment | None = None
 
 
 def merge_duplicates(findings: Sequence[Finding], scores: Sequence[Score]) -> list[Candidate]:

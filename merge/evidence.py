@@ -22,7 +22,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field
 
 from prosewise.agents.model import AgentName, Finding, Severity
-from prosewise.merge.calibration import packaged_table
+from prosewise.merge.calibration import Fitted, packaged_table
 from prosewise.merge.model import Layout
 
 
@@ -40,17 +40,9 @@ class Trial(BaseModel):
     """Mean false alarms per 1k words of everything shown on the native sets."""
 
 
-class Evidence(BaseModel):
+class Evidence(Fitted):
     """The fitted table (``merge/data/evidence.json``); the default changes nothing."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    version: int = 1
-    generated: str = ""
-    command: str = ""
-    commit: str = ""
-    """The commit whose agents raised the findings the fit was made on."""
-    sets: tuple[str, ...] = ()
     confident: float = Field(default=1.0, ge=0.0, le=1.0)
     """Calibrated confidence from which a grammar finding is evidence of an error-dense text."""
     min_share: float = Field(default=1.0, ge=0.0, le=1.0)
@@ -74,6 +66,10 @@ class Density:
     @property
     def share(self) -> float:
         return self.confident / self.sentences if self.sentences else 0.0
+
+    def dense(self, table: Evidence) -> bool:
+        """Whether the fitted table calls this chunk error-dense."""
+        return table.drop > 0 and self.confident > 0 and self.share >= table.min_share
 
     def note(self) -> str:
         """The decision log's words for it."""
@@ -115,7 +111,7 @@ def lowered_floor(finding: Finding, floor: float, found: Density, table: Evidenc
     if finding.agent is not AgentName.GRAMMAR or finding.severity.rank < Severity.WARNING.rank:
         return floor
     drop = LEARNER_DROP if learner else 0.0
-    if table.drop > 0 and found.confident and found.share >= table.min_share:
+    if found.dense(table):
         drop = max(drop, table.drop)
     return max(0.0, floor - drop)
 

@@ -2,6 +2,10 @@
 
 ``prosewise review --explain`` prints ``format_decisions``; a line reads
 ``12:5 grammar.agreement "has" shown (confidence 0.91: harper+lingotweaker agree)``.
+Where the engines' agreement decided (``merge.agreement``), the line says so:
+``... shown (...; shown: both engines flag this (right in 88% of 175 on the dev sets))``
+or ``... suppressed (below the balanced threshold ...; hidden: only harper flags this,
+and harper's rule SpellCheck alone is usually wrong here (right in 14% of 1109 ...))``.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """The ranking agent: from every agent's findings to the few suggestions worth showing.
 
 Steps, each its own module: calibrate confidence (calibration), fold duplicates
-and tidy their fixes (dedupe, fixes), demote rules the writer keeps dismissing
-(feedback), lower the grammar threshold in error-dense text (evidence), apply the
-profile threshold (profiles), settle overlapping edits (conflicts), cap density
-(density).
+and tidy their fixes (dedupe, fixes), weigh which engines agree (agreement), demote
+rules the writer keeps dismissing (feedback), lower the grammar threshold in
+error-dense text (evidence), apply the profile threshold (profiles), settle
+overlapping edits (conflicts), cap density (density).
 Every input finding gets exactly one decision saying what became of it and why.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from prosewise.agents.model import Finding
 from prosewise.agents.settings import Settings, Writer
+from prosewise.merge.agreement import Adjustment, Agreement, adjust, load_agreement
 from prosewise.merge.calibration import Calibration, load_calibration, score
 from prosewise.merge.conflicts import settle
 from prosewise.merge.dedupe import Candidate, merge_duplicates
@@ -54,6 +55,7 @@ def rank(
     verdicts: Verdicts | None = None,
     contests: bool = False,
     evidence: Evidence | None = None,
+    agreement: Agreement | None = None,
 ) -> Ranking:
     """Suggestions to show, in document order, with a decision for each finding.
 
@@ -63,15 +65,23 @@ def rank(
     fixes, near misses of the threshold), and ``verdicts`` are its judgements, which
     go before the rules' order and threshold, each named in the decision log.
     ``evidence`` (default: the packaged fit) lowers the grammar threshold in
-    error-dense text (``merge.evidence``).
+    error-dense text (``merge.evidence``); ``agreement`` (default: the packaged fit)
+    moves grammar findings toward the precision of the engines that raised them
+    (``merge.agreement``).
     """
     table = calibration if calibration is not None else load_calibration()
     scores = [score(f, table) for f in findings]
     judged = verdicts or Verdicts()
-    candidates = [_judged(_demoted(c, feedback or {}), judged)
-                  for c in merge_duplicates(findings, scores)]
-    candidates, floors = _with_evidence(candidates, settings, layout,
-                                        evidence if evidence is not None else load_evidence())
+    merged = merge_duplicates(findings, scores)
+    dense_table = evidence if evidence is not None else load_evidence()
+    agreed = agreement if agreement is not None else load_agreement()
+    # density before the moves decides them; _with_evidence counts the moved confidences
+    dense = density([c.finding for c in merged], layout, dense_table).dense(dense_table)
+    candidates = [_judged(_demoted(_moved(c, adjust(c.finding, agreed, dense=dense)),
+                                   feedback or {}), judged)
+                  for c in merged]
+    candidates, floors = _with_evidence(candidates, settings, layout, dense_table)
+    candidates = _agreement_notes(candidates, settings, floors)
     hidden, open_questions = _filter(candidates, settings, layout, judged, floors)
     order = sorted((i for i in range(len(candidates)) if i not in hidden),
                    key=lambda i: (candidates[i].finding.start, candidates[i].finding.end, i))
@@ -80,6 +90,35 @@ def rank(
     decisions = _decisions(findings, candidates, hidden, slot)
     return Ranking(shown=shown, decisions=decisions,
                    contests=tuple(open_questions) if contests else ())
+
+
+def _moved(candidate: Candidate, moved: Adjustment | None) -> Candidate:
+    if moved is None:
+        return candidate
+    return replace(candidate, agreement=moved,
+                   finding=replace(candidate.finding, confidence=moved.confidence))
+
+
+def _agreement_notes(candidates: list[Candidate], settings: Settings,
+                     floors: Mapping[int, float]) -> list[Candidate]:
+    """Each moved candidate's basis names the engines' agreement, as what showed or hid
+    it where the move crossed its threshold."""
+    out = list(candidates)
+    for i, c in enumerate(candidates):
+        m = c.agreement
+        if m is None:
+            continue
+        f = c.finding
+        floor = floors.get(i, confidence_floor(f, settings.profile))
+
+        def passes(confidence: float, f: Finding = f, floor: float = floor) -> bool:
+            return below_threshold(replace(f, confidence=confidence), settings.profile,
+                                   floor) is None
+
+        was, now = passes(m.before), passes(m.confidence)
+        note = m.note(shown=None if was == now else now)
+        out[i] = replace(c, basis=f"{c.basis}; {note}")
+    return out
 
 
 def _demoted(candidate: Candidate, feedback: Mapping[str, RuleFeedback]) -> Candidate:

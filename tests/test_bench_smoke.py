@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import random
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,13 +22,18 @@ from bench import (
     corpus,
     evalsets,
     evaluate,
+    fit_agreement,
     lsp_latency,
     lsp_model,
     pathological,
+    select_keys,
     throughput,
 )
-from prosewise.agents.model import AgentName, Category, Finding
+from bench.evalsets import Flag, Record
+from prosewise.agents.model import AgentName, Category, Finding, Replacement, Severity
 from prosewise.agents.settings import Dialect, Profile, Settings
+from prosewise.merge.agreement import Agreement, Count
+from prosewise.merge.model import Layout
 from prosewise.server.pipeline import Pipeline
 
 SENTENCES = [
@@ -112,6 +119,12 @@ def test_saved_checks_are_reused_and_views_apply(tmp_path: Path) -> None:
     assert saved.exists() and again == first
     grammar = evaluate.VIEWS["grammar-raw"](first[SENTENCES[1]])
     assert grammar and all(f.agent is AgentName.GRAMMAR for f in grammar)
+    # ranked again as the pipeline ranked them; another profile shows another set
+    assert evalsets.rerank(first, settings) == first
+    picky = evalsets.rerank(first, Settings(profile=Profile.PICKY))
+    assert all(picky[t].raw == first[t].raw for t in first)
+    assert sum(map(len, (c.shown for c in picky.values()))) > sum(
+        map(len, (c.shown for c in first.values())))
 
 
 def test_lingotweaker_slow_rule_stays_off(pipeline: Pipeline) -> None:
@@ -174,3 +187,39 @@ def test_model_latency_bench_compares_two_servers_and_sees_the_model(
                                              out)[0])
     assert received >= answered > 0
     assert out.count("model findings: ") == 2 and "none within the wait" not in out
+
+
+def test_keys_are_kept_only_when_moving_them_costs_nothing() -> None:
+    """bench.select_keys with the real ranking and a plain scorer: every source flag is
+    right, every reference flag a false alarm. Rules and engine rules the packaged
+    calibration does not know keep their confidence."""
+    def mk(start: int, conf: float, *sources: str) -> Finding:
+        return Finding(agent=AgentName.GRAMMAR, rule="grammar.t", category=Category.GRAMMAR,
+                       start=start, end=start + 2, text="ab", message="m",
+                       severity=Severity.ERROR, replacements=(Replacement(value="x"),),
+                       confidence=conf, sources=sources)
+
+    up, down, bad = "harper:T1+lingotweaker:T2", "harper:T3", "lingotweaker:T4"
+    found = {"s1 learner": [mk(0, 0.2, *up.split("+")), mk(3, 0.7, bad)],
+             "r1 learner": [], "s2 native": [], "r2 native": [mk(0, 0.8, down)]}
+    table = Agreement(weight=0.0, counts={
+        f"alone {bad}": Count(tp=10, n=100, expected=60.0),   # hides a right flag
+        f"agreed {up}": Count(tp=90, n=100, expected=50.0),   # shows a right flag
+        f"alone {down}": Count(tp=10, n=100, expected=60.0)})  # hides a false alarm
+    sets = {"jfleg-dev": [{"id": "j:1", "source": "s1 learner", "references": ["r1 learner"]}],
+            "gmeg-wiki-dev": [{"id": "w:1", "source": "s2 native", "references": ["r2 native"]}]}
+    layouts = {t: Layout() for t in found}
+    base = fit_agreement.shown(sets, found, layouts, Agreement())
+
+    def score_set(name: str, recs: Sequence[Record], flags: dict[str, list[Flag]]) -> dict:
+        src = [flags[r["id"]] for r in recs]
+        refs = [fl for i, fl in flags.items() if "#" in i and i.split("#")[0] in
+                {r["id"] for r in recs}]
+        return {"tp_flags": sum(map(len, src)), "fp_flags": 0, "edits": 2 * len(recs),
+                "detected_edits": sum(len(fl) for fl in src), "ref_flags": sum(map(len, refs)),
+                "ref_words": 10 * len(refs)}
+
+    totals = {n: Counter(score_set(n, recs, base[n])) for n, recs in sets.items()}
+    kept = select_keys.no_regret(table, sets, found, base, totals, lambda i: True,
+                                 fit_agreement.flagger(found, layouts), score_set)
+    assert kept == (f"agreed {up}", f"alone {down}")

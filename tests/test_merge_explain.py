@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prosewise.agents.model import AgentName, Category, Finding, Replacement, Severity
 from prosewise.agents.settings import Settings
+from prosewise.merge.agreement import Agreement
 from prosewise.merge.calibration import Calibration
 from prosewise.merge.explain import explain, format_decisions
 from prosewise.merge.model import Layout
@@ -35,7 +36,8 @@ FOUND = [
 
 
 def test_format_decisions_line_col_with_emoji() -> None:
-    ranking = rank(FOUND, Settings(), Layout(), calibration=Calibration())
+    ranking = rank(FOUND, Settings(), Layout(), calibration=Calibration(),
+                   agreement=Agreement())
     assert format_decisions(ranking, TEXT) == [
         '2:3 grammar.agreement "has" shown (confidence 0.84: harper+lingotweaker agree)',
         '2:3 grammar.subject-verb "has" merged (same edit as grammar.agreement'
@@ -48,7 +50,8 @@ def test_format_decisions_line_col_with_emoji() -> None:
 
 
 def test_explain_without_text_uses_offsets() -> None:
-    ranking = rank(FOUND[:1], Settings(), Layout(), calibration=Calibration())
+    ranking = rank(FOUND[:1], Settings(), Layout(), calibration=Calibration(),
+                   agreement=Agreement())
     assert explain(ranking) == [
         '@10–13 grammar.agreement "has" shown (confidence 0.60: rule prior, not calibrated)'
     ]
