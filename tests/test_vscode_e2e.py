@@ -6,8 +6,8 @@ reason elsewhere; ``pytest --vscode-e2e`` fails instead of skipping. About a min
 Checked as a writer would see it:
 - with the server configured, the status bar counts the suggestions, the Problems panel
   lists them without the rule the user switched off and with the project file's goal
-  (.prosewise.toml) in force, a quick fix changes the text and "add to dictionary"
-  persists under ``.prosewise/``;
+  (.prosewise.toml) in force, a quick fix changes the text, "add to dictionary"
+  persists under ``.prosewise/`` and "Prosewise: Open dictionary" shows the word;
 - with no server anywhere, the notification offers to install it, and setting a server
   command then starts it without a window reload;
 - "Install Prosewise" creates a virtual environment, pip-installs the server (from a
@@ -146,6 +146,7 @@ def test_suggestions_settings_quick_fix_and_dictionary_in_real_vscode(
     assert "recieve" not in str(seen["problemsAfter"])
     assert any("recieve" in p.read_text(encoding="utf-8")
                for p in (workspace / ".prosewise").rglob("*") if p.is_file())
+    assert "recieve" in str(seen["dictionary"])  # "Prosewise: Open dictionary" shows it
 
 
 def test_no_server_offers_to_install_and_a_server_command_starts_without_reload(

@@ -5,7 +5,7 @@
 //
 //   node drive.mjs <scenario> <url> <chromium> <screenshot.png> [<settings json>]
 //   scenario "server":  open notes.md, wait for counts, read Problems, apply a quick fix
-//                       and "add to dictionary";
+//                       and "add to dictionary", then "Prosewise: Open dictionary";
 //            "missing": wait for the install offer and the status bar's "stopped", then
 //                       put <settings json> (a server command) in the Remote settings
 //                       in VS Code's editor, save, and wait for suggestions: the client
@@ -62,6 +62,8 @@ try {
     seen.added = await applyAction(page, "1:5", /dictionary/);  // "recieve"
     await page.locator(".markers-panel", { hasNotText: "recieve" }).waitFor();
     seen.problemsAfter = await page.locator(".markers-panel").innerText();
+    await runCommand(page, "Prosewise: Open dictionary");
+    seen.dictionary = await page.locator(".monaco-editor .view-lines", { hasText: "recieve" }).last().innerText();
   }
 } catch (error) {
   seen.error = String(error);

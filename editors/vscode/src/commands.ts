@@ -1,6 +1,7 @@
 // Palette commands. They are `prosewise.editor.*`: the `prosewise.*` ids belong to the
 // server (vscode-languageclient registers those itself).
 import * as vscode from "vscode";
+import { isDictionary, openDictionary } from "./dictionary";
 import { Session } from "./session";
 import { SHOW_OUTPUT } from "./status";
 
@@ -19,6 +20,12 @@ export function registerCommands(session: Session, output: vscode.OutputChannel)
       showAsDocument("prosewise.showTone", "Prosewise tone summary")),
     vscode.commands.registerCommand("prosewise.editor.checkWithModel", () =>
       session.run("prosewise.checkWithModel")),
+    vscode.commands.registerCommand("prosewise.editor.openDictionary", openDictionary),
+    vscode.workspace.onDidSaveTextDocument((document) => {
+      if (isDictionary(document.uri)) {
+        void session.run("prosewise.recheck");  // the words just saved apply now
+      }
+    }),
     vscode.commands.registerCommand("prosewise.editor.restartServer", () => session.restart()),
     vscode.commands.registerCommand(SHOW_OUTPUT, () => output.show(true)),
   );

@@ -110,9 +110,32 @@ export class Session implements vscode.Disposable {
             : next(params, token),
         },
         provideDiagnostics: (document, previous, token, next) =>
-          this.status.whileChecking(async () => next(document, previous, token)),
+          this.status.whileChecking(async () => {
+            const report = await next(document, previous, token);
+            void this.showEngines(document);
+            return report;
+          }),
       },
     };
+  }
+
+  /** Which engines are still loading (the server's `prosewise.status`): their findings
+   * come in a later pull, which asks again. */
+  private async showEngines(document: vscode.TextDocument | vscode.Uri): Promise<void> {
+    const uri = document instanceof vscode.Uri ? document : document.uri;
+    const client = this.client;
+    if (client === undefined) {
+      return;
+    }
+    try {
+      const status = await client.sendRequest(ExecuteCommandRequest.type, {
+        command: "prosewise.status", arguments: [uri.toString()],
+      }) as { engines?: Record<string, string> } | null;
+      const engines = Object.entries(status?.engines ?? {});
+      this.status.enginesLoading(engines.filter(([, state]) => state === "loading").map(([name]) => name));
+    } catch {
+      // an older server, or one that stopped meanwhile: nothing to show
+    }
   }
 
   private async stop(): Promise<void> {

@@ -1,5 +1,5 @@
 // The status bar: "starting", "checking", the active document's suggestions by agent,
-// "server stopped"; clicking it opens the output channel. A second item shows the
+// the engines still loading, "server stopped"; clicking it opens the output channel. A second item shows the
 // model's state from the server's `prosewise/status` notification (sent only with a
 // model configured).
 import * as vscode from "vscode";
@@ -18,6 +18,7 @@ export class StatusBar implements vscode.Disposable {
   private readonly listeners: vscode.Disposable[];
   private running = false;
   private checking = 0;
+  private loading: readonly string[] = [];
 
   constructor() {
     this.item.name = "Prosewise";
@@ -61,6 +62,12 @@ export class StatusBar implements vscode.Disposable {
     }
   }
 
+  /** The engines still loading (their findings are not in the counts yet). */
+  enginesLoading(names: readonly string[]): void {
+    this.loading = names;
+    this.render();
+  }
+
   showModel(status: ModelStatus): void {
     this.model.text = status.llm === "checking" ? "$(sync~spin) LLM: checking" : `LLM: ${status.llm}`;
     this.model.tooltip = status.reason ?? "Prosewise: ask the model about this document now";
@@ -79,6 +86,12 @@ export class StatusBar implements vscode.Disposable {
     const counts = document ? countByAgent(vscode.languages.getDiagnostics(document.uri)) : new Map();
     const parts = [...counts].map(([agent, count]) => `${count} ${agent}`);
     const text = parts.length > 0 ? parts.join(" · ") : "ready";
+    if (this.loading.length > 0) {
+      const engines = this.loading.join(", ");
+      this.set(`$(loading~spin) Prosewise: ${text} · ${engines} loading`,
+        `Prosewise: suggestions by agent; ${engines} still loading, its suggestions come next. Click for the output.`);
+      return;
+    }
     this.set(`$(check) Prosewise: ${text}`, "Prosewise: suggestions in this document by agent. Click for the output.");
   }
 
