@@ -1,15 +1,15 @@
 """The extension in real VS Code: code-server (VS Code in a browser) driven in headless
 Chromium by editors/vscode/e2e/drive.mjs. It runs wherever editors/vscode/e2e/setup.sh
 has installed its tools (about 800 MB, once; ``.ci/run`` does it) and is skipped with the
-reason elsewhere; ``pytest --vscode-e2e`` fails instead of skipping. About a minute.
+reason elsewhere; ``pytest --vscode-e2e`` fails instead of skipping. About 150 s.
 
-Checked as a writer would see it:
-- with the server configured, the status bar counts the suggestions, the Problems panel
-  lists them without the rule the user switched off and with the project file's goal
-  (.prosewise.toml) in force, a quick fix changes the text, "add to dictionary"
-  persists under ``.prosewise/`` and "Prosewise: Open dictionary" shows the word;
-- with no server anywhere, the notification offers to install it, and setting a server
-  command then starts it without a window reload;
+Checked as a writer would see it, starting each time with no server anywhere (the
+notification names what was tried and offers to install it):
+- setting a server command starts it without a window reload; the status bar counts
+  the suggestions, the Problems panel lists them without the rule the user switched off
+  and with the project file's goal (.prosewise.toml) in force, a quick fix changes the
+  text, "add to dictionary" persists under ``.prosewise/`` and "Prosewise: Open
+  dictionary" shows the word;
 - "Install Prosewise" creates a virtual environment, pip-installs the server (from a
   local wheelhouse standing in for PyPI: no network in tests) and shows suggestions
   that honour the user's settings.
@@ -92,7 +92,7 @@ def code_server(tmp_path: Path, vsix: Path, wheelhouse: str) -> Iterator[tuple[s
     data, extensions, workspace = tmp_path / "data", tmp_path / "ext", tmp_path / "ws"
     workspace.mkdir()
     (workspace / "notes.md").write_text(TEXT, encoding="utf-8")
-    # Node 24 first; no folder with a prosewise command (the "missing" case means it)
+    # Node 24 first; no folder with a prosewise command: each test starts without one
     path = [d for d in os.environ["PATH"].split(os.pathsep) if not Path(d, "prosewise").exists()]
     env = {**os.environ, "PATH": os.pathsep.join([str(NODE24), *path]),
            "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": wheelhouse}
@@ -128,17 +128,22 @@ def drive(scenario: str, url: str, screenshot: Path, *after: str) -> dict[str, o
     return seen
 
 
-def test_suggestions_settings_quick_fix_and_dictionary_in_real_vscode(
+def test_no_server_then_a_command_suggestions_settings_quick_fix_and_dictionary(
         code_server: tuple[str, Path, Path], tmp_path: Path) -> None:
     url, workspace, settings = code_server
     # The project file's goal holds: the extension sends only what the user set, not
     # VS Code's defaults (formality "neutral" would hide it).
     (workspace / ".prosewise.toml").write_text('[goals]\nformality = "formal"\n')
     settings.write_text(json.dumps({
-        "prosewise.server.command": COMMAND, "prosewise.rules": {"style.redundancy": False},
+        "prosewise.server.command": [], "prosewise.rules": {"style.redundancy": False},
         "prosewise.profile": "picky", "files.autoSave": "off"}), encoding="utf-8")
-    seen = drive("server", url, tmp_path / "diagnostics.png")
-    problems = str(seen["problems"])
+    seen = drive("server", url, tmp_path / "diagnostics.png",
+                 json.dumps({"prosewise.server.command": COMMAND}))
+    notification = str(seen["notification"])
+    assert "Install Prosewise" in notification and "Choose interpreter" in notification
+    assert "PATH: no prosewise command" in notification  # names what was tried
+    assert "stopped" in str(seen["stopped"])
+    problems = str(seen["problems"])  # the command, once set, runs: no window reload
     assert "grammar.spelling" in problems and "grammar.article" in problems, problems
     assert "style.redundancy" not in problems  # the user's setting took effect
     assert "tone.formality" in problems  # and the project file's, where the user set nothing
@@ -147,19 +152,6 @@ def test_suggestions_settings_quick_fix_and_dictionary_in_real_vscode(
     assert any("recieve" in p.read_text(encoding="utf-8")
                for p in (workspace / ".prosewise").rglob("*") if p.is_file())
     assert "recieve" in str(seen["dictionary"])  # "Prosewise: Open dictionary" shows it
-
-
-def test_no_server_offers_to_install_and_a_server_command_starts_without_reload(
-        code_server: tuple[str, Path, Path], tmp_path: Path) -> None:
-    url, _, settings = code_server
-    settings.write_text(json.dumps({"prosewise.server.command": [], "files.autoSave": "off"}))
-    configured = json.dumps({"prosewise.server.command": COMMAND, "files.autoSave": "off"})
-    seen = drive("missing", url, tmp_path / "missing.png", configured)
-    notification = str(seen["notification"])
-    assert "Install Prosewise" in notification and "Choose interpreter" in notification
-    assert "PATH: no prosewise command" in notification  # names what was tried
-    assert "stopped" in str(seen["stopped"])
-    assert "grammar.spelling" in str(seen["problems"])  # the new command runs, no reload
 
 
 def test_install_prosewise_from_the_notification_then_suggestions_honour_settings(

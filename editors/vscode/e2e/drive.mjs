@@ -4,14 +4,14 @@
 // TIMEOUT only to turn a hang into a failure. Run by tests/test_vscode_e2e.py.
 //
 //   node drive.mjs <scenario> <url> <chromium> <screenshot.png> [<settings json>]
-//   scenario "server":  open notes.md, wait for counts, read Problems, apply a quick fix
-//                       and "add to dictionary", then "Prosewise: Open dictionary";
-//            "missing": wait for the install offer and the status bar's "stopped", then
-//                       put <settings json> (a server command) in the Remote settings
-//                       in VS Code's editor, save, and wait for suggestions: the client
-//                       restarts without a window reload;
-//            "install": wait for the install offer, click "Install Prosewise", and wait
-//                       for suggestions from the server it installed.
+//   Both scenarios open notes.md with no server anywhere and wait for the install offer
+//   and the status bar's "stopped"; then
+//   "server":  put <settings json> (a server command) in the Remote settings in VS Code's
+//              JSON editor and save: the client starts without a window reload; wait for
+//              counts, read Problems, apply a quick fix and "add to dictionary", then
+//              "Prosewise: Open dictionary";
+//   "install": click "Install Prosewise" and wait for suggestions from the server it
+//              installed.
 import { createRequire } from "node:module";
 
 const require = createRequire(process.env.PLAYWRIGHT_CORE ?? import.meta.url);
@@ -29,31 +29,28 @@ try {
   await page.locator(".monaco-workbench").waitFor();
   await quickOpen(page, "notes.md");
   await page.locator(".monaco-editor .view-lines").first().waitFor();
-  if (scenario === "missing" || scenario === "install") {
-    const toast = page.locator(".notification-toast", { hasText: "no language server could be started" });
-    await toast.waitFor();
-    seen.notification = await toast.innerText();
-    seen.stopped = await page.locator(".statusbar-item", { hasText: "Prosewise: stopped" }).innerText();
-    if (scenario === "missing") {
-      // a machine-scoped setting: in code-server (a remote window) it lives in the
-      // Remote settings; VS Code on the desktop reads it from the User settings
-      await runCommand(page, "Preferences: Open Remote Settings (JSON)");
-      await page.locator(".monaco-editor .view-lines", { hasText: "{" }).last().click();
-      await page.keyboard.press("Control+A");
-      await page.keyboard.insertText(settingsAfter);
-      await page.keyboard.press("Control+Shift+End");  // what the editor auto-closed
-      await page.keyboard.press("Delete");
-      await page.keyboard.press("Control+S");
-      await quickOpen(page, "notes.md");  // the status bar counts the active editor's
-    } else {
-      await toast.getByRole("button", { name: "Install Prosewise" }).click();
-      seen.progress = await page.locator(".notification-toast", { hasText: "Installing Prosewise" }).innerText();
-    }
-    seen.problems = await suggestions(page, scenario === "install" ? INSTALL_TIMEOUT : TIMEOUT);
-    await page.screenshot({ path: screenshot });
+  const toast = page.locator(".notification-toast", { hasText: "no language server could be started" });
+  await toast.waitFor();
+  seen.notification = await toast.innerText();
+  seen.stopped = await page.locator(".statusbar-item", { hasText: "Prosewise: stopped" }).innerText();
+  if (scenario === "server") {
+    // a machine-scoped setting: in code-server (a remote window) it lives in the
+    // Remote settings; VS Code on the desktop reads it from the User settings
+    await runCommand(page, "Preferences: Open Remote Settings (JSON)");
+    await page.locator(".monaco-editor .view-lines", { hasText: "{" }).last().click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.insertText(settingsAfter);
+    await page.keyboard.press("Control+Shift+End");  // what the editor auto-closed
+    await page.keyboard.press("Delete");
+    await page.keyboard.press("Control+S");
+    await quickOpen(page, "notes.md");  // the status bar counts the active editor's
   } else {
-    seen.problems = await suggestions(page, TIMEOUT);
-    await page.screenshot({ path: screenshot });
+    await toast.getByRole("button", { name: "Install Prosewise" }).click();
+    seen.progress = await page.locator(".notification-toast", { hasText: "Installing Prosewise" }).innerText();
+  }
+  seen.problems = await suggestions(page, scenario === "install" ? INSTALL_TIMEOUT : TIMEOUT);
+  await page.screenshot({ path: screenshot });
+  if (scenario === "server") {
     const before = await editorText(page);
     seen.fixed = await applyAction(page, "1:30", /Replace with .an./);  // "a apple"
     await page.waitForFunction(
