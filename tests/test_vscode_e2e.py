@@ -92,9 +92,14 @@ def code_server(tmp_path: Path, vsix: Path, wheelhouse: str) -> Iterator[tuple[s
     data, extensions, workspace = tmp_path / "data", tmp_path / "ext", tmp_path / "ws"
     workspace.mkdir()
     (workspace / "notes.md").write_text(TEXT, encoding="utf-8")
-    # Node 24 first; no folder with a prosewise command: each test starts without one
+    # Node 24 first, then a python3 that the wheelhouse's wheels fit (the interpreter
+    # running the tests, which built them: a pyenv shim may pick another version); no
+    # folder with a prosewise command: each test starts without one
+    python = tmp_path / "python"
+    python.mkdir()
+    (python / "python3").symlink_to(Path(sys.executable).resolve())
     path = [d for d in os.environ["PATH"].split(os.pathsep) if not Path(d, "prosewise").exists()]
-    env = {**os.environ, "PATH": os.pathsep.join([str(NODE24), *path]),
+    env = {**os.environ, "PATH": os.pathsep.join([str(NODE24), str(python), *path]),
            "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": wheelhouse}
     base = [str(CODE_SERVER), "--user-data-dir", str(data), "--extensions-dir", str(extensions)]
     subprocess.run([*base, "--install-extension", str(vsix)], env=env, check=True,
@@ -124,8 +129,15 @@ def drive(scenario: str, url: str, screenshot: Path, *after: str) -> dict[str, o
                          timeout=900, check=False)
     assert run.returncode == 0, run.stderr
     seen: dict[str, object] = json.loads(run.stdout.strip().splitlines()[-1])
-    assert "error" not in seen, (seen, screenshot)
+    assert "error" not in seen, (seen, screenshot, _output_channel(screenshot.parent))
     return seen
+
+
+def _output_channel(test_dir: Path) -> str:
+    """The end of the Prosewise output channel (pip's output, the server's log), as
+    VS Code keeps it under the user data folder: what a failure in CI needs to say."""
+    logs = sorted((test_dir / "data" / "logs").rglob("*-Prosewise.log"))
+    return "\n".join(log.read_text(encoding="utf-8", errors="replace")[-4000:] for log in logs)
 
 
 def test_no_server_then_a_command_suggestions_settings_quick_fix_and_dictionary(

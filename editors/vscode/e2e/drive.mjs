@@ -18,7 +18,7 @@ const require = createRequire(process.env.PLAYWRIGHT_CORE ?? import.meta.url);
 const { chromium } = require("playwright-core");
 const [scenario, url, executablePath, screenshot, settingsAfter] = process.argv.slice(2);
 const TIMEOUT = 120_000;
-const INSTALL_TIMEOUT = 600_000;  // pip installing the server and its dependencies
+const INSTALL_TIMEOUT = 300_000;  // pip installing the server and its dependencies (offline: about 15 s)
 
 const browser = await chromium.launch({ executablePath, headless: true, args: ["--no-sandbox"] });
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -46,9 +46,15 @@ try {
     await quickOpen(page, "notes.md");  // the status bar counts the active editor's
   } else {
     await toast.getByRole("button", { name: "Install Prosewise" }).click();
-    seen.progress = await page.locator(".notification-toast", { hasText: "Installing Prosewise" }).innerText();
+    const progress = page.locator(".notification-toast", { hasText: "Installing Prosewise" });
+    seen.progress = await progress.innerText();
+    await progress.waitFor({ state: "hidden", timeout: INSTALL_TIMEOUT });
+    const failed = page.locator(".notification-toast", { hasText: "installing failed" });
+    if (await failed.count() > 0) {
+      throw new Error(await failed.first().innerText());
+    }
   }
-  seen.problems = await suggestions(page, scenario === "install" ? INSTALL_TIMEOUT : TIMEOUT);
+  seen.problems = await suggestions(page, TIMEOUT);
   await page.screenshot({ path: screenshot });
   if (scenario === "server") {
     const before = await editorText(page);
@@ -64,6 +70,8 @@ try {
   }
 } catch (error) {
   seen.error = String(error);
+  seen.toasts = await page.locator(".notification-toast").allInnerTexts().catch(() => []);
+  seen.statusBar = await page.locator(".statusbar-item", { hasText: "Prosewise" }).allInnerTexts().catch(() => []);
   await page.screenshot({ path: screenshot }).catch(() => undefined);
 } finally {
   await browser.close();
