@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import threading
+from pathlib import Path
 
 import pytest
 
-from prosewise.server.lsp.stream import Framing
+from prosewise.server.lsp.stream import Framing, PipeReader
 
 BODY = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "m", "params": {"a": {"b": 1}}}).encode()
 GOOD = b"Content-Length: %d\r\n\r\n" % len(BODY) + BODY
@@ -65,3 +68,45 @@ def test_good_messages_are_read_whatever_the_case_and_order_of_headers(split: in
     found, notes = bodies(b"".join(variants), split)
     assert found == [BODY] * len(variants)
     assert not notes
+
+
+def _read_all(fd: int) -> tuple[bytes, set[str]]:
+    """Everything ``PipeReader`` reads from ``fd`` to its end, and the threads running
+    while it read."""
+    before = {t.name for t in threading.enumerate()}
+    seen: set[str] = set()
+
+    async def main() -> bytes:
+        read, out = PipeReader(fd).read, b""
+        while chunk := await read():
+            out += chunk
+            seen.update(t.name for t in threading.enumerate())
+        return out
+    return asyncio.run(main()), seen - before
+
+
+def test_a_pipe_is_read_on_the_event_loop_without_a_thread() -> None:
+    """The loop's selector watches a pipe: no reader thread, whose wake-ups waited
+    behind a busy loop for the GIL (hover on a big table took 0.3-0.8 s)."""
+    read_end, write_end = os.pipe()
+    sent = b"Content-Length: 2\r\n\r\n{}" * 5000
+    writer = threading.Thread(target=lambda: (os.write(write_end, sent), os.close(write_end)))
+    writer.start()
+    try:
+        data, threads = _read_all(read_end)
+    finally:
+        writer.join()
+        os.close(read_end)
+    assert data == sent
+    assert "lsp stdin" not in threads
+
+
+def test_a_regular_file_is_read_on_a_thread(tmp_path: Path) -> None:
+    """A selector cannot watch a regular file (stdin redirected from one): the reader
+    falls back to its thread and still reads to the end."""
+    sent = b"Content-Length: 2\r\n\r\n{}" * 5000
+    (tmp_path / "input").write_bytes(sent)
+    with (tmp_path / "input").open("rb") as stdin:
+        data, threads = _read_all(stdin.fileno())
+    assert data == sent
+    assert "lsp stdin" in threads
