@@ -15,12 +15,12 @@ import asyncio
 import logging
 from collections.abc import Hashable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prosewise.agents.base import Agent, PlainAgent, run_work
 from prosewise.agents.budget import Budget, OverBudget
 from prosewise.agents.engines.hub import EngineHits, EngineHub
-from prosewise.agents.model import Block, Finding
+from prosewise.agents.model import AgentName, Block, Finding
 from prosewise.agents.settings import Settings
 from prosewise.server.blocks import to_document
 from prosewise.server.cache import FindingCache
@@ -43,6 +43,21 @@ class Checked:
     """How many agents ran (not cached)."""
     waiting: frozenset[str] = frozenset()
     """The engines and agents it went without (only complete checks are cached)."""
+
+
+@dataclass
+class _Row:
+    """One block of a batch and its findings so far, by agent."""
+
+    block: Block
+    digest: str
+    """``block.digest`` (a hash computed on each read: once here)."""
+    cached: dict[AgentName, list[Finding]] = field(default_factory=dict)
+    """What the finding cache held."""
+    fresh: dict[AgentName, list[Finding] | None] = field(default_factory=dict)
+    """What this check ran (None: the agent or the engines failed on the block)."""
+    hits: EngineHits | None = None
+    """The engines' hits (None: not asked, or they failed)."""
 
 
 def agent_key(agent: Agent, block: str, digest: str) -> Hashable:
@@ -68,51 +83,57 @@ class Batches:
 
     async def check(self, blocks: Sequence[Block]) -> list[Checked]:
         """Each block's findings: the cached ones, the others from one call per agent."""
-        keys = [[agent_key(a, d, self.digest) for a in self.agents]
-                for d in (b.digest for b in blocks)]
-        cached = [[self.cache.get(k) for k in row] for row in keys]
-        asked = [i for i, row in enumerate(cached) if None in row]
-        hits = await self._hits(blocks, asked)
-        inline = sum(len(blocks[i].text) for i in asked) < INLINE_CHARS
-        fresh: list[dict[int, list[Finding] | None]] = []
-        for j, agent in enumerate(self.agents):
-            todo = [i for i in asked if cached[i][j] is None]
-            ready = [i for i in todo if i in hits]  # the others failed: see ``_hits``
-            ran = await self._run(agent, [blocks[i] for i in ready], [hits[i] for i in ready],
-                                  inline)
-            fresh.append({**dict.fromkeys(todo), **dict(zip(ready, ran, strict=True))})
-        out: list[Checked] = []
-        for i, block in enumerate(blocks):
-            known = hits.get(i)
-            waiting = frozenset(known.failed + known.pending) if known else frozenset()
-            waiting |= {a.name.value for j, a in enumerate(self.agents)
-                        if i in fresh[j] and fresh[j][i] is None}
-            found = [f for j in range(len(self.agents))
-                     for f in (cached[i][j] or fresh[j].get(i) or [])]
-            if not waiting:
-                for j, key in enumerate(keys[i]):
-                    if (new := fresh[j].get(i)) is not None:
-                        self.cache.put(key, new)
-            out.append(Checked(to_document(block, found), sum(i in f for f in fresh), waiting))
-        return out
+        rows = [self._row(b) for b in blocks]
+        asked = [r for r in rows if len(r.cached) < len(self.agents)]
+        await self._hits(asked)
+        inline = sum(len(r.block.text) for r in asked) < INLINE_CHARS
+        for agent in self.agents:
+            todo = [r for r in asked if agent.name not in r.cached]
+            ready = [r for r in todo if r.hits is not None]  # the others failed: ``_hits``
+            ran = await self._run(agent, [r.block for r in ready],
+                                  [r.hits for r in ready if r.hits is not None], inline)
+            for row in todo:
+                row.fresh[agent.name] = None
+            for row, found in zip(ready, ran, strict=True):
+                row.fresh[agent.name] = found
+        return [self._checked(r) for r in rows]
 
-    async def _hits(self, blocks: Sequence[Block], asked: list[int]) -> dict[int, EngineHits]:
-        """The engines' hits on ``blocks[i]`` for each ``i`` asked; a block whose engine
-        check raised has none, and its agents count as failed on it (as each agent's
-        ``check`` did when its ``engine_hits`` raised): the batch's others go on."""
+    def _row(self, block: Block) -> _Row:
+        """A block with the findings the cache holds for it, per agent."""
+        digest = block.digest
+        row = _Row(block, digest)
+        for agent in self.agents:
+            if (found := self.cache.get(agent_key(agent, digest, self.digest))) is not None:
+                row.cached[agent.name] = found
+        return row
+
+    def _checked(self, row: _Row) -> Checked:
+        """A row's check; its fresh findings are cached when nothing was missing."""
+        waiting = frozenset(row.hits.failed + row.hits.pending) if row.hits else frozenset()
+        waiting |= {name.value for name, found in row.fresh.items() if found is None}
+        found = [f for a in self.agents
+                 for f in (row.cached.get(a.name) or row.fresh.get(a.name) or [])]
+        if not waiting:
+            for agent in self.agents:
+                if (new := row.fresh.get(agent.name)) is not None:
+                    self.cache.put(agent_key(agent, row.digest, self.digest), new)
+        return Checked(to_document(row.block, found), len(row.fresh), waiting)
+
+    async def _hits(self, rows: list[_Row]) -> None:
+        """The engines' hits on each row's block; a block whose engine check raised has
+        none, and its agents count as failed on it (as each agent's ``check`` did when
+        its ``engine_hits`` raised): the batch's others go on."""
         answers = await asyncio.gather(*(
-            self.engines.check(blocks[i].text, self.settings, self.pool, early=self.early,
-                               defer=self.defer) for i in asked), return_exceptions=True)
-        hits: dict[int, EngineHits] = {}
-        for i, answer in zip(asked, answers, strict=True):
+            self.engines.check(r.block.text, self.settings, self.pool, early=self.early,
+                               defer=self.defer) for r in rows), return_exceptions=True)
+        for row, answer in zip(rows, answers, strict=True):
             if isinstance(answer, EngineHits):
-                hits[i] = answer
+                row.hits = answer
             elif isinstance(answer, Exception):
                 log.error("the engines failed on a block; its findings are skipped",
                           exc_info=answer)
             else:
                 raise answer
-        return hits
 
     async def _run(self, agent: PlainAgent, blocks: list[Block], hits: list[EngineHits],
                    inline: bool) -> list[list[Finding] | None]:

@@ -100,3 +100,64 @@ async def test_a_cancelled_review_leaves_no_engine_check_behind(batched: bool) -
     left = asyncio.all_tasks() - {asyncio.current_task()}
     outcomes = await asyncio.gather(*left, return_exceptions=True)
     assert [o for o in outcomes if isinstance(o, Exception)] == []
+
+
+@dataclass
+class FailsOn(FakeEngine):
+    """A fake engine that raises on any text holding ``word``."""
+
+    word: str = "garden"
+
+    def hits(self, text: str, dialect: Dialect, words: tuple[str, ...]) -> Hits:
+        if self.word in text:
+            raise RuntimeError("an engine's bug")
+        return super().hits(text, dialect, words)
+
+
+class StyleFailsOn:
+    """The style agent, raising on any block holding ``word`` (a broken house rule)."""
+
+    def __init__(self, agent: object, word: str) -> None:
+        self.agent, self.word = agent, word
+        self.name: AgentName = agent.name  # type: ignore[attr-defined]
+        self.description = "fails on one cell"
+
+    async def check(self, block: Block, ctx: CheckContext) -> list[Finding]:
+        return await self.agent.check(block, ctx)  # type: ignore[attr-defined, no-any-return]
+
+    def check_plain(self, block: Block, hits: object, settings: Settings) -> list[Finding]:
+        if self.word in block.text:
+            raise RuntimeError("a rule's bug")
+        return self.agent.check_plain(block, hits, settings)  # type: ignore[attr-defined, no-any-return]
+
+
+async def test_a_cell_an_engine_or_an_agent_fails_on_loses_only_those_findings() -> None:
+    """In a batch, the cell the engines fail on has no engine findings and the cell the
+    style agent fails on no style findings; every other cell keeps all of its own, and
+    neither failed cell is cached as checked (the next review tries them again)."""
+    agents = [StyleFailsOn(a, "analysed") if a.name == AgentName.STYLE else a
+              for a in default_agents()]
+    p = Pipeline(agents=agents,  # type: ignore[arg-type]
+                 engines=EngineHub(harper=FailsOn(HARPER), lingo=FailsOn(LINGO)))
+    try:
+        review = await p.review(DOCUMENT, "markdown", Settings())
+        again = await p.review(DOCUMENT, "markdown", Settings())
+    finally:
+        p.close()
+
+    def cell(f: Finding) -> str:
+        """The table cell (or the line, outside the table) a finding is in."""
+        line = DOCUMENT.rfind("\n", 0, f.start) + 1, DOCUMENT.find("\n", f.end)
+        start = DOCUMENT.rfind("|", *line[:1], f.start) + 1 or line[0]
+        end = DOCUMENT.find("|", f.end, line[1])
+        return DOCUMENT[start:end if end >= 0 else line[1]].strip()
+
+    by_cell = [(cell(f), f.rule) for f in review.findings]
+    assert not [r for c, r in by_cell if "garden" in c and r == "grammar.spelling"]
+    assert ("in order to recieve", "grammar.spelling") in by_cell  # the row's next cell
+    assert not [r for c, r in by_cell if "analysed" in c and r.startswith("style.")]
+    last = "In order to leverage synergies, it was decided by us."
+    assert {(last, "style.passive-voice"), (last, "style.jargon")} <= set(by_cell)
+    assert {"harper", "lingotweaker", "style"} <= review.waiting
+    assert again.findings == review.findings and again.waiting == review.waiting
+    assert again.checked_blocks > 0  # the failed cells were checked again, not cached
