@@ -27,16 +27,40 @@ from prosewise.merge.model import Decision, Outcome
 MARKERS = ("prosewise:", "harper:", "ltex:", "LTeX:", "LTEX:")
 """Where a control starts: a text holding none of these has none."""
 
-_MARKUP = r"<!--"
-OPENERS = {
-    "markdown": _MARKUP, "html": _MARKUP, "latex": r"%", "restructuredtext": r"\.\.",
-    "plaintext": None, "git-commit": None, "org": r"#[ \t]", "asciidoc": r"//",
-    "typst": r"//|/\*",
-}
-"""Comment openers per language id (a regex), looked for before a directive on its line
-(scanning for the openers first took 19 ms per check of a 560 KB Python file);
-languages not listed are source code."""
+@dataclass(frozen=True)
+class CommentForm:
+    """A format's comments, as controls are read from them and written into them."""
+
+    opener: str
+    """A regex for what opens a comment, looked for before a directive on its line
+    (scanning for the openers first took 19 ms per check of a 560 KB Python file)."""
+    template: str
+    """A control as "Disable RULE in this file with a comment" writes it (``{}``)."""
+    separate: bool = False
+    """Whether a blank line follows a written control: in reStructuredText the next
+    lines would belong to the comment, in code a comment right below would be joined to
+    it (a Go package doc, a run of line comments read as one paragraph)."""
+
+
+_MARKUP = CommentForm(r"<!--", "<!-- {} -->")
 _CODE = r"#|//|/\*+|\*"
+_HASH = CommentForm(_CODE, "# {}", separate=True)
+CODE = CommentForm(_CODE, "// {}", separate=True)
+"""Source code's comments, for the languages ``FORMS`` does not name."""
+FORMS: dict[str, CommentForm | None] = {
+    "markdown": _MARKUP, "html": _MARKUP, "latex": CommentForm(r"%", "% {}"),
+    "restructuredtext": CommentForm(r"\.\.", ".. {}", separate=True),
+    "plaintext": None, "git-commit": None, "org": CommentForm(r"#[ \t]", "# {}"),
+    "asciidoc": CommentForm(r"//", "// {}"), "typst": CommentForm(r"//|/\*", "// {}"),
+    "python": _HASH, "shellscript": _HASH,
+}
+"""Comments per language id; None: the format has none that controls live in."""
+
+
+def comment_form(language: str) -> CommentForm | None:
+    """How ``language`` (a canonical language id) writes comments, if it has any."""
+    return FORMS.get(language, CODE)
+
 
 _DIRECTIVE = re.compile(
     r"(?i:prosewise):[ \t]*(?P<prosewise>ignore-next-line|ignore-file|off|on"
@@ -107,10 +131,10 @@ def read_controls(text: str, language: str) -> Controls:
     """The controls written in ``text`` read as ``language`` (a canonical language id)."""
     if not has_markers(text):
         return Controls()
-    opener = OPENERS.get(language, _CODE)
-    if opener is None:
+    form = comment_form(language)
+    if form is None:
         return Controls()
-    comment = re.compile(opener)
+    comment = re.compile(form.opener)
     found = (m for at in sorted(_occurrences(text)) if (m := _DIRECTIVE.match(text, at))
              and comment.search(text, _line_start(text, at), at)
              and not _shown_as_code(text, at, language))

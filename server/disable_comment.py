@@ -14,22 +14,10 @@ import functools
 import re
 from dataclasses import dataclass
 
-from prosewise.server.controls import Hidden, read_controls
+from prosewise.server.controls import Hidden, comment_form, read_controls
 from prosewise.server.markup import LEXERS
 from prosewise.server.markup.frontmatter import front_matter_end
 
-_MARKUP = "<!-- {} -->"
-COMMENTS = {
-    "markdown": _MARKUP, "html": _MARKUP, "latex": "% {}", "restructuredtext": ".. {}",
-    **{language: "// {}" for language in LEXERS}, "python": "# {}", "shellscript": "# {}",
-    "org": "# {}", "asciidoc": "// {}", "typst": "// {}",
-}
-"""How a control is written, per language id; languages not listed have no comments that
-controls.py reads (plain text, commit messages). Each is read back before it is offered."""
-SEPARATE = frozenset({"restructuredtext", *LEXERS})
-"""Languages whose control is followed by a blank line: in reStructuredText the next
-lines would belong to the comment, in code a comment right below would be joined to it
-(a Go package doc, a run of line comments read as one paragraph)."""
 _LINE = r"[^\r\n]*(?:\r\n?|\n)?"
 _CODING = rf"[ \t\f]*#[^\r\n]*?coding[:=]{_LINE}"
 _KEEP_FIRST = {
@@ -67,14 +55,14 @@ def disable_comment(text: str, language: str, rule: str, finding: int) -> Insert
 def _written(text: str, language: str, rule: str) -> tuple[Insertion, tuple[Hidden, ...]] | None:
     """The comment and what the controls of the text with it hide. Cached: a code action
     request asks once per finding in its range, and reading back a 640 KB text took 4 ms."""
-    form = COMMENTS.get(language)
+    form = comment_form(language)
     if form is None:
         return None
     at = _top(text, language)
     newline = m.group(0) if (m := _BREAK.search(text)) else "\n"
     before = newline if at and not text[:at].endswith(("\n", "\r")) else ""
-    blank = language in SEPARATE and at < len(text) and _BREAK.match(text, at) is None
-    line = f"{before}{form.format(f'prosewise: disable {rule}')}{newline}"
+    blank = form.separate and at < len(text) and _BREAK.match(text, at) is None
+    line = f"{before}{form.template.format(f'prosewise: disable {rule}')}{newline}"
     insertion = Insertion(at, line + (newline if blank else ""))
     edited = text[:at] + insertion.text + text[at:]
     return insertion, read_controls(edited, language).hidden
