@@ -11,7 +11,6 @@ import asyncio
 import gc
 import logging
 import os
-import sys
 from concurrent.futures import Future
 from contextlib import nullcontext
 from dataclasses import replace
@@ -20,8 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
-from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
@@ -33,6 +30,7 @@ from prosewise.agents.settings import Settings
 from prosewise.agents.user_config import load_user_config
 from prosewise.merge.model import RuleFeedback
 from prosewise.server.heap import Collector, Trimmer
+from prosewise.server.lsp.capabilities import undeclared_encoding, wants_pull
 from prosewise.server.lsp.checker import Checker
 from prosewise.server.lsp.convert import path_of
 from prosewise.server.lsp.diagnostics import Checked, publish
@@ -42,7 +40,7 @@ from prosewise.server.lsp.model_pass import ModelHost, ModelPass, model_checks
 from prosewise.server.lsp.progress import announced, slow_work
 from prosewise.server.lsp.protocol import MalformedMessage, ProsewiseProtocol
 from prosewise.server.lsp.rewrites import Rewriter
-from prosewise.server.lsp.stream import CHUNK, Framing, PipeReader, Read
+from prosewise.server.lsp.transport import serve_stdio, serve_tcp
 from prosewise.server.lsp.waves import Waves
 from prosewise.server.markup.choice import document_language
 from prosewise.server.memory import WorkspaceMemory
@@ -102,9 +100,9 @@ class ProsewiseServer(LanguageServer):
         (ALE 3.x runs the command and never applies the edit)."""
         self.waves = Waves(lambda: self.pipeline.engines, self._recheck)
         self.heap = Trimmer(big=FREEZE_BLOCKS)
+        """Gives the heap that checks freed back to the system (heap.py)."""
         self.collector = Collector()
         """Held off while a big document is first checked (heap.py)."""
-        """Gives the heap that checks freed back to the system (heap.py)."""
         self.model = ModelPass(ModelHost(
             llm=lambda: self.pipeline.llm, current=self.checker.current,
             settings=self.settings_for, answered=self.model_answered,
@@ -319,46 +317,12 @@ class ProsewiseServer(LanguageServer):
         self.learning.close()
 
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
-        """Serve on stdin/stdout until the client exits or closes the pipe (pygls' own
-        loop goes deaf after one badly framed message: see stream.py)."""
-        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
-        reader = PipeReader((stdin or sys.stdin.buffer).fileno())
-        asyncio.run(self.serve_stream(reader.read))
+        """Serve on stdin/stdout until the client exits or closes the pipe (transport.py)."""
+        serve_stdio(self, stdin, stdout)
 
     def start_tcp(self, host: str, port: int) -> None:
-        """Serve one client on a TCP port (for debugging), as on stdio."""
-
-        async def one_client() -> None:
-            done = asyncio.get_running_loop().create_future()
-
-            async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-                self.protocol.set_writer(writer)
-                await self.serve_stream(lambda: reader.read(CHUNK))
-                writer.close()
-                done.set_result(None)
-
-            async with await asyncio.start_server(connected, host, port):
-                await done
-
-        asyncio.run(one_client())
-
-    async def serve_stream(self, read: Read) -> None:
-        """Handle the client's messages until it exits or its stream ends, then stop
-        every check at once (the process then ends: see ``serve``)."""
-        framing = Framing(read, lambda what: self.report_server_error(
-            MalformedMessage(what), JsonRpcException))
-        try:
-            while not self.protocol.exited and (body := await framing.next()) is not None:
-                try:
-                    self.protocol.receive(body)
-                except BrokenPipeError:
-                    log.warning("the client's end of the pipe is closed")
-                    break
-                except Exception:
-                    log.exception("could not handle a message")
-                await asyncio.sleep(0)  # let started handlers run between buffered messages
-        finally:
-            await self.close()
+        """Serve one client on a TCP port (for debugging), as on stdio (transport.py)."""
+        serve_tcp(self, host, port)
 
     def report_server_error(self, error: Exception, source: ServerErrors) -> None:
         """Messages the client got wrong are logged, and shown to the writer once a
@@ -388,25 +352,3 @@ class ProsewiseServer(LanguageServer):
 def _log_refresh_error(future: Future[None]) -> None:
     if not future.cancelled() and (error := future.exception()) is not None:
         log.info("client did not accept workspace/diagnostic/refresh: %s", error)
-
-
-def undeclared_encoding(option: object, default: str) -> str:
-    """The client option ``positionEncoding``, for a client that counts columns in other
-    units than UTF-16 without declaring it (ALE 3.x counts UTF-8 bytes); ignored when the
-    client declares its encodings, and when it names none of LSP's three."""
-    known = {e.value for e in types.PositionEncodingKind}
-    return option if isinstance(option, str) and option in known else default
-
-
-def wants_pull(caps: types.ClientCapabilities) -> bool:
-    """Pull diagnostics only from clients that can also be told to pull again.
-
-    Persistent actions (add word, ignore, disable rule) change the suggestions
-    without an edit; a pull client that lacks ``workspace/diagnostic/refresh``
-    (stock Neovim 0.11/0.12) would keep showing the old ones until the next keystroke,
-    so such clients get pushed diagnostics instead.
-    """
-    pulls = caps.text_document is not None and caps.text_document.diagnostic is not None
-    ws = caps.workspace
-    refresh = bool(ws and ws.diagnostics and ws.diagnostics.refresh_support)
-    return pulls and refresh

@@ -8,9 +8,9 @@ import pytest
 from lsprotocol import types
 
 from prosewise.agents.model import AgentName, Category, Finding, Replacement, Severity
+from prosewise.server.lsp.capabilities import undeclared_encoding
 from prosewise.server.lsp.convert import LineIndex, fix_all_edits, quick_fixes, to_diagnostic
 from prosewise.server.lsp.documents import Document
-from prosewise.server.lsp.server import undeclared_encoding
 
 TEXT = "a😀b\r\nCafé 𝄞 x\rlast\u2028same line"
 
