@@ -179,14 +179,14 @@ async def hover(ls: ProsewiseServer, params: types.HoverParams) -> types.Hover |
 def ignore_occurrence(ls: ProsewiseServer, uri: str, rule: str, text: str, context: str) -> None:
     """Remember one ignored finding and re-check."""
     path = path_of(uri)
-    ls.memory(path).ignore(path, Occurrence(rule=rule, text=text, context=context))
-    ls.learn(path, rule, Verdict.DISMISSED)
+    ls.workspaces.memory(path).ignore(path, Occurrence(rule=rule, text=text, context=context))
+    ls.workspaces.learn(path, rule, Verdict.DISMISSED)
     ls.recheck_all()
 
 
 def accepted(ls: ProsewiseServer, uri: str, rule: str) -> None:
     """The client applied one of our quick fixes: the ranking agent learns from it."""
-    ls.learn(path_of(uri), rule, Verdict.ACCEPTED)
+    ls.workspaces.learn(path_of(uri), rule, Verdict.ACCEPTED)
 
 
 def add_word(ls: ProsewiseServer, uri: str, word: str) -> None:
@@ -204,7 +204,7 @@ def add_word_to(ls: ProsewiseServer, uri: str, word: str, file: str | None) -> N
                        " document's dictionaries with a word a line.")
         return
     try:
-        ls.memory(path).add_word(word, None if file is None else Path(file))
+        ls.workspaces.memory(path).add_word(word, None if file is None else Path(file))
     except ValueError as error:
         ls.report_once(str(error))
         return
@@ -214,14 +214,14 @@ def add_word_to(ls: ProsewiseServer, uri: str, word: str, file: str | None) -> N
 def disable_in_file(ls: ProsewiseServer, uri: str, rule: str) -> None:
     """Switch a rule off in one file and re-check."""
     path = path_of(uri)
-    ls.memory(path).disable_rule(rule, path)
+    ls.workspaces.memory(path).disable_rule(rule, path)
     ls.recheck_all()
 
 
 def disable_in_workspace(ls: ProsewiseServer, uri: str, rule: str) -> None:
     """Switch a rule off in the workspace and re-check."""
     path = path_of(uri)
-    ls.memory(path).disable_rule(rule, None)
+    ls.workspaces.memory(path).disable_rule(rule, None)
     ls.recheck_all()
 
 

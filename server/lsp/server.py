@@ -10,13 +10,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import os
 from concurrent.futures import Future
 from contextlib import nullcontext
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -24,26 +23,22 @@ from pygls.uris import to_fs_path
 
 from prosewise.agents.dictionaries import dictionary_problems
 from prosewise.agents.engines.hub import EngineHub
-from prosewise.agents.project import load_project
 from prosewise.agents.ruleagent import house_rule_problems
 from prosewise.agents.settings import Settings
-from prosewise.agents.user_config import load_user_config
-from prosewise.merge.model import RuleFeedback
 from prosewise.server.heap import Collector, Trimmer
 from prosewise.server.lsp.capabilities import undeclared_encoding, wants_pull
 from prosewise.server.lsp.checker import Checker
 from prosewise.server.lsp.convert import path_of
 from prosewise.server.lsp.diagnostics import Checked, publish
 from prosewise.server.lsp.documents import Document, Documents
-from prosewise.server.lsp.learning import LearningStore, Verdict
 from prosewise.server.lsp.model_pass import ModelHost, ModelPass, model_checks
 from prosewise.server.lsp.progress import announced, slow_work
 from prosewise.server.lsp.protocol import MalformedMessage, ProsewiseProtocol
 from prosewise.server.lsp.rewrites import Rewriter
 from prosewise.server.lsp.transport import serve_stdio, serve_tcp
 from prosewise.server.lsp.waves import Waves
+from prosewise.server.lsp.workspaces import Workspaces
 from prosewise.server.markup.choice import document_language
-from prosewise.server.memory import WorkspaceMemory
 from prosewise.server.pipeline import DEFER_CHARS, Pipeline, Review
 
 if TYPE_CHECKING:
@@ -80,14 +75,8 @@ class ProsewiseServer(LanguageServer):
         self.documents = Documents()
         self.checker = Checker(self.documents, self.check, self.announce, debounce)
         self.pull = False
-        self.options: dict[str, Any] = {}
-        self._memories: dict[Path | None, WorkspaceMemory] = {}
-        self._settings: dict[Path, Settings] = {}
-        self.user = load_user_config()
-        """The user's config file (agents/user_config.py), read again with new options."""
         self._reported: set[str] = set()
-        self.learning = LearningStore(warn=self.report_once)
-        self._feedback: dict[Path, dict[str, RuleFeedback]] = {}
+        self.workspaces = Workspaces(self._folders, self.report_once)
         self._warm_up: asyncio.Task[Review] | None = None
         self.lite = lite
         """Harper and the rule agents only: lingotweaker (≈400 MB) is never loaded."""
@@ -146,9 +135,7 @@ class ProsewiseServer(LanguageServer):
             self.partial = bool(raw["partialResults"])
         if "quickFixCommands" in raw:
             self.fix_commands = bool(raw["quickFixCommands"])
-        self.options = {k: v for k, v in raw.items() if k not in SERVER_OPTIONS}
-        self.user = load_user_config()
-        self._settings.clear()
+        self.workspaces.configure({k: v for k, v in raw.items() if k not in SERVER_OPTIONS})
         for doc in self.documents:
             self.checker.schedule(doc.uri, delay=0)
             self.model.schedule(doc.uri)
@@ -177,7 +164,7 @@ class ProsewiseServer(LanguageServer):
             log.warning("workspace/configuration failed: %s", error)
             return
         if answer and isinstance(answer[0], dict):
-            self.configure({**self.options, **answer[0]})
+            self.configure({**self.workspaces.options, **answer[0]})
 
     def supports_document_changes(self) -> bool:
         """Whether the client takes versioned ``documentChanges`` in workspace edits."""
@@ -185,54 +172,20 @@ class ProsewiseServer(LanguageServer):
         edit = workspace.workspace_edit if workspace else None
         return bool(edit and edit.document_changes)
 
-    def root_of(self, path: Path) -> Path:
-        """The workspace folder holding ``path`` (the file's folder outside any)."""
-        return self.workspace_of(path) or path.parent
-
-    def workspace_of(self, path: Path) -> Path | None:
-        """The innermost workspace folder holding ``path``; None for a document in none
-        (or not a file at all: ``untitled:``)."""
+    def _folders(self) -> list[Path]:
+        """The client's workspace folders and root, as paths."""
         folders = [Path(p) for f in self.workspace.folders.values() if (p := to_fs_path(f.uri))]
         if self.workspace.root_path:
             folders.append(Path(self.workspace.root_path))
-        path = Path(os.path.normpath(path))
-        inside = [f for f in folders if path.is_absolute() and path.is_relative_to(f)]
-        return max(inside, key=lambda f: len(f.parts)) if inside else None
-
-    def memory(self, path: Path) -> WorkspaceMemory:
-        """The dictionary and ignores of the workspace folder holding ``path``, as they
-        are now on disk (another window or ``git pull`` may have changed them)."""
-        root = self.workspace_of(path)
-        if root not in self._memories:
-            self._memories[root] = WorkspaceMemory(root, self.report_once)
-        memory = self._memories[root]
-        memory.refresh()
-        return memory
+        return folders
 
     def settings_for(self, path: Path) -> Settings:
-        """Project file + client options + the workspace's words and switched-off rules."""
-        folder = path.parent
-        if folder not in self._settings:
-            loaded = load_project(folder, self.options, self.root_of(path), self.user)
-            for problem in loaded.problems:
-                self.report_once(f"Prosewise: {problem}")
-            self._settings[folder] = loaded.settings
-            if loaded.settings.llm.model and self.pipeline.llm is None:
-                self.pipeline.llm = model_checks()  # checks only read: the pass asks
-        return self.memory(path).applied_to(self._settings[folder], path)
-
-    def feedback(self, path: Path) -> dict[str, RuleFeedback]:
-        """The writer's accepts and dismissals per rule in this workspace (cached)."""
-        root = self.root_of(path)
-        if root not in self._feedback:
-            self._feedback[root] = self.learning.feedback(root)
-        return self._feedback[root]
-
-    def learn(self, path: Path, rule: str, verdict: Verdict) -> None:
-        """Record that the writer accepted or dismissed one of the rule's suggestions."""
-        root = self.root_of(path)
-        self.learning.record(root, rule, verdict)
-        self._feedback.pop(root, None)
+        """The settings a document at ``path`` is checked with (workspaces.py); the first
+        that names a model gives the pipeline its checks (they only read: the pass asks)."""
+        settings = self.workspaces.settings(path)
+        if settings.llm.model and self.pipeline.llm is None:
+            self.pipeline.llm = model_checks()
+        return settings
 
     def report_once(self, message: str) -> None:
         """Tell the writer about a problem once per session, not on every keystroke."""
@@ -264,14 +217,15 @@ class ProsewiseServer(LanguageServer):
         big = previous is None and len(text) > DEFER_CHARS
         with self.collector.held() if big else nullcontext():
             async with slow_work(self, f"Prosewise: checking {path.name}"):
-                review = await self.pipeline.review(text, language, settings, self.feedback(path),
+                feedback = self.workspaces.feedback(path)
+                review = await self.pipeline.review(text, language, settings, feedback,
                                                     early=early, previous=previous, edited=edited)
             for problem in (*house_rule_problems(settings.house_rules),  # a rule that timed out too
                             *dictionary_problems(settings.dictionaries)):  # as the file is now
                 self.report_once(f"Prosewise: {problem}")
             if review.waiting:
                 self.waves.after(uri, revision, review.waiting, dialect)
-            memory = self.memory(path)
+            memory = self.workspaces.memory(path)
             ignores = memory.ignores.occurrences.get(memory.relative(path))
             keep = (lambda shown: memory.keep(path, text, shown)) if ignores else None
             checked = self.checker.cache.checked(uri, version, review, lines, keep,
@@ -314,7 +268,7 @@ class ProsewiseServer(LanguageServer):
             self._warm_up.cancel()
         if self._pipeline is not None:
             self._pipeline.close()
-        self.learning.close()
+        self.workspaces.learning.close()
 
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         """Serve on stdin/stdout until the client exits or closes the pipe (transport.py)."""
