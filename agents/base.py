@@ -99,6 +99,15 @@ class CheckContext:
         return await self.run(agent.check_plain, block, hits, self.settings)
 
 
+INLINE_CHARS = 2_000
+"""Text shorter than this (a chunk, a block, a batch of table cells) is extracted,
+checked and ranked on the calling thread (the language server's event loop): a
+keystroke's paragraph takes about a millisecond of that work, less than handing it to
+the pool and back (measured: first diagnostics 17.9 → 14.9 ms p50 on a 1.6k-word
+document), and a 64-cell batch of a table a millisecond or two per agent, short enough
+for hover to get in between. The engines never run on the loop."""
+
+
 async def run_work(pool: Executor, fn: Callable[..., T], *args: object, inline: bool) -> T:
     """``fn(*args)`` in ``pool``, or right here when ``inline`` (see ``CheckContext``)."""
     if inline:

@@ -17,7 +17,7 @@ from collections.abc import Hashable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
-from prosewise.agents.base import Agent, PlainAgent, run_work
+from prosewise.agents.base import INLINE_CHARS, Agent, PlainAgent, run_work
 from prosewise.agents.budget import Budget, OverBudget
 from prosewise.agents.engines.hub import EngineHits, EngineHub
 from prosewise.agents.model import AgentName, Block, Finding
@@ -26,11 +26,6 @@ from prosewise.server.blocks import to_document
 from prosewise.server.cache import FindingCache
 
 log = logging.getLogger(__name__)
-
-INLINE_CHARS = 2_000
-"""A batch with less text than this is checked on the calling thread (the event loop),
-as a keystroke's paragraph is (pipeline.py): a 64-cell batch of a table takes each
-agent a millisecond or two, short enough for hover to get in between."""
 
 
 @dataclass

@@ -18,14 +18,13 @@ import os
 import sys
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 from weakref import WeakValueDictionary
 
-from prosewise.agents.base import Agent, CheckContext, PlainAgent, run_work
-from prosewise.agents.budget import Budget, OverBudget
-from prosewise.agents.engines.hub import EngineHits, EngineHub
+from prosewise.agents.base import INLINE_CHARS, Agent, PlainAgent, run_work
+from prosewise.agents.budget import Budget
+from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.llm.ranking import judge
 from prosewise.agents.model import Block, Finding
 from prosewise.agents.registry import default_agents
@@ -33,16 +32,17 @@ from prosewise.agents.settings import Settings
 from prosewise.merge.model import Contest, Ranking, RuleFeedback, Verdicts
 from prosewise.merge.rank import rank
 from prosewise.server.batched import Batches, Checked, agent_key
-from prosewise.server.blocks import layout_of, to_document
+from prosewise.server.blocks import layout_of
 from prosewise.server.cache import FindingCache
 from prosewise.server.chunks import Edited
 from prosewise.server.controls import has_markers
 from prosewise.server.incremental import Chunk, Part, Review, Todo, layout_chunks
 from prosewise.server.markup import extract
 from prosewise.server.markup.references import Labels, reference_labels
+from prosewise.server.one_block import OneBlock
 
 if TYPE_CHECKING:
-    from prosewise.agents.llm.checks import Ask, LlmChecks
+    from prosewise.agents.llm.checks import LlmChecks
 
 __all__ = ["Chunk", "Pipeline", "Review"]
 
@@ -51,13 +51,6 @@ log = logging.getLogger(__name__)
 EARLY_CHUNKS = 2
 """At most this many changed chunks (a keystroke, not an opened document or a big
 paste) for a review to take ``early`` engine answers."""
-INLINE_CHARS = 2_000
-"""Chunks shorter than this are extracted, checked and ranked on the calling thread
-(the event loop): a keystroke's paragraph takes about a millisecond of that work, less
-than handing it to the pool and back (measured: first diagnostics 17.9 → 14.9 ms p50
-on a 1.6k-word document). The engines never run on the loop.
-"""
-
 DEFER_CHARS = 20_000
 """A document's first review in the language server goes without the engines when it
 has more than this many characters to check (about 3,500 words: the engines take a
@@ -70,18 +63,6 @@ BLOCKS_AT_ONCE = 64
 """A chunk's blocks are checked this many at a time, as one batch (batched.py): started
 all at once, the first steps of a 5,000-row table's cells ran in one turn of the event
 loop, and hover on another document waited seconds for it."""
-
-
-@dataclass
-class _TrackedContext(CheckContext):
-    """A check context that notes the engines the hits went without."""
-
-    async def engine_hits(self, block: Block) -> EngineHits:
-        """The engines' hits; remembers a missing (loading, late or failed) engine."""
-        hits = await super().engine_hits(block)
-        if hits.failed or hits.pending:
-            self.waiting = self.waiting.union(hits.failed, hits.pending)
-        return hits
 
 
 @dataclass(frozen=True)
@@ -229,12 +210,9 @@ class Pipeline:
         async with room:
             blocks = await run_work(self.pool, extract, chunk, run.language, run.labels,
                                     run.settings.latex, inline=inline)
-            batches = self._batches(run, budget)
+            checker = self._checker(run, budget)
             for at in range(0, len(blocks), BLOCKS_AT_ONCE):
-                batch = blocks[at:at + BLOCKS_AT_ONCE]
-                per_block.extend(await batches.check(batch) if batches else await asyncio.gather(
-                    *(self._check_block(b, run, budget, inline=len(b.text) < INLINE_CHARS)
-                      for b in batch)))
+                per_block.extend(await checker.check(blocks[at:at + BLOCKS_AT_ONCE]))
             findings = [f for checked in per_block for f in checked.findings
                         if run.settings.rule_enabled(f.rule)]
             ranking = await run_work(self.pool, _rank_chunk, findings, run, blocks, None,
@@ -250,52 +228,16 @@ class Pipeline:
                     waiting=frozenset().union(*(c.waiting for c in per_block)))
         return part, sum(c.ran for c in per_block)
 
-    def _batches(self, run: _Run, budget: Budget) -> Batches | None:
+    def _checker(self, run: _Run, budget: Budget) -> Batches | OneBlock:
         """The batched check (batched.py) when every enabled agent has one and no model
-        takes part (its questions are per block); else None: each block on its own."""
+        takes part (its questions are per block); else each block on its own."""
         enabled = [a for a in self.agents if run.settings.agent_enabled(a.name)]
         plain = [a for a in self.plain if run.settings.agent_enabled(a.name)]
-        if self.llm is not None or len(plain) < len(enabled):
-            return None
-        return Batches(plain, self.engines, self.pool, self.cache, run.settings, run.digest,
-                       budget, early=run.early, defer=run.defer)
-
-    async def _check_block(
-        self, block: Block, run: _Run, budget: Budget, *, inline: bool = False
-    ) -> Checked:
-        """One block checked on its own, with each agent's ``check`` (with a model)."""
-        ctx = _TrackedContext(settings=run.settings, pool=self.pool, engines=self.engines,
-                              early=run.early, defer=run.defer, inline=inline, llm=self.llm,
-                              budget=budget)
-        enabled = [a for a in self.agents if run.settings.agent_enabled(a.name)]
-        keys = [agent_key(a, block.digest, run.digest) for a in enabled]
-        cached = [self.cache.get(key) for key in keys]
-        if None in cached:
-            ctx.start_engines(block)
-        noting: AbstractContextManager[list[Ask]] = (
-            self.llm.noting(disk=run.disk) if self.llm is not None else nullcontext([]))
-        checks = [self._run_agent(a, block, ctx, hit, budget)
-                  for a, hit in zip(enabled, cached, strict=True)]
-        with noting as unasked:  # what the model pass asks later (model_pass.py)
-            try:
-                if run.defer and inline:  # no engine to wait for: a task costs more than a cell
-                    results = [await check for check in checks]
-                else:
-                    results = await asyncio.gather(*checks)
-            finally:
-                ctx.stop_engines()
-        failed = {a.name.value for a, (_, status) in zip(enabled, results, strict=True)
-                  if status == "failed"}
-        waiting = ctx.waiting.union(failed)
-        if unasked and self.llm is not None:
-            self.llm.note_missed(block.text, unasked)
-        if not waiting:
-            for key, (fresh, status) in zip(keys, results, strict=True):
-                if status == "ran":
-                    self.cache.put(key, fresh)
-        found = [f for fs, _ in results for f in fs]
-        ran = sum(1 for _, status in results if status != "cached")
-        return Checked(to_document(block, found), ran, waiting)
+        if self.llm is None and len(plain) == len(enabled):
+            return Batches(plain, self.engines, self.pool, self.cache, run.settings,
+                           run.digest, budget, early=run.early, defer=run.defer)
+        return OneBlock(enabled, self.engines, self.pool, self.cache, run.settings, run.digest,
+                        budget, self.llm, early=run.early, defer=run.defer, disk=run.disk)
 
     async def _judged(self, chunk: str, blocks: Sequence[Block], contests: Sequence[Contest],
                       run: _Run) -> Verdicts | None:
@@ -308,24 +250,6 @@ class Pipeline:
         if unasked and blocks:
             self.llm.note_missed(blocks[0].text, unasked, keep=True)
         return found
-
-    async def _run_agent(
-        self, agent: Agent, block: Block, ctx: CheckContext, cached: list[Finding] | None,
-        budget: Budget,
-    ) -> tuple[list[Finding], str]:
-        """The agent's findings and where they came from: "cached", "ran" or "failed"
-        (it raised, or has spent its budget on the chunk: see agents/budget.py)."""
-        if cached is not None:
-            return cached, "cached"
-        try:
-            with budget.charging(agent.name):
-                return await agent.check(block, ctx), "ran"
-        except OverBudget as over:
-            budget.skipped(over)
-            return [], "failed"
-        except Exception:  # one broken agent must not sink the review
-            log.exception("agent %s failed on a block; its findings are skipped", agent.name)
-            return [], "failed"
 
     def close(self) -> None:
         """Stop the worker pool and the engines' own threads."""
