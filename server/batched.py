@@ -61,20 +61,30 @@ def agent_key(agent: Agent, block: str, digest: str) -> Hashable:
     return (agent.name.value, block, digest)
 
 
-@dataclass
-class Batches:
-    """What a chunk's batches are checked with: the pipeline's parts and the run's settings."""
+@dataclass(frozen=True)
+class ChunkParts:
+    """What a chunk's blocks are checked with: the pipeline's parts and the run's
+    settings (this checker's and one_block.py's)."""
 
-    agents: Sequence[PlainAgent]
-    """The enabled agents, in precedence order."""
     engines: EngineHub
     pool: Executor
     cache: FindingCache
     settings: Settings
     digest: str
+    """The settings' digest, in the finding cache's keys."""
     budget: Budget
+    """The chunk's time budget per agent."""
     early: bool = False
     defer: bool = False
+
+
+@dataclass
+class Batches:
+    """Blocks checked a batch at a time."""
+
+    agents: Sequence[PlainAgent]
+    """The enabled agents, in precedence order."""
+    parts: ChunkParts
 
     async def check(self, blocks: Sequence[Block]) -> list[Checked]:
         """Each block's findings: the cached ones, the others from one call per agent."""
@@ -98,7 +108,8 @@ class Batches:
         digest = block.digest
         row = _Row(block, digest)
         for agent in self.agents:
-            if (found := self.cache.get(agent_key(agent, digest, self.digest))) is not None:
+            key = agent_key(agent, digest, self.parts.digest)
+            if (found := self.parts.cache.get(key)) is not None:
                 row.cached[agent.name] = found
         return row
 
@@ -111,16 +122,17 @@ class Batches:
         if not waiting:
             for agent in self.agents:
                 if (new := row.fresh.get(agent.name)) is not None:
-                    self.cache.put(agent_key(agent, row.digest, self.digest), new)
+                    self.parts.cache.put(agent_key(agent, row.digest, self.parts.digest), new)
         return Checked(to_document(row.block, found), len(row.fresh), waiting)
 
     async def _hits(self, rows: list[_Row]) -> None:
         """The engines' hits on each row's block; a block whose engine check raised has
         none, and its agents count as failed on it (as each agent's ``check`` did when
         its ``engine_hits`` raised): the batch's others go on."""
+        parts = self.parts
         answers = await asyncio.gather(*(
-            self.engines.check(r.block.text, self.settings, self.pool, early=self.early,
-                               defer=self.defer) for r in rows), return_exceptions=True)
+            parts.engines.check(r.block.text, parts.settings, parts.pool, early=parts.early,
+                                defer=parts.defer) for r in rows), return_exceptions=True)
         for row, answer in zip(rows, answers, strict=True):
             if isinstance(answer, EngineHits):
                 row.hits = answer
@@ -135,13 +147,13 @@ class Batches:
         """``agent`` on every block in one call, charged to its budget (None: failed)."""
         if not blocks:
             return []
-        with self.budget.charging(agent.name):
+        with self.parts.budget.charging(agent.name):
             try:
-                work = self.budget.charged(_each)
+                work = self.parts.budget.charged(_each)
             except OverBudget as over:
-                self.budget.skipped(over)
+                self.parts.budget.skipped(over)
                 return [None] * len(blocks)
-            return await run_work(self.pool, work, agent, blocks, hits, self.settings,
+            return await run_work(self.parts.pool, work, agent, blocks, hits, self.parts.settings,
                                   inline=inline)
 
 

@@ -9,20 +9,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Hashable, Sequence
-from concurrent.futures import Executor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
 from prosewise.agents.base import INLINE_CHARS, Agent, CheckContext
-from prosewise.agents.budget import Budget, OverBudget
-from prosewise.agents.engines.hub import EngineHits, EngineHub
+from prosewise.agents.budget import OverBudget
+from prosewise.agents.engines.hub import EngineHits
 from prosewise.agents.model import Block, Finding
-from prosewise.agents.settings import Settings
-from prosewise.server.batched import Checked, agent_key
+from prosewise.server.batched import Checked, ChunkParts, agent_key
 from prosewise.server.blocks import to_document
-from prosewise.server.cache import FindingCache
 
 if TYPE_CHECKING:
     from prosewise.agents.llm.checks import Ask, LlmChecks
@@ -64,20 +61,12 @@ class _TrackedContext(CheckContext):
 
 @dataclass
 class OneBlock:
-    """What a chunk's blocks are checked with, one at a time (the pipeline's parts and
-    the run's settings)."""
+    """Blocks checked one at a time."""
 
     agents: Sequence[Agent]
     """The enabled agents, in precedence order."""
-    engines: EngineHub
-    pool: Executor
-    cache: FindingCache
-    settings: Settings
-    digest: str
-    budget: Budget
+    parts: ChunkParts
     llm: LlmChecks | None
-    early: bool = False
-    defer: bool = False
     disk: bool = False
     """Whether the model's answers may be read from the result cache's file."""
 
@@ -90,14 +79,15 @@ class OneBlock:
     async def check_one(self, block: Block, *, inline: bool = False) -> Checked:
         """The block's findings from every agent (``inline``: a small block, worked on on
         the calling thread)."""
-        ctx = _TrackedContext(settings=self.settings, pool=self.pool, engines=self.engines,
-                              early=self.early, defer=self.defer, inline=inline, llm=self.llm,
-                              budget=self.budget)
+        parts = self.parts
+        ctx = _TrackedContext(settings=parts.settings, pool=parts.pool, engines=parts.engines,
+                              early=parts.early, defer=parts.defer, inline=inline, llm=self.llm,
+                              budget=parts.budget)
         digest = block.digest
-        checks = [_AgentCheck(a, agent_key(a, digest, self.digest)) for a in self.agents]
+        checks = [_AgentCheck(a, agent_key(a, digest, parts.digest)) for a in self.agents]
         todo: list[_AgentCheck] = []
         for check in checks:
-            cached = self.cache.get(check.key)
+            cached = parts.cache.get(check.key)
             if cached is None:
                 todo.append(check)
             else:
@@ -108,7 +98,7 @@ class OneBlock:
             self.llm.noting(disk=self.disk) if self.llm is not None else nullcontext([]))
         with noting as unasked:  # what the model pass asks later (model_pass.py)
             try:
-                if self.defer and inline:  # no engine to wait for: a task costs more than a cell
+                if parts.defer and inline:  # no engine to wait for: a task costs more than a cell
                     for check in todo:
                         await self._run(check, block, ctx)
                 else:
@@ -121,17 +111,17 @@ class OneBlock:
             self.llm.note_missed(block.text, unasked)
         if not waiting:
             for check in todo:
-                self.cache.put(check.key, check.found)
+                parts.cache.put(check.key, check.found)
         return Checked(to_document(block, [f for c in checks for f in c.found]), len(todo),
                        waiting)
 
     async def _run(self, check: _AgentCheck, block: Block, ctx: CheckContext) -> None:
         """One agent's check, charged to its budget; a failure leaves no findings."""
         try:
-            with self.budget.charging(check.agent.name):
+            with self.parts.budget.charging(check.agent.name):
                 check.found, check.source = await check.agent.check(block, ctx), Source.RAN
         except OverBudget as over:
-            self.budget.skipped(over)
+            self.parts.budget.skipped(over)
             check.source = Source.FAILED
         except Exception:  # one broken agent must not sink the review
             log.exception("agent %s failed on a block; its findings are skipped",

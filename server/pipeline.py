@@ -31,7 +31,7 @@ from prosewise.agents.registry import default_agents
 from prosewise.agents.settings import Settings
 from prosewise.merge.model import Contest, Ranking, RuleFeedback, Verdicts
 from prosewise.merge.rank import rank
-from prosewise.server.batched import Batches, Checked, agent_key
+from prosewise.server.batched import Batches, Checked, ChunkParts, agent_key
 from prosewise.server.blocks import layout_of
 from prosewise.server.cache import FindingCache
 from prosewise.server.chunks import Edited
@@ -233,11 +233,12 @@ class Pipeline:
         takes part (its questions are per block); else each block on its own."""
         enabled = [a for a in self.agents if run.settings.agent_enabled(a.name)]
         plain = [a for a in self.plain if run.settings.agent_enabled(a.name)]
+        parts = ChunkParts(engines=self.engines, pool=self.pool, cache=self.cache,
+                           settings=run.settings, digest=run.digest, budget=budget,
+                           early=run.early, defer=run.defer)
         if self.llm is None and len(plain) == len(enabled):
-            return Batches(plain, self.engines, self.pool, self.cache, run.settings,
-                           run.digest, budget, early=run.early, defer=run.defer)
-        return OneBlock(enabled, self.engines, self.pool, self.cache, run.settings, run.digest,
-                        budget, self.llm, early=run.early, defer=run.defer, disk=run.disk)
+            return Batches(plain, parts)
+        return OneBlock(enabled, parts, self.llm, disk=run.disk)
 
     async def _judged(self, chunk: str, blocks: Sequence[Block], contests: Sequence[Contest],
                       run: _Run) -> Verdicts | None:
