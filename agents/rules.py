@@ -51,6 +51,7 @@ from prosewise.agents.model import (
     Source,
 )
 from prosewise.agents.patterns import TimedPattern
+from prosewise.agents.phrase_trie import phrase_regex
 from prosewise.agents.settings import Goals
 from prosewise.agents.text import match_case
 
@@ -191,49 +192,12 @@ def _compile(raw: dict[str, Any], house: bool) -> tuple[dict[str, tuple[str, ...
     replace = tuple(raw.get("replace", ()))
     for phrase in raw.get("match", ()):
         swaps[_norm(phrase)] = replace
-    source = raw["pattern"] if "pattern" in raw else _alternation(swaps) if swaps else None
+    source = raw["pattern"] if "pattern" in raw else phrase_regex(swaps) if swaps else None
     if source is None:
         return swaps, None
     if house:
         return swaps, TimedPattern.compile(source)
     return swaps, re.compile(source, re.IGNORECASE)
-
-
-def _alternation(phrases: Iterable[str]) -> str:
-    """One regex for all phrases, as a character trie, longer phrases preferred.
-
-    Why a trie: ``re`` tries every branch of ``a|b|c`` at every position, so a
-    flat list of a few hundred phrases made the data rules cost as much as harper;
-    sharing prefixes makes it ~35x cheaper with the same matches.
-    """
-    words = [p for p in phrases if p[:1].isalnum()]
-    others = [p for p in phrases if not p[:1].isalnum()]
-    parts = [r"(?<![\w-])" + _trie_regex(words)] if words else []
-    parts += [_trie_regex(others)] if others else []
-    return "|".join(parts)
-
-
-def _trie_regex(phrases: Iterable[str]) -> str:
-    trie: dict[str, Any] = {}
-    for phrase in phrases:
-        node = trie
-        for ch in phrase:
-            node = node.setdefault(ch, {})
-        node[""] = r"(?![\w-])" if phrase[-1:].isalnum() else ""
-    return _node_regex(trie)
-
-
-def _node_regex(node: dict[str, Any]) -> str:
-    branches = [_char_regex(ch) + _node_regex(child) for ch, child in sorted(node.items()) if ch]
-    if "" in node:
-        branches.append(node[""])  # the phrase ends here: after every longer branch
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-
-def _char_regex(ch: str) -> str:
-    if ch.isspace():
-        return r"\s+"
-    return "['’]" if ch == "'" else re.escape(ch)
 
 
 def _examples(raw: list[dict[str, str]]) -> tuple[Example, ...]:
