@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class Source(Enum):
+class Origin(Enum):
     """Where an agent's findings on a block came from."""
 
     CACHED = "cached"
@@ -44,7 +44,7 @@ class _AgentCheck:
     key: Hashable
     """Its findings' key in the finding cache."""
     found: list[Finding] = field(default_factory=list)
-    source: Source = Source.CACHED
+    origin: Origin = Origin.CACHED
 
 
 @dataclass
@@ -74,9 +74,9 @@ class OneBlock:
         """Each block's findings, the blocks side by side (the pipeline's interface to
         a batch, as batched.py's)."""
         return list(await asyncio.gather(*(
-            self.check_one(b, inline=len(b.text) < INLINE_CHARS) for b in blocks)))
+            self._one(b, inline=len(b.text) < INLINE_CHARS) for b in blocks)))
 
-    async def check_one(self, block: Block, *, inline: bool = False) -> Checked:
+    async def _one(self, block: Block, *, inline: bool = False) -> Checked:
         """The block's findings from every agent (``inline``: a small block, worked on on
         the calling thread)."""
         parts = self.parts
@@ -106,7 +106,7 @@ class OneBlock:
             finally:
                 ctx.stop_engines()
         waiting = ctx.waiting.union(c.agent.name.value for c in todo
-                                    if c.source is Source.FAILED)
+                                    if c.origin is Origin.FAILED)
         if unasked and self.llm is not None:
             self.llm.note_missed(block.text, unasked)
         if not waiting:
@@ -119,11 +119,11 @@ class OneBlock:
         """One agent's check, charged to its budget; a failure leaves no findings."""
         try:
             with self.parts.budget.charging(check.agent.name):
-                check.found, check.source = await check.agent.check(block, ctx), Source.RAN
+                check.found, check.origin = await check.agent.check(block, ctx), Origin.RAN
         except OverBudget as over:
             self.parts.budget.skipped(over)
-            check.source = Source.FAILED
+            check.origin = Origin.FAILED
         except Exception:  # one broken agent must not sink the review
             log.exception("agent %s failed on a block; its findings are skipped",
                           check.agent.name)
-            check.source = Source.FAILED
+            check.origin = Origin.FAILED
