@@ -242,6 +242,24 @@ def _kept(chunk: Chunk, start: int, keep: Keep | None,
     return tuple(i for i in indexes if id(shown[i]) in survivors)
 
 
+@dataclass(frozen=True)
+class FullReport:
+    """A full answer to a diagnostics pull, its items serialised already (each chunk's,
+    as ``publish`` sends them). The protocol writes it as it is (protocol.py): pygls
+    would serialise every diagnostic again, on the event loop, for every keystroke's
+    pull: 7.5 ms at 600 diagnostics, 18 ms at 2,000, 87 ms at 7,000."""
+
+    result_id: str
+    items: bytes
+    """The diagnostics, serialised and joined, without brackets (``Checked.body``)."""
+
+    def response(self, msg_id: int | str) -> bytes:
+        """The JSON-RPC response to request ``msg_id`` holding this report."""
+        head = compact({"jsonrpc": "2.0", "id": msg_id})[:-1]
+        report = compact({"kind": "full", "resultId": self.result_id})[:-1]
+        return f'{head},"result":{report},"items":['.encode() + self.items + b"]}}"
+
+
 def publish(protocol: JsonRPCProtocol, checked: Checked) -> None:
     """Push a document's diagnostics as a message assembled from each chunk's
     serialised diagnostics: a keystroke serialises only the edited chunk's, instead

@@ -25,6 +25,7 @@ from prosewise.server.lsp.convert import (
     quick_fixes,
     workspace_edit,
 )
+from prosewise.server.lsp.diagnostics import FullReport
 from prosewise.server.lsp.documents import DocumentError
 from prosewise.server.lsp.learning import Verdict
 from prosewise.server.lsp.rewrites import KIND as REWRITE
@@ -105,7 +106,7 @@ def did_close(ls: ProsewiseServer, params: types.DidCloseTextDocumentParams) -> 
 
 async def document_diagnostic(
     ls: ProsewiseServer, params: types.DocumentDiagnosticParams
-) -> types.DocumentDiagnosticReport:
+) -> types.DocumentDiagnosticReport | FullReport:
     """Answer a pull with the current version's diagnostics (or "unchanged")."""
     checked = await ls.checker.current(params.text_document.uri)
     if checked is None:
@@ -113,7 +114,7 @@ async def document_diagnostic(
     result_id = checked.result_id
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-    return types.RelatedFullDocumentDiagnosticReport(items=checked.diagnostics, result_id=result_id)
+    return FullReport(result_id, checked.body())  # written as it is: protocol.py
 
 
 async def code_action(

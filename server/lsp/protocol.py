@@ -22,6 +22,8 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
+from prosewise.server.lsp.diagnostics import FullReport, send_framed
+
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
 INVALID_PARAMS = -32602
@@ -80,6 +82,16 @@ class ProsewiseProtocol(LanguageServerProtocol):
                 self._complain(f"ignored {method or 'a message'}, unreadable: {detail}")
             return
         self.handle_message(message)
+
+    def _send_data(self, data: Any) -> None:
+        """A pull's answer whose diagnostics are serialised already (``FullReport``)
+        goes out as it is; everything else as pygls sends it. The one use of a private
+        pygls method here: a handler's result has no other way out."""
+        result = getattr(data, "result", None)
+        if isinstance(result, FullReport):
+            send_framed(self, result.response(data.id))
+            return
+        super()._send_data(data)
 
     def _refuse(self, msg_id: object, code: int, message: str) -> None:
         """Send an error response (``id`` null when the message had none we can echo)."""

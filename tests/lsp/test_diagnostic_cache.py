@@ -11,14 +11,16 @@ import random
 from collections.abc import AsyncIterator
 
 import pytest
+from lsprotocol import types
 from lsprotocol.converters import get_converter
 from pygls.protocol import JsonRPCProtocol
 
 from bench.lsp_latency import PUBLISH_HEAD
 from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.settings import Settings
+from prosewise.server.lsp import create_server
 from prosewise.server.lsp.convert import LineIndex, to_diagnostic
-from prosewise.server.lsp.diagnostics import DiagnosticCache, publish, send_framed
+from prosewise.server.lsp.diagnostics import DiagnosticCache, FullReport, publish, send_framed
 from prosewise.server.pipeline import Pipeline
 
 URI = "file:///notes.md"
@@ -175,3 +177,26 @@ def test_hand_framing_is_pygls_own() -> None:
     protocol.set_writer(ours)
     send_framed(protocol, body)
     assert ours.data == theirs.data
+
+
+async def test_a_pull_answer_is_what_pygls_would_send(pipeline: Pipeline) -> None:
+    """A pull is answered from the chunks' serialised diagnostics (``FullReport``,
+    written by the server's protocol, ``ProsewiseProtocol._send_data``): the same JSON
+    as pygls sends for the report with every diagnostic in it."""
+    review = await pipeline.review(TEXT, "markdown", PICKY)
+    checked = DiagnosticCache().checked(URI, 1, review, LineIndex(TEXT, "utf-16"))
+    assert len(checked.diagnostics) >= 2
+    theirs, ours = Pipe(), Pipe()
+    pygls = JsonRPCProtocol(None, get_converter())  # type: ignore[arg-type]
+    pygls.set_writer(theirs)
+    pygls._send_response(7, result=types.RelatedFullDocumentDiagnosticReport(
+        items=checked.diagnostics, result_id=checked.result_id))
+    protocol = create_server().protocol
+    protocol.set_writer(ours)
+    protocol._send_response(7, result=FullReport(checked.result_id, checked.body()))
+
+    def message(data: bytes) -> object:
+        header, body = data.split(b"\r\n\r\n", 1)
+        assert int(header.split(b"\r\n")[0].split(b":")[1]) == len(body)
+        return json.loads(body)
+    assert message(ours.data) == message(theirs.data)
