@@ -10,6 +10,7 @@ not grow with the document's findings.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from bisect import bisect_left
@@ -168,6 +169,9 @@ def compact(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
+STEP = 200
+"""Diagnostics converted and serialised between two turns of the event loop (about
+10 ms of work): see ``DiagnosticCache.prepare``."""
 PLACES = 8
 """Placements (first line, encoding) kept per chunk result: a chunk repeated in a
 document, or one whose first line moved, is converted once per place; beyond this
@@ -218,6 +222,22 @@ class DiagnosticCache:
     def _convert(self, chunk: Chunk, start: int, lines: LineIndex) -> Converted:
         diagnostics = tuple(to_diagnostic(f, lines) for f in chunk.shown(start))
         return Converted(diagnostics, self.converter)
+
+    async def prepare(self, review: Review, lines: LineIndex) -> None:
+        """Convert and serialise the review's chunks ahead of ``checked``, letting the
+        event loop in every ``STEP`` diagnostics. Why: at the end of a big check (300 KB,
+        7,216 suggestions) converting them took 291 ms and serialising them 85 ms, in
+        one step of the loop that hover and every other document waited behind."""
+        done = 0
+        for start, chunk in review.placed():
+            if not chunk.part.shown:
+                continue
+            converted = self.converted(chunk, start, lines)
+            _ = converted.joined  # serialised here, in steps, not all at once by a publish
+            done += len(converted.diagnostics)
+            if done >= STEP:
+                done = 0
+                await asyncio.sleep(0)
 
     def checked(self, uri: str, version: int, review: Review, lines: LineIndex,
                 keep: Keep | None = None, *, revision: int = 0) -> Checked:

@@ -228,6 +228,8 @@ class ProsewiseServer(LanguageServer):
             memory = self.workspaces.memory(path)
             ignores = memory.ignores.occurrences.get(memory.relative(path))
             keep = (lambda shown: memory.keep(path, text, shown)) if ignores else None
+            if review.checked_blocks >= FREEZE_BLOCKS:  # thousands of diagnostics, maybe
+                await self.checker.cache.prepare(review, lines)
             checked = self.checker.cache.checked(uri, version, review, lines, keep,
                                                  revision=revision)
             if review.checked_blocks >= FREEZE_BLOCKS:

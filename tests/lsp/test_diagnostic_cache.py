@@ -15,12 +15,20 @@ from lsprotocol import types
 from lsprotocol.converters import get_converter
 from pygls.protocol import JsonRPCProtocol
 
+import prosewise.server.lsp.diagnostics as diagnostics_module
 from bench.lsp_latency import PUBLISH_HEAD
 from prosewise.agents.engines.hub import EngineHub
 from prosewise.agents.settings import Settings
+from prosewise.server.incremental import Chunk
 from prosewise.server.lsp import create_server
 from prosewise.server.lsp.convert import LineIndex, to_diagnostic
-from prosewise.server.lsp.diagnostics import DiagnosticCache, FullReport, publish, send_framed
+from prosewise.server.lsp.diagnostics import (
+    Converted,
+    DiagnosticCache,
+    FullReport,
+    publish,
+    send_framed,
+)
 from prosewise.server.pipeline import Pipeline
 
 URI = "file:///notes.md"
@@ -200,3 +208,36 @@ async def test_a_pull_answer_is_what_pygls_would_send(pipeline: Pipeline) -> Non
         assert int(header.split(b"\r\n")[0].split(b":")[1]) == len(body)
         return json.loads(body)
     assert message(ours.data) == message(theirs.data)
+
+
+async def test_a_big_check_is_converted_in_steps_to_the_same_diagnostics(
+        pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``prepare`` converts and serialises chunk by chunk, letting the event loop in
+    between (other work ran while it had converted some chunks and not all), and
+    ``checked`` afterwards converts nothing again and gives what it gives alone."""
+    monkeypatch.setattr(diagnostics_module, "STEP", 1)
+    text = TEXT * 4
+    review = await pipeline.review(text, "markdown", PICKY)
+    lines = LineIndex(text)
+    cache = DiagnosticCache()
+    chunks = sum(1 for c in review.chunks if c.part.shown)
+    seen: list[int] = []
+
+    async def meanwhile() -> None:
+        for _ in range(chunks):
+            seen.append(len(cache))
+            await asyncio.sleep(0)
+
+    await asyncio.gather(cache.prepare(review, lines), meanwhile())
+    assert any(0 < n < chunks for n in seen), seen
+    converted: list[int] = []
+    convert = DiagnosticCache._convert
+
+    def counted(self: DiagnosticCache, chunk: Chunk, start: int, lines: LineIndex) -> Converted:
+        converted.append(start)
+        return convert(self, chunk, start, lines)
+    monkeypatch.setattr(DiagnosticCache, "_convert", counted)
+    checked = cache.checked(URI, 1, review, lines)
+    assert converted == []
+    assert checked.items() == DiagnosticCache().checked(URI, 1, review, lines).items()
+    assert len(converted) == chunks  # the fresh cache's conversions: the spy counts
