@@ -117,9 +117,11 @@ class Client:
 
     @classmethod
     async def launch(cls, root: Path, args: argparse.Namespace, profile: bool = False,
-                     env: dict[str, str] | None = None, **extra: Any) -> Client:
+                     env: dict[str, str] | None = None,
+                     capabilities: dict[str, Any] | None = None, **extra: Any) -> Client:
         """Start a server process (under cProfile writing ``args.profile`` if ``profile``;
-        with ``env`` as its environment if given), with ``extra`` initialization options."""
+        with ``env`` as its environment if given; with ``capabilities`` instead of
+        ``CAPABILITIES``), with ``extra`` initialization options."""
         command = SERVER if args.unguarded else GUARDED
         if profile and args.profile is not None:
             command = [sys.executable, "-m", "cProfile", "-o", str(args.profile), *command[1:]]
@@ -131,7 +133,8 @@ class Client:
         client.reader = asyncio.create_task(client._read())
         client.reader.add_done_callback(_reader_done)
         await client.request("initialize", {
-            "processId": None, "rootUri": root.as_uri(), "capabilities": CAPABILITIES,
+            "processId": None, "rootUri": root.as_uri(),
+            "capabilities": capabilities or CAPABILITIES,
             "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
             "initializationOptions": {"debounceMs": args.debounce_ms, **options(args), **extra},
         })

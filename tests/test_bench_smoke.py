@@ -26,6 +26,7 @@ from bench import (
     lsp_latency,
     lsp_model,
     pathological,
+    pull_latency,
     select_keys,
     throughput,
 )
@@ -223,3 +224,13 @@ def test_keys_are_kept_only_when_moving_them_costs_nothing() -> None:
     kept = select_keys.no_regret(table, sets, found, base, totals, lambda i: True,
                                  fit_agreement.flagger(found, layouts), score_set)
     assert kept == (f"agreed {up}", f"alone {down}")
+
+
+def test_pull_bench_types_on_a_push_and_a_pull_server(capsys: pytest.CaptureFixture[str]) -> None:
+    args = pull_latency.parse(["--words", "80", "--edits", "3", "--interval-ms", "0",
+                               "--option", "lite=true"])
+    asyncio.run(pull_latency.main(args, SENTENCES))
+    rows = [line.split("|") for line in capsys.readouterr().out.splitlines()
+            if line.startswith("| pu")]
+    assert [r[1].strip() for r in rows] == ["push", "pull"]
+    assert all(float(r[2]) > 0 for r in rows)  # p50 of both, in ms
