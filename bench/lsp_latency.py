@@ -304,6 +304,20 @@ class Typed:
     last: list[float] = field(default_factory=list)
 
 
+def type_letter(client: Client, uri: str, text: str, version: int,
+                rng: random.Random) -> tuple[str, float]:
+    """Type an "e" inside a random word of ``text`` (``didChange`` to ``version``): the
+    new text, and when the change was sent."""
+    offset = inside_word(text, rng)
+    pos = position(text, offset)
+    sent = time.perf_counter()
+    client.notify("textDocument/didChange", {
+        "textDocument": {"uri": uri, "version": version},
+        "contentChanges": [{"range": {"start": pos, "end": pos}, "text": "e"}],
+    })
+    return text[:offset] + "e" + text[offset:], sent
+
+
 async def edits(client: Client, uri: str, typed: Typed, count: int, seed: int,
                 interval: float) -> Typed:
     """Type one letter inside a word at random places, one every ``interval`` seconds
@@ -312,14 +326,7 @@ async def edits(client: Client, uri: str, typed: Typed, count: int, seed: int,
     text, version = typed.text, typed.version
     for _ in range(count):
         version += 1
-        offset = inside_word(text, rng)
-        pos = position(text, offset)
-        text = text[:offset] + "e" + text[offset:]
-        sent = time.perf_counter()
-        client.notify("textDocument/didChange", {
-            "textDocument": {"uri": uri, "version": version},
-            "contentChanges": [{"range": {"start": pos, "end": pos}, "text": "e"}],
-        })
+        text, sent = type_letter(client, uri, text, version, rng)
         typed.first.append(await client.arrival(uri, version) - sent)
         await asyncio.sleep(max(0.0, sent + interval - time.perf_counter()))
         typed.last.append(client.history[(uri, version)][-1][0] - sent)

@@ -33,9 +33,8 @@ from bench.lsp_latency import (
     Client,
     document,
     eval_sentences,
-    inside_word,
     pct,
-    position,
+    type_letter,
 )
 
 PULL = {**CAPABILITIES,
@@ -93,13 +92,7 @@ async def typed(client: PullClient, root: Path, text: str, args: argparse.Namesp
     result_id = await diagnostics(client, uri, 1, pull)
     rng, times, cpu = random.Random(len(text)), [], client.cpu()
     for version in range(2, args.edits + 2):
-        offset = inside_word(text, rng)
-        pos = position(text, offset)
-        text = text[:offset] + "e" + text[offset:]
-        sent = time.perf_counter()
-        client.notify("textDocument/didChange", {
-            "textDocument": {"uri": uri, "version": version},
-            "contentChanges": [{"range": {"start": pos, "end": pos}, "text": "e"}]})
+        text, sent = type_letter(client, uri, text, version, rng)
         asked = client.next_id + 1
         result_id = await diagnostics(client, uri, version, pull, result_id)
         times.append((client.arrived[asked] if pull else client.history[(uri, version)][0][0])
