@@ -17,8 +17,8 @@ still at work, completes it ("first" and "complete" columns). In the same run, h
 lints the whole document, first with a new linter ("harper new") and then after
 one-character changes ("harper p50", what harper-ls pays per keystroke; harper
 caches internally, so this is its best case), and lints the one sentence such an edit
-lands in ("harper sent.": what our first publish waits for, harper-py holding the GIL
-meanwhile; our p50 minus it is our own cost). Also: cold start (process start →
+lands in ("harper sent.": what our first publish waits for; our p50 minus it is our
+own cost). Also: cold start (process start →
 first diagnostics for a 1k-word file) and memory: the server's RSS with 20 open
 10k-word documents, beside the RSS of another process holding only the same
 engines after checking the same documents' prose (``--engines-alone``), and the
