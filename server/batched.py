@@ -94,12 +94,12 @@ class Batches:
         inline = sum(len(r.block.text) for r in asked) < INLINE_CHARS
         for agent in self.agents:
             todo = [r for r in asked if agent.name not in r.cached]
-            ready = [r for r in todo if r.hits is not None]  # the others failed: ``_hits``
-            ran = await self._run(agent, [r.block for r in ready],
-                                  [r.hits for r in ready if r.hits is not None], inline)
+            ready = [(r, r.hits) for r in todo if r.hits is not None]  # others failed: _hits
+            ran = await self._run(agent, [r.block for r, _ in ready], [h for _, h in ready],
+                                  inline)
             for row in todo:
                 row.fresh[agent.name] = None
-            for row, found in zip(ready, ran, strict=True):
+            for (row, _), found in zip(ready, ran, strict=True):
                 row.fresh[agent.name] = found
         return [self._checked(r) for r in rows]
 

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Hashable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import TYPE_CHECKING
 
 from prosewise.agents.base import INLINE_CHARS, Agent, CheckContext
@@ -27,15 +26,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class Origin(Enum):
-    """Where an agent's findings on a block came from."""
-
-    CACHED = "cached"
-    RAN = "ran"
-    FAILED = "failed"
-    """It raised, or has spent its budget on the chunk (agents/budget.py)."""
-
-
 @dataclass
 class _AgentCheck:
     """One agent on one block."""
@@ -44,7 +34,8 @@ class _AgentCheck:
     key: Hashable
     """Its findings' key in the finding cache."""
     found: list[Finding] = field(default_factory=list)
-    origin: Origin = Origin.CACHED
+    failed: bool = False
+    """It raised, or has spent its budget on the chunk (agents/budget.py)."""
 
 
 @dataclass
@@ -76,7 +67,7 @@ class OneBlock:
         return list(await asyncio.gather(*(
             self._one(b, inline=len(b.text) < INLINE_CHARS) for b in blocks)))
 
-    async def _one(self, block: Block, *, inline: bool = False) -> Checked:
+    async def _one(self, block: Block, *, inline: bool) -> Checked:
         """The block's findings from every agent (``inline``: a small block, worked on on
         the calling thread)."""
         parts = self.parts
@@ -105,8 +96,7 @@ class OneBlock:
                     await asyncio.gather(*(self._run(c, block, ctx) for c in todo))
             finally:
                 ctx.stop_engines()
-        waiting = ctx.waiting.union(c.agent.name.value for c in todo
-                                    if c.origin is Origin.FAILED)
+        waiting = ctx.waiting.union(c.agent.name.value for c in todo if c.failed)
         if unasked and self.llm is not None:
             self.llm.note_missed(block.text, unasked)
         if not waiting:
@@ -119,11 +109,11 @@ class OneBlock:
         """One agent's check, charged to its budget; a failure leaves no findings."""
         try:
             with self.parts.budget.charging(check.agent.name):
-                check.found, check.origin = await check.agent.check(block, ctx), Origin.RAN
+                check.found = await check.agent.check(block, ctx)
         except OverBudget as over:
             self.parts.budget.skipped(over)
-            check.origin = Origin.FAILED
+            check.failed = True
         except Exception:  # one broken agent must not sink the review
             log.exception("agent %s failed on a block; its findings are skipped",
                           check.agent.name)
-            check.origin = Origin.FAILED
+            check.failed = True
